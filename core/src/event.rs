@@ -1,0 +1,148 @@
+//! The one event model every binding shares.
+
+use std::borrow::Cow;
+
+use crate::kind::{Field, Kind};
+
+/// The value of a field the event's kind does not recognise.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ExtraValue<'a> {
+    /// A form value, or a JSON string.
+    Text(Cow<'a, str>),
+    /// A non-string JSON value (number, boolean, null, object, array), as compact JSON text.
+    Json(String),
+}
+
+impl ExtraValue<'_> {
+    /// An owned copy.
+    pub fn into_owned(self) -> ExtraValue<'static> {
+        match self {
+            ExtraValue::Text(t) => ExtraValue::Text(Cow::Owned(t.into_owned())),
+            ExtraValue::Json(j) => ExtraValue::Json(j),
+        }
+    }
+}
+
+/// One unrecognised field: its wire name, verbatim, and its value.
+pub type ExtraField<'a> = (Cow<'a, str>, ExtraValue<'a>);
+
+/// A parsed, validated PrimeVOX webhook.
+///
+/// Strings borrow from the body where they needed no decoding; [`Event::into_owned`] detaches
+/// the event from the body. Only the fields of [`Event::kind`] are ever set.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Event<'a> {
+    pub(crate) kind: Kind,
+    pub(crate) event_type: Cow<'a, str>,
+    pub(crate) values: [Option<Cow<'a, str>>; Field::COUNT],
+    pub(crate) extra: Vec<ExtraField<'a>>,
+}
+
+macro_rules! accessors {
+    ($($name:ident => $field:ident),* $(,)?) => {
+        $(
+            #[doc = concat!("The `", stringify!($field), "` field, if the kind has it and it was sent.")]
+            pub fn $name(&self) -> Option<&str> {
+                self.get(Field::$field)
+            }
+        )*
+    };
+}
+
+impl<'a> Event<'a> {
+    /// An event of `kind` with no fields set. Add fields with [`Event::with`].
+    pub fn new(kind: Kind, event_type: impl Into<Cow<'a, str>>) -> Self {
+        Event {
+            kind,
+            event_type: event_type.into(),
+            values: Default::default(),
+            extra: Vec::new(),
+        }
+    }
+
+    /// Sets a field. A field the kind does not have is kept in `extra` under its canonical name,
+    /// as the parser would; an empty value leaves the field absent.
+    pub fn with(mut self, field: Field, value: impl Into<Cow<'a, str>>) -> Self {
+        let value = value.into();
+        if !self.kind.has_field(field) {
+            self.extra
+                .push((Cow::Borrowed(field.camel_name()), ExtraValue::Text(value)));
+        } else if value.is_empty() {
+            self.values[field.index()] = None;
+        } else {
+            self.values[field.index()] = Some(value);
+        }
+        self
+    }
+
+    /// Appends an unrecognised field.
+    pub fn with_extra(mut self, name: impl Into<Cow<'a, str>>, value: ExtraValue<'a>) -> Self {
+        self.extra.push((name.into(), value));
+        self
+    }
+
+    /// The kind of event.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// The wire `eventType`, verbatim.
+    pub fn event_type(&self) -> &str {
+        &self.event_type
+    }
+
+    /// A field's value; `None` when absent or not a field of this kind.
+    pub fn get(&self, field: Field) -> Option<&str> {
+        self.values[field.index()].as_deref()
+    }
+
+    /// The kind's fields in canonical order, with their values.
+    pub fn fields(&self) -> impl Iterator<Item = (Field, Option<&str>)> + '_ {
+        self.kind.fields().iter().map(move |&f| (f, self.get(f)))
+    }
+
+    /// The fields the kind does not recognise, in the order received.
+    pub fn extra(&self) -> &[ExtraField<'a>] {
+        &self.extra
+    }
+
+    /// The first unrecognised field with this exact wire name.
+    pub fn extra_value(&self, name: &str) -> Option<&ExtraValue<'a>> {
+        self.extra.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    accessors! {
+        container_id => ContainerId,
+        tenant_id => TenantId,
+        conversation_id => ConversationId,
+        to_number => ToNumber,
+        from_number => FromNumber,
+        message_text => MessageText,
+        did_number => DidNumber,
+        did_description => DidDescription,
+        did_group => DidGroup,
+        cid_prefix => CidPrefix,
+        call_uuid => CallUuid,
+        caller_id_num => CallerIdNum,
+        caller_id_name => CallerIdName,
+        extension_number => ExtensionNumber,
+        extension_name => ExtensionName,
+        number_dialed => NumberDialed,
+        ring_group_number => RingGroupNumber,
+        queue_number => QueueNumber,
+    }
+
+    /// Detaches the event from the body it was parsed from.
+    pub fn into_owned(self) -> Event<'static> {
+        Event {
+            kind: self.kind,
+            event_type: Cow::Owned(self.event_type.into_owned()),
+            values: self.values.map(|v| v.map(|c| Cow::Owned(c.into_owned()))),
+            extra: self
+                .extra
+                .into_iter()
+                .map(|(n, v)| (Cow::Owned(n.into_owned()), v.into_owned()))
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,493 @@
+//! A small JSON reader for one flat object: strings borrow from the body unless they contain
+//! escapes; nested values are kept as a tree only to re-emit them as compact JSON.
+//!
+//! Hand-written rather than serde so that duplicate keys, lone surrogates, raw control
+//! characters and nesting depth can be handled by our own lenient/strict rules in one pass.
+
+use std::borrow::Cow;
+
+use crate::error::{ErrorCode, ParseError};
+
+/// A JSON value below the top-level object.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Json<'a> {
+    Str(Cow<'a, str>),
+    Num(&'a str),
+    Bool(bool),
+    Null,
+    Arr(Vec<Json<'a>>),
+    Obj(Vec<(Cow<'a, str>, Json<'a>)>),
+}
+
+pub(crate) struct Reader<'a> {
+    src: &'a str,
+    b: &'a [u8],
+    pos: usize,
+    strict: bool,
+    max_depth: usize,
+}
+
+fn err(msg: impl Into<String>) -> ParseError {
+    ParseError::new(ErrorCode::InvalidJson, None, msg)
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(src: &'a str, strict: bool, max_depth: usize) -> Self {
+        Reader {
+            src,
+            b: src.as_bytes(),
+            pos: 0,
+            strict,
+            // A hard cap keeps recursion far from the stack limit whatever the caller asks.
+            max_depth: max_depth.clamp(1, 512),
+        }
+    }
+
+    fn ws(&mut self) {
+        while let Some(&c) = self.b.get(self.pos) {
+            if matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.pos).copied()
+    }
+
+    fn expect(&mut self, c: u8, what: &str) -> Result<(), ParseError> {
+        if self.peek() == Some(c) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.unexpected(what))
+        }
+    }
+
+    fn unexpected(&self, what: &str) -> ParseError {
+        match self.peek() {
+            None => err(format!("the JSON ends early: expected {what}")),
+            Some(c) => err(format!(
+                "unexpected {} at byte {} of the JSON: expected {what}",
+                describe(c),
+                self.pos
+            )),
+        }
+    }
+
+    /// Reads the whole body as one object, calling `pair` for each member in order.
+    pub(crate) fn top_object(
+        &mut self,
+        mut pair: impl FnMut(Cow<'a, str>, Json<'a>) -> Result<(), ParseError>,
+    ) -> Result<(), ParseError> {
+        self.ws();
+        if self.peek() != Some(b'{') {
+            return Err(err(
+                "the body is not a JSON object: a PrimeVOX webhook is one object such as {\"eventType\": ...}",
+            ));
+        }
+        self.pos += 1;
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+        } else {
+            loop {
+                self.ws();
+                if self.peek() != Some(b'"') {
+                    return Err(self.unexpected("a quoted member name"));
+                }
+                let key = self.string()?;
+                self.ws();
+                self.expect(b':', "':' after a member name")?;
+                self.ws();
+                let value = self.value(1)?;
+                pair(key, value)?;
+                self.ws();
+                match self.peek() {
+                    Some(b',') => self.pos += 1,
+                    Some(b'}') => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return Err(self.unexpected("',' or '}'")),
+                }
+            }
+        }
+        self.ws();
+        if self.pos != self.b.len() {
+            return Err(err(format!(
+                "unexpected content after the JSON object at byte {}",
+                self.pos
+            )));
+        }
+        Ok(())
+    }
+
+    /// Reads one value; `depth` is the nesting depth of the container it is in.
+    pub(crate) fn value(&mut self, depth: usize) -> Result<Json<'a>, ParseError> {
+        match self.peek() {
+            Some(b'"') => Ok(Json::Str(self.string()?)),
+            Some(b'{') | Some(b'[') => {
+                if depth >= self.max_depth {
+                    return Err(err(format!(
+                        "the JSON is nested more than {} levels deep",
+                        self.max_depth
+                    )));
+                }
+                if self.peek() == Some(b'{') {
+                    self.object(depth + 1)
+                } else {
+                    self.array(depth + 1)
+                }
+            }
+            Some(b't') => self.literal("true", Json::Bool(true)),
+            Some(b'f') => self.literal("false", Json::Bool(false)),
+            Some(b'n') => self.literal("null", Json::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            _ => Err(self.unexpected("a JSON value")),
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Json<'a>, ParseError> {
+        self.pos += 1;
+        let mut members = Vec::new();
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Json::Obj(members));
+        }
+        loop {
+            self.ws();
+            if self.peek() != Some(b'"') {
+                return Err(self.unexpected("a quoted member name"));
+            }
+            let k = self.string()?;
+            self.ws();
+            self.expect(b':', "':' after a member name")?;
+            self.ws();
+            let v = self.value(depth)?;
+            members.push((k, v));
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Json::Obj(members));
+                }
+                _ => return Err(self.unexpected("',' or '}'")),
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Json<'a>, ParseError> {
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Json::Arr(items));
+        }
+        loop {
+            self.ws();
+            items.push(self.value(depth)?);
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Json::Arr(items));
+                }
+                _ => return Err(self.unexpected("',' or ']'")),
+            }
+        }
+    }
+
+    fn literal(&mut self, word: &str, v: Json<'a>) -> Result<Json<'a>, ParseError> {
+        if self.b[self.pos..].starts_with(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(v)
+        } else {
+            Err(self.unexpected("a JSON value"))
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    fn number(&mut self) -> Result<Json<'a>, ParseError> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(self.unexpected("a digit")),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if self.digits() == 0 {
+                return Err(self.unexpected("a digit after '.'"));
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                return Err(self.unexpected("a digit in the exponent"));
+            }
+        }
+        Ok(Json::Num(&self.src[start..self.pos]))
+    }
+
+    /// Reads a string at `"`; borrows when it has no escapes.
+    pub(crate) fn string(&mut self) -> Result<Cow<'a, str>, ParseError> {
+        self.pos += 1;
+        let start = self.pos;
+        let rest = &self.b[start..];
+        let Some(i) = memchr::memchr2(b'"', b'\\', rest) else {
+            return Err(err("a JSON string is not closed"));
+        };
+        if self.strict {
+            check_controls(&rest[..i])?;
+        }
+        if rest[i] == b'"' {
+            self.pos = start + i + 1;
+            return Ok(Cow::Borrowed(&self.src[start..start + i]));
+        }
+        let mut out = String::with_capacity(i + 16);
+        out.push_str(&self.src[start..start + i]);
+        self.pos = start + i;
+        loop {
+            // At a backslash.
+            self.pos += 1;
+            let Some(c) = self.peek() else {
+                return Err(err("a JSON string is not closed"));
+            };
+            self.pos += 1;
+            match c {
+                b'"' => out.push('"'),
+                b'\\' => out.push('\\'),
+                b'/' => out.push('/'),
+                b'b' => out.push('\u{8}'),
+                b'f' => out.push('\u{c}'),
+                b'n' => out.push('\n'),
+                b'r' => out.push('\r'),
+                b't' => out.push('\t'),
+                b'u' => {
+                    let ch = self.unicode_escape()?;
+                    out.push(ch);
+                }
+                other => {
+                    return Err(err(format!(
+                        "invalid escape '\\{}' in a JSON string",
+                        char::from(other).escape_default()
+                    )))
+                }
+            }
+            let rest = &self.b[self.pos..];
+            let Some(i) = memchr::memchr2(b'"', b'\\', rest) else {
+                return Err(err("a JSON string is not closed"));
+            };
+            if self.strict {
+                check_controls(&rest[..i])?;
+            }
+            out.push_str(&self.src[self.pos..self.pos + i]);
+            self.pos += i;
+            if rest[i] == b'"' {
+                self.pos += 1;
+                return Ok(Cow::Owned(out));
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let h = self.b.get(self.pos..self.pos + 4)?;
+        let mut v = 0u32;
+        for &c in h {
+            v = v * 16 + (c as char).to_digit(16)?;
+        }
+        self.pos += 4;
+        Some(v)
+    }
+
+    fn unicode_escape(&mut self) -> Result<char, ParseError> {
+        let bad = || err("invalid \\u escape in a JSON string: expected four hex digits");
+        let hi = self.hex4().ok_or_else(bad)?;
+        if (0xD800..0xDC00).contains(&hi) {
+            // A high surrogate must be followed by an escaped low surrogate.
+            if self.b[self.pos..].starts_with(b"\\u") {
+                let save = self.pos;
+                self.pos += 2;
+                let lo = self.hex4().ok_or_else(bad)?;
+                if (0xDC00..0xE000).contains(&lo) {
+                    let c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                    return Ok(char::from_u32(c).unwrap_or('\u{FFFD}'));
+                }
+                self.pos = save;
+            }
+            return self.lone_surrogate();
+        }
+        if (0xDC00..0xE000).contains(&hi) {
+            return self.lone_surrogate();
+        }
+        Ok(char::from_u32(hi).unwrap_or('\u{FFFD}'))
+    }
+
+    fn lone_surrogate(&self) -> Result<char, ParseError> {
+        if self.strict {
+            Err(err("a JSON string has a lone UTF-16 surrogate escape"))
+        } else {
+            Ok('\u{FFFD}')
+        }
+    }
+}
+
+fn check_controls(s: &[u8]) -> Result<(), ParseError> {
+    if s.iter().any(|&c| c < 0x20) {
+        Err(err(
+            "a JSON string contains an unescaped control character (strict mode)",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+fn describe(c: u8) -> String {
+    if c.is_ascii_graphic() {
+        format!("'{}'", c as char)
+    } else {
+        format!("byte 0x{c:02x}")
+    }
+}
+
+/// Appends `s` as a JSON string literal, escaping only what JSON requires.
+pub(crate) fn write_str(out: &mut String, s: &str) {
+    out.push('"');
+    let b = s.as_bytes();
+    let mut last = 0;
+    for (i, &c) in b.iter().enumerate() {
+        let esc: &str = match c {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        if esc.is_empty() {
+            out.push_str(&format!("\\u{c:04x}"));
+        } else {
+            out.push_str(esc);
+        }
+        last = i + 1;
+    }
+    out.push_str(&s[last..]);
+    out.push('"');
+}
+
+/// Appends a value as compact JSON.
+pub(crate) fn write_compact(out: &mut String, v: &Json<'_>) {
+    match v {
+        Json::Str(s) => write_str(out, s),
+        Json::Num(n) => out.push_str(n),
+        Json::Bool(true) => out.push_str("true"),
+        Json::Bool(false) => out.push_str("false"),
+        Json::Null => out.push_str("null"),
+        Json::Arr(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_compact(out, item);
+            }
+            out.push(']');
+        }
+        Json::Obj(members) => {
+            out.push('{');
+            for (i, (k, item)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_str(out, k);
+                out.push(':');
+                write_compact(out, item);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// A value as compact JSON text.
+pub(crate) fn compact(v: &Json<'_>) -> String {
+    let mut s = String::new();
+    write_compact(&mut s, v);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn members(s: &str, strict: bool) -> Result<Vec<(String, Json<'_>)>, ParseError> {
+        let mut v = Vec::new();
+        Reader::new(s, strict, 32).top_object(|k, j| {
+            v.push((k.into_owned(), j));
+            Ok(())
+        })?;
+        Ok(v)
+    }
+
+    #[test]
+    fn escapes_and_surrogates() {
+        let m = members(r#"{"a":"x\"\\\/\n\u00e9\ud83d\ude00","b":"\ud800"}"#, false).unwrap();
+        assert_eq!(m[0].1, Json::Str(Cow::Owned("x\"\\/\né😀".into())));
+        assert_eq!(m[1].1, Json::Str(Cow::Owned("\u{FFFD}".into())));
+        assert!(members(r#"{"b":"\ud800"}"#, true).is_err());
+    }
+
+    #[test]
+    fn depth_is_bounded() {
+        let deep = format!("{{\"a\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+        let e = members(&deep, false).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidJson);
+    }
+
+    #[test]
+    fn compact_round_trip() {
+        let m = members(r#"{"a": [1, {"b" : null}, "\u0001"], "c": -1.5e3}"#, false).unwrap();
+        assert_eq!(compact(&m[0].1), r#"[1,{"b":null},"\u0001"]"#);
+        assert_eq!(compact(&m[1].1), "-1.5e3");
+    }
+
+    #[test]
+    fn rejects_garbage() {
+        for bad in [
+            "{",
+            "{\"a\"}",
+            "{\"a\":}",
+            "{\"a\":1,}",
+            "[]",
+            "{\"a\":1} x",
+            "{\"a\":01}",
+        ] {
+            assert!(members(bad, false).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! Parse and validate PrimeVOX phone-system webhooks.
+//!
+//! PrimeVOX POSTs message events as JSON and call events as
+//! `application/x-www-form-urlencoded`, with inconsistent field spellings and event-type
+//! casing. [`parse`] turns the raw body and Content-Type of such a POST into one [`Event`]
+//! with one canonical name per field, or a [`ParseError`] with a stable [`ErrorCode`].
+//!
+//! ```
+//! use primevox_webhooks::{parse, Kind};
+//!
+//! let body = b"eventType=InboundCall&eventTarget=phoneNumber&containerId=1001&tenantId=42\
+//!              &didNumber=%2B15125550100&callUuid=3f2b8c1e-9d4a-4c7e-8b1a-2e5f6a7b8c9d\
+//!              &callerIdNum=5125550199&callerIdName=JANE+DOE";
+//! let event = parse(body, Some("application/x-www-form-urlencoded")).unwrap();
+//! assert_eq!(event.kind(), Kind::InboundCall);
+//! assert_eq!(event.caller_id_name(), Some("JANE DOE"));
+//! assert_eq!(event.caller_e164().as_deref(), Some("+15125550199"));
+//! ```
+//!
+//! Where an event kind is defined: [`kind`] (the table every other module reads).
+#![deny(missing_docs)]
+
+pub mod api;
+mod canonical;
+pub mod codegen;
+mod encode;
+mod error;
+mod event;
+mod form;
+mod helpers;
+mod json;
+pub mod kind;
+mod parse;
+pub mod validate;
+
+pub use canonical::from_json;
+pub use encode::Encoded;
+pub use error::{ErrorCode, ParseError};
+pub use event::{Event, ExtraField, ExtraValue};
+pub use helpers::to_e164;
+pub use kind::{Field, Kind};
+pub use parse::{parse, parse_with, ParseOptions};

@@ -1,0 +1,436 @@
+//! From raw body and Content-Type to a validated [`Event`].
+
+use std::borrow::Cow;
+
+use crate::error::{ErrorCode, ParseError};
+use crate::event::{Event, ExtraValue};
+use crate::json::{self, Json, Reader};
+use crate::kind::{wire_type, Field, Kind, WireType};
+use crate::{form, validate};
+
+/// How to parse. `Default` is lenient with a 64 KiB body limit and a nesting depth of 32.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// Reject anything not exactly as documented (see the README's strict rules).
+    pub strict: bool,
+    /// Bodies larger than this many bytes are rejected with `body_too_large`.
+    pub max_body_bytes: usize,
+    /// JSON nested deeper than this is rejected with `invalid_json` (the top object is level 1).
+    pub max_depth: usize,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions {
+            strict: false,
+            max_body_bytes: 64 * 1024,
+            max_depth: 32,
+        }
+    }
+}
+
+impl ParseOptions {
+    /// The default options with strict mode on.
+    pub fn strict() -> Self {
+        ParseOptions {
+            strict: true,
+            ..Self::default()
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Declared {
+    Json,
+    Form,
+    Sniff,
+}
+
+fn declared(content_type: Option<&str>) -> Result<Declared, ParseError> {
+    let Some(ct) = content_type else {
+        return Ok(Declared::Sniff);
+    };
+    let essence = ct.split(';').next().unwrap_or("").trim();
+    let is = |s: &str| essence.eq_ignore_ascii_case(s);
+    if essence.is_empty() || is("text/plain") || is("application/octet-stream") {
+        return Ok(Declared::Sniff);
+    }
+    if is("application/json") || is("text/json") {
+        return Ok(Declared::Json);
+    }
+    if is("application/x-www-form-urlencoded") {
+        return Ok(Declared::Form);
+    }
+    if let Some((_, sub)) = essence.split_once('/') {
+        let sub = sub.as_bytes();
+        if sub.len() > 5 && sub[sub.len() - 5..].eq_ignore_ascii_case(b"+json") {
+            return Ok(Declared::Json);
+        }
+    }
+    Err(ParseError::new(
+        ErrorCode::UnsupportedContentType,
+        None,
+        format!(
+            "Content-Type '{}' is not supported: PrimeVOX sends application/json or application/x-www-form-urlencoded",
+            truncate(ct, 100)
+        ),
+    ))
+}
+
+pub(crate) fn truncate(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+fn trim_body(mut b: &[u8]) -> &[u8] {
+    loop {
+        if let Some(rest) = b.strip_prefix(b"\xEF\xBB\xBF") {
+            b = rest;
+        } else if let [c, rest @ ..] = b {
+            if c.is_ascii_whitespace() {
+                b = rest;
+            } else {
+                break;
+            }
+        } else {
+            break;
+        }
+    }
+    while let [rest @ .., c] = b {
+        if c.is_ascii_whitespace() {
+            b = rest;
+        } else {
+            break;
+        }
+    }
+    b
+}
+
+/// Parses a webhook body with the default (lenient) options.
+pub fn parse<'a>(body: &'a [u8], content_type: Option<&str>) -> Result<Event<'a>, ParseError> {
+    parse_with(body, content_type, &ParseOptions::default())
+}
+
+/// Parses a webhook body.
+///
+/// `content_type` is the request's Content-Type header, if any. Strings in the event borrow
+/// from `body` where no decoding was needed.
+pub fn parse_with<'a>(
+    body: &'a [u8],
+    content_type: Option<&str>,
+    options: &ParseOptions,
+) -> Result<Event<'a>, ParseError> {
+    if body.len() > options.max_body_bytes {
+        return Err(ParseError::new(
+            ErrorCode::BodyTooLarge,
+            None,
+            format!(
+                "the body is {} bytes, over the limit of {} (max_body_bytes)",
+                body.len(),
+                options.max_body_bytes
+            ),
+        ));
+    }
+    let declared = declared(content_type)?;
+    let b = trim_body(body);
+    if b.is_empty() {
+        return Err(ParseError::new(
+            ErrorCode::EmptyBody,
+            None,
+            "the body is empty: a PrimeVOX webhook always has a body",
+        ));
+    }
+    let as_json = match declared {
+        Declared::Sniff => matches!(b[0], b'{' | b'['),
+        Declared::Json if options.strict => true,
+        Declared::Form if options.strict => false,
+        // Lenient: a body that can only be one encoding wins over a mislabelled header.
+        Declared::Json => {
+            matches!(
+                b[0],
+                b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n'
+            ) || memchr::memchr(b'=', b).is_none()
+        }
+        Declared::Form => b[0] == b'{',
+    };
+    match std::str::from_utf8(b) {
+        Ok(text) => parse_text(text, as_json, options),
+        Err(_) if options.strict => Err(ParseError::new(
+            if as_json {
+                ErrorCode::InvalidJson
+            } else {
+                ErrorCode::InvalidForm
+            },
+            None,
+            "the body is not valid UTF-8 (strict mode)",
+        )),
+        Err(_) => {
+            let text = String::from_utf8_lossy(b);
+            parse_text(&text, as_json, options).map(Event::into_owned)
+        }
+    }
+}
+
+fn parse_text<'a>(
+    text: &'a str,
+    as_json: bool,
+    options: &ParseOptions,
+) -> Result<Event<'a>, ParseError> {
+    let mut pairs: Vec<(Cow<'a, str>, Json<'a>)> = Vec::with_capacity(12);
+    if as_json {
+        Reader::new(text, options.strict, options.max_depth).top_object(|k, v| {
+            pairs.push((k, v));
+            Ok(())
+        })?;
+    } else {
+        form::pairs(text, options.strict, |k, v| {
+            pairs.push((k, Json::Str(v)));
+            Ok(())
+        })?;
+    }
+    assemble(pairs, options.strict)
+}
+
+fn key_is(key: &str, name: &str, strict: bool) -> bool {
+    if strict {
+        key == name
+    } else {
+        key.len() == name.len() && key.eq_ignore_ascii_case(name)
+    }
+}
+
+fn to_extra(v: Json<'_>) -> ExtraValue<'_> {
+    match v {
+        Json::Str(s) => ExtraValue::Text(s),
+        other => ExtraValue::Json(json::compact(&other)),
+    }
+}
+
+fn matches_target(value: &Json<'_>, target: &str, strict: bool) -> bool {
+    match value {
+        Json::Str(s) => key_is(s, target, strict),
+        _ => false,
+    }
+}
+
+/// Builds the event from the members in order: kind first (it needs `eventType` and
+/// `eventTarget`, which may come anywhere), then each member into its field or `extra`.
+fn assemble<'a>(
+    pairs: Vec<(Cow<'a, str>, Json<'a>)>,
+    strict: bool,
+) -> Result<Event<'a>, ParseError> {
+    let et_index = pairs
+        .iter()
+        .position(|(k, _)| key_is(k, "eventType", strict));
+    let event_type: Cow<'a, str> = match et_index.map(|i| &pairs[i].1) {
+        Some(Json::Str(s)) if !s.trim_matches(|c: char| c.is_ascii_whitespace()).is_empty() => {
+            s.clone()
+        }
+        None | Some(Json::Null) | Some(Json::Str(_)) => {
+            return Err(ParseError::new(
+                ErrorCode::MissingEventType,
+                Some("eventType"),
+                "the body has no eventType: is this a PrimeVOX webhook?",
+            ))
+        }
+        Some(_) => {
+            return Err(ParseError::new(
+                ErrorCode::InvalidField,
+                Some("eventType"),
+                "eventType must be a string",
+            ))
+        }
+    };
+    let target_index = pairs
+        .iter()
+        .position(|(k, _)| key_is(k, "eventTarget", strict));
+    let kind = match wire_type(&event_type, strict) {
+        Some(WireType::Known(k)) => k,
+        Some(WireType::RingAttempt) => ring_attempt_kind(&pairs, target_index, strict)?,
+        None if strict => {
+            return Err(ParseError::new(
+                ErrorCode::UnknownEventType,
+                Some("eventType"),
+                format!(
+                    "eventType '{}' is not one PrimeVOX documents (strict mode matches the exact spelling)",
+                    truncate(&event_type, 100)
+                ),
+            ))
+        }
+        None => Kind::Unknown,
+    };
+
+    let mut event = Event::new(kind, event_type);
+    let mut seen = [false; Field::COUNT];
+    for (i, (key, value)) in pairs.into_iter().enumerate() {
+        if Some(i) == et_index {
+            continue;
+        }
+        if kind == Kind::Unknown {
+            event.extra.push((key, to_extra(value)));
+            continue;
+        }
+        if Some(i) == target_index && kind.wire_event_target().is_some() {
+            let target = kind.wire_event_target().unwrap_or_default();
+            if matches_target(&value, target, strict) {
+                continue;
+            }
+            if strict {
+                return Err(ParseError::new(
+                    ErrorCode::InvalidField,
+                    Some("eventTarget"),
+                    format!("eventTarget must be '{target}' for {}", kind.as_str()),
+                ));
+            }
+            event.extra.push((key, to_extra(value)));
+            continue;
+        }
+        let field = Field::from_wire_name(&key, !strict);
+        let Some(field) = field.filter(|f| kind.has_field(*f)) else {
+            if strict {
+                let repeated = key_is(&key, "eventType", true)
+                    || (key_is(&key, "eventTarget", true) && kind.wire_event_target().is_some());
+                return Err(if repeated {
+                    ParseError::new(
+                        ErrorCode::InvalidField,
+                        Some(&key),
+                        format!("'{key}' is sent more than once (strict mode)"),
+                    )
+                } else {
+                    ParseError::new(
+                        ErrorCode::UnknownField,
+                        Some(&key),
+                        format!(
+                            "'{}' is not a documented field of {} (strict mode)",
+                            truncate(&key, 100),
+                            kind.as_str()
+                        ),
+                    )
+                });
+            }
+            event.extra.push((key, to_extra(value)));
+            continue;
+        };
+        let text: Option<Cow<'a, str>> = match value {
+            Json::Str(s) => Some(s),
+            Json::Num(n) => Some(Cow::Borrowed(n)),
+            Json::Null => None,
+            Json::Bool(_) | Json::Arr(_) | Json::Obj(_) => {
+                return Err(ParseError::new(
+                    ErrorCode::InvalidField,
+                    Some(field.camel_name()),
+                    format!(
+                        "{} must be a string (it was sent as '{}')",
+                        field.camel_name(),
+                        key
+                    ),
+                ))
+            }
+        };
+        let idx = field.index();
+        if strict && seen[idx] {
+            return Err(ParseError::new(
+                ErrorCode::InvalidField,
+                Some(field.camel_name()),
+                format!(
+                    "{} is sent more than once (strict mode)",
+                    field.camel_name()
+                ),
+            ));
+        }
+        seen[idx] = true;
+        let Some(text) = text.filter(|t| !t.is_empty()) else {
+            continue;
+        };
+        if event.values[idx].is_some() {
+            event.extra.push((key, ExtraValue::Text(text)));
+            continue;
+        }
+        event.values[idx] = Some(if field.is_phone_number() {
+            restore_plus(text)
+        } else {
+            text
+        });
+    }
+
+    for &f in kind.fields() {
+        if kind.is_required(f) && event.values[f.index()].is_none() {
+            return Err(ParseError::new(
+                ErrorCode::MissingField,
+                Some(f.camel_name()),
+                format!(
+                    "{} is required on {} events but was absent or empty",
+                    f.camel_name(),
+                    kind.as_str()
+                ),
+            ));
+        }
+    }
+    if strict {
+        validate::strict_shapes(&event)?;
+    }
+    Ok(event)
+}
+
+fn ring_attempt_kind(
+    pairs: &[(Cow<'_, str>, Json<'_>)],
+    target_index: Option<usize>,
+    strict: bool,
+) -> Result<Kind, ParseError> {
+    let target = target_index.map(|i| &pairs[i].1);
+    for k in [Kind::ExtensionRinging, Kind::RingGroupEntered] {
+        if let Some(v) = target {
+            if matches_target(v, k.wire_event_target().unwrap_or_default(), strict) {
+                return Ok(k);
+            }
+        }
+    }
+    if strict {
+        return Err(match target {
+            None => ParseError::new(
+                ErrorCode::MissingField,
+                Some("eventTarget"),
+                "a ringAttempt needs eventTarget 'extension' or 'ringGroup' (strict mode)",
+            ),
+            Some(_) => ParseError::new(
+                ErrorCode::InvalidField,
+                Some("eventTarget"),
+                "a ringAttempt's eventTarget must be 'extension' or 'ringGroup' (strict mode)",
+            ),
+        });
+    }
+    let has = |f: Field| {
+        pairs.iter().any(|(k, v)| {
+            Field::from_wire_name(k, true) == Some(f)
+                && match v {
+                    Json::Str(s) => !s.is_empty(),
+                    Json::Num(_) => true,
+                    _ => false,
+                }
+        })
+    };
+    Ok(if has(Field::RingGroupNumber) {
+        Kind::RingGroupEntered
+    } else if has(Field::ExtensionNumber) {
+        Kind::ExtensionRinging
+    } else {
+        Kind::Unknown
+    })
+}
+
+/// A phone number that reads " 15125550100" had its `+` decoded to a space by the sender's
+/// missing URL-encoding.
+fn restore_plus(text: Cow<'_, str>) -> Cow<'_, str> {
+    match text.strip_prefix(' ') {
+        Some(rest) if !rest.is_empty() && rest.bytes().all(|c| c.is_ascii_digit()) => {
+            Cow::Owned(format!("+{rest}"))
+        }
+        _ => text,
+    }
+}
