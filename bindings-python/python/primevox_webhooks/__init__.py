@@ -1,0 +1,78 @@
+"""Parse PrimeVOX phone-system webhooks into typed, validated events.
+
+>>> import primevox_webhooks as pv
+>>> event = pv.parse(b"eventType=HangupCall&containerId=1&tenantId=2&callUuid=u",
+...                  "application/x-www-form-urlencoded")
+>>> event.kind, event.call_uuid
+('call.hangup', 'u')
+
+All parsing and validation happen in the Rust core (``primevox_webhooks._native``); this package
+re-exports it with one class per event kind. Framework receivers live in the optional submodules
+``primevox_webhooks.fastapi`` (FastAPI / Starlette), ``primevox_webhooks.flask`` and
+``primevox_webhooks.django``.
+"""
+
+from __future__ import annotations
+
+from typing import Union
+
+from ._error import ErrorCode, Kind, ParseError
+from ._native import (
+    ERROR_CODES,
+    KINDS,
+    CallHangup,
+    Event,
+    ExtensionAnswered,
+    ExtensionHangup,
+    ExtensionRinging,
+    InboundCall,
+    InboundMessage,
+    OutboundCall,
+    OutboundMessage,
+    QueueEntered,
+    RingGroupEntered,
+    UnknownEvent,
+    VoicemailLeft,
+    from_json,
+    parse,
+)
+
+#: The union of every event class: what ``parse`` returns. ``match`` on it is checked exhaustively.
+AnyEvent = Union[
+    InboundMessage,
+    OutboundMessage,
+    InboundCall,
+    CallHangup,
+    ExtensionRinging,
+    ExtensionAnswered,
+    ExtensionHangup,
+    VoicemailLeft,
+    OutboundCall,
+    RingGroupEntered,
+    QueueEntered,
+    UnknownEvent,
+]
+
+__all__ = [
+    "ERROR_CODES",
+    "KINDS",
+    "AnyEvent",
+    "CallHangup",
+    "ErrorCode",
+    "Event",
+    "ExtensionAnswered",
+    "ExtensionHangup",
+    "ExtensionRinging",
+    "InboundCall",
+    "InboundMessage",
+    "Kind",
+    "OutboundCall",
+    "OutboundMessage",
+    "ParseError",
+    "QueueEntered",
+    "RingGroupEntered",
+    "UnknownEvent",
+    "VoicemailLeft",
+    "from_json",
+    "parse",
+]

@@ -1,0 +1,70 @@
+"""The exception raised for a payload that cannot be parsed, and the literal types of codes and kinds.
+
+Pure Python so that it subclasses ``ValueError`` on every CPython the abi3 wheel supports; the
+native module builds instances of it from the core's error (code, field and message unchanged).
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+__all__ = ["ErrorCode", "Kind", "ParseError"]
+
+#: Every error code, in the core's order (a test checks it against ``ERROR_CODES``).
+ErrorCode = Literal[
+    "empty_body",
+    "body_too_large",
+    "unsupported_content_type",
+    "invalid_json",
+    "invalid_form",
+    "missing_event_type",
+    "missing_field",
+    "invalid_field",
+    "unknown_event_type",
+    "unknown_field",
+]
+
+#: Every event kind, in the core's order (a test checks it against ``KINDS``).
+Kind = Literal[
+    "message.inbound",
+    "message.outbound",
+    "call.inbound",
+    "call.hangup",
+    "extension.ringing",
+    "extension.answered",
+    "extension.hangup",
+    "voicemail.left",
+    "call.outbound",
+    "ring_group.entered",
+    "queue.entered",
+    "unknown",
+]
+
+
+class ParseError(ValueError):
+    """A webhook body that is not a valid PrimeVOX event.
+
+    ``code`` is one of the stable codes in ``ERROR_CODES``; ``field`` names the canonical
+    camelCase field where it applies (``"callUuid"``, ``"eventType"``, or the wire key for
+    ``unknown_field``), else ``None``; ``message`` is the core's message (also ``str(err)``).
+    """
+
+    code: ErrorCode
+    field: Optional[str]
+    message: str
+
+    def __init__(self, message: str, code: ErrorCode, field: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field = field
+
+    def __reduce__(self) -> tuple[type[ParseError], tuple[str, ErrorCode, Optional[str]]]:
+        return (type(self), (self.message, self.code, self.field))
+
+    def __repr__(self) -> str:
+        return f"ParseError({self.message!r}, code={self.code!r}, field={self.field!r})"
+
+    def to_dict(self) -> dict[str, Optional[str]]:
+        """``{"code": ..., "field": ..., "message": ...}``: the body receivers answer with."""
+        return {"code": self.code, "field": self.field, "message": self.message}

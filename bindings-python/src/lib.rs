@@ -1,0 +1,441 @@
+//! Python bindings for `primevox-webhooks`: the private `primevox_webhooks._native` module.
+//!
+//! Thin by design: every rule (parsing, validation, canonical JSON, encoding, helpers) lives in the
+//! core crate. This module only converts between Python objects and the core's types:
+//! one Python class per [`Kind`] (subclasses of [`Event`]) wrapping an owned core event, whose
+//! attributes are materialised on access from the core event (no JSON round trip).
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
+use primevox_webhooks::{self as core, ExtraValue, Field, Kind, ParseOptions};
+use pyo3::exceptions::{PyImportError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString, PyTuple};
+
+/// Python strings created once per interpreter: kind strings, field names, dict keys.
+struct Interned {
+    kinds: Vec<Py<PyString>>,
+    snake: Vec<Py<PyString>>,
+    kind_key: Py<PyString>,
+    event_type_key: Py<PyString>,
+    extra_key: Py<PyString>,
+}
+
+static INTERNED: PyOnceLock<Interned> = PyOnceLock::new();
+static PARSE_ERROR: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static JSON_LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static FROM_JSON: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+fn interned(py: Python<'_>) -> &Interned {
+    INTERNED.get_or_init(py, || Interned {
+        kinds: Kind::ALL
+            .iter()
+            .map(|k| PyString::intern(py, k.as_str()).unbind())
+            .collect(),
+        snake: Field::ALL
+            .iter()
+            .map(|f| PyString::intern(py, f.snake_name()).unbind())
+            .collect(),
+        kind_key: PyString::intern(py, "kind").unbind(),
+        event_type_key: PyString::intern(py, "event_type").unbind(),
+        extra_key: PyString::intern(py, "extra").unbind(),
+    })
+}
+
+fn kind_index(kind: Kind) -> usize {
+    Kind::ALL
+        .iter()
+        .position(|k| *k == kind)
+        .expect("Kind::ALL lists every kind")
+}
+
+/// Builds the Python `ParseError` (defined in `primevox_webhooks._error`) from a core error.
+fn parse_error(py: Python<'_>, e: &core::ParseError) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let cls = PARSE_ERROR.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+            Ok(py
+                .import("primevox_webhooks._error")?
+                .getattr("ParseError")?
+                .unbind())
+        })?;
+        let code = PyString::intern(py, e.code().as_str());
+        let value = cls.bind(py).call1((e.message(), code, e.field()))?;
+        Ok(PyErr::from_value(value))
+    };
+    build().unwrap_or_else(|err| err)
+}
+
+fn extra_value<'py>(py: Python<'py>, v: &ExtraValue<'_>) -> PyResult<Bound<'py, PyAny>> {
+    match v {
+        ExtraValue::Text(s) => Ok(PyString::new(py, s).into_any()),
+        ExtraValue::Json(text) => {
+            let loads = JSON_LOADS.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+                Ok(py.import("json")?.getattr("loads")?.unbind())
+            })?;
+            loads.bind(py).call1((text.as_str(),))
+        }
+    }
+}
+
+/// The common base class of every event class.
+#[pyclass(subclass, frozen, module = "primevox_webhooks")]
+pub struct Event {
+    inner: core::Event<'static>,
+}
+
+impl Event {
+    fn field<'py>(&self, py: Python<'py>, f: Field) -> Option<Bound<'py, PyString>> {
+        self.inner.get(f).map(|s| PyString::new(py, s))
+    }
+
+    fn extra_pairs<'py>(&self, py: Python<'py>) -> PyResult<Vec<(Bound<'py, PyString>, Bound<'py, PyAny>)>> {
+        self.inner
+            .extra()
+            .iter()
+            .map(|(name, value)| Ok((PyString::new(py, name), extra_value(py, value)?)))
+            .collect()
+    }
+}
+
+#[pymethods]
+impl Event {
+    /// The stable kind string, for example ``"call.inbound"``.
+    #[getter]
+    fn kind<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        interned(py).kinds[kind_index(self.inner.kind())]
+            .bind(py)
+            .clone()
+    }
+
+    /// The wire ``eventType``, verbatim.
+    #[getter]
+    fn event_type<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        PyString::new(py, self.inner.event_type())
+    }
+
+    /// The fields this kind does not recognise, in the order received: ``(name, value)`` pairs.
+    #[getter]
+    fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        let pairs = self.extra_pairs(py)?;
+        PyTuple::new(py, pairs)
+    }
+
+    /// A plain dict with snake_case keys: kind, event_type, the kind's fields, extra.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let names = interned(py);
+        let d = PyDict::new(py);
+        d.set_item(names.kind_key.bind(py), self.kind(py))?;
+        d.set_item(names.event_type_key.bind(py), self.event_type(py))?;
+        for (f, v) in self.inner.fields() {
+            d.set_item(names.snake[f.index()].bind(py), v)?;
+        }
+        let extra = PyList::empty(py);
+        for (name, value) in self.extra_pairs(py)? {
+            extra.append(PyList::new(py, [name.into_any(), value])?)?;
+        }
+        d.set_item(names.extra_key.bind(py), extra)?;
+        Ok(d)
+    }
+
+    /// The canonical JSON text (camelCase keys), byte-identical to the core's.
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// The event back in the vendor's wire format: ``(content_type, body)``.
+    fn encode(&self) -> (&'static str, String) {
+        let encoded = self.inner.encode();
+        (encoded.content_type, encoded.body)
+    }
+
+    /// The caller's number as sent (callerIdNum for calls, fromNumber for messages).
+    fn caller_number(&self) -> Option<&str> {
+        self.inner.caller_number()
+    }
+
+    /// The caller's number as E.164 (``+1NXXNXXXXXX``) when it is North American or already E.164.
+    fn caller_e164(&self) -> Option<String> {
+        self.inner.caller_e164()
+    }
+
+    /// A key that is stable across retries of one delivery, the same in every language.
+    fn dedup_key(&self) -> String {
+        self.inner.dedup_key()
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let py = other.py();
+        match other.cast::<Event>() {
+            Ok(o) => Ok(pyo3::types::PyBool::new(py, self.inner == o.get().inner)
+                .to_owned()
+                .into_any()
+                .unbind()),
+            Err(_) => Ok(py.NotImplemented()),
+        }
+    }
+
+    fn __ne__(&self, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let py = other.py();
+        match other.cast::<Event>() {
+            Ok(o) => Ok(pyo3::types::PyBool::new(py, self.inner != o.get().inner)
+                .to_owned()
+                .into_any()
+                .unbind()),
+            Err(_) => Ok(py.NotImplemented()),
+        }
+    }
+
+    fn __hash__(&self) -> u64 {
+        // DefaultHasher::new() uses fixed keys: the hash is stable within and across runs.
+        let mut h = DefaultHasher::new();
+        self.inner.hash(&mut h);
+        h.finish()
+    }
+
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let py = slf.py();
+        let this = slf.get();
+        let name = slf.get_type().name()?;
+        let mut out = format!("{name}(event_type={}", PyString::new(py, this.inner.event_type()).repr()?);
+        for (f, v) in this.inner.fields() {
+            if let Some(v) = v {
+                out.push_str(&format!(", {}={}", f.snake_name(), PyString::new(py, v).repr()?));
+            }
+        }
+        if !this.inner.extra().is_empty() {
+            out.push_str(&format!(", extra={}", this.extra(py)?.repr()?));
+        }
+        out.push(')');
+        Ok(out)
+    }
+
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let from_json = FROM_JSON.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+            Ok(py
+                .import("primevox_webhooks._native")?
+                .getattr("from_json")?
+                .unbind())
+        })?;
+        Ok((from_json.bind(py).clone(), (self.inner.to_json(),)))
+    }
+
+    fn __copy__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
+        slf
+    }
+
+    #[pyo3(signature = (memo, /))]
+    fn __deepcopy__<'py>(slf: Bound<'py, Self>, memo: &Bound<'py, PyAny>) -> Bound<'py, Self> {
+        let _ = memo;
+        slf
+    }
+}
+
+fn match_args(py: Python<'_>, kind: Kind) -> PyResult<Py<PyTuple>> {
+    let names = kind.fields().iter().map(|f| PyString::intern(py, f.snake_name()));
+    Ok(PyTuple::new(py, names)?.unbind())
+}
+
+/// Declares one Python class per kind, with a getter per field of that kind. The lists here are
+/// checked against the core's `Kind::fields()` / `Kind::class_name()` when the module loads.
+macro_rules! kind_classes {
+    ($( $cls:ident = $kind:ident { $( $getter:ident => $field:ident ),* } )*) => {
+        $(
+            #[pyclass(extends = Event, frozen, module = "primevox_webhooks")]
+            pub struct $cls;
+
+            #[pymethods]
+            impl $cls {
+                #[classattr]
+                fn __match_args__(py: Python<'_>) -> PyResult<Py<PyTuple>> {
+                    match_args(py, Kind::$kind)
+                }
+                $(
+                    #[getter]
+                    fn $getter<'py>(slf: &Bound<'py, Self>) -> Option<Bound<'py, PyString>> {
+                        slf.as_super().get().field(slf.py(), Field::$field)
+                    }
+                )*
+            }
+        )*
+
+        fn new_event<'py>(py: Python<'py>, inner: core::Event<'static>) -> PyResult<Bound<'py, PyAny>> {
+            let kind = inner.kind();
+            let base = PyClassInitializer::from(Event { inner });
+            Ok(match kind {
+                $( Kind::$kind => Bound::new(py, base.add_subclass($cls))?.into_any(), )*
+            })
+        }
+
+        /// (class name, kind, getters) as declared above.
+        const DECLARED: &[(&str, Kind, &[Field])] = &[
+            $( (stringify!($cls), Kind::$kind, &[ $( Field::$field ),* ]), )*
+        ];
+
+        fn add_classes(m: &Bound<'_, PyModule>) -> PyResult<()> {
+            $( m.add_class::<$cls>()?; )*
+            Ok(())
+        }
+    };
+}
+
+kind_classes! {
+    InboundMessage = InboundMessage {
+        container_id => ContainerId, tenant_id => TenantId, conversation_id => ConversationId,
+        to_number => ToNumber, from_number => FromNumber, message_text => MessageText
+    }
+    OutboundMessage = OutboundMessage {
+        container_id => ContainerId, tenant_id => TenantId, conversation_id => ConversationId,
+        to_number => ToNumber, from_number => FromNumber, message_text => MessageText
+    }
+    InboundCall = InboundCall {
+        container_id => ContainerId, tenant_id => TenantId, did_number => DidNumber,
+        did_description => DidDescription, did_group => DidGroup, cid_prefix => CidPrefix,
+        call_uuid => CallUuid, caller_id_num => CallerIdNum, caller_id_name => CallerIdName
+    }
+    CallHangup = CallHangup {
+        container_id => ContainerId, tenant_id => TenantId, call_uuid => CallUuid,
+        caller_id_num => CallerIdNum, caller_id_name => CallerIdName,
+        extension_number => ExtensionNumber, extension_name => ExtensionName
+    }
+    ExtensionRinging = ExtensionRinging {
+        container_id => ContainerId, tenant_id => TenantId, call_uuid => CallUuid,
+        caller_id_num => CallerIdNum, extension_number => ExtensionNumber,
+        extension_name => ExtensionName
+    }
+    ExtensionAnswered = ExtensionAnswered {
+        container_id => ContainerId, tenant_id => TenantId, call_uuid => CallUuid,
+        caller_id_num => CallerIdNum, caller_id_name => CallerIdName,
+        extension_number => ExtensionNumber, extension_name => ExtensionName
+    }
+    ExtensionHangup = ExtensionHangup {
+        container_id => ContainerId, tenant_id => TenantId, call_uuid => CallUuid,
+        caller_id_num => CallerIdNum, caller_id_name => CallerIdName,
+        extension_number => ExtensionNumber, extension_name => ExtensionName
+    }
+    VoicemailLeft = VoicemailLeft {
+        container_id => ContainerId, tenant_id => TenantId, call_uuid => CallUuid,
+        caller_id_num => CallerIdNum, caller_id_name => CallerIdName,
+        extension_number => ExtensionNumber, extension_name => ExtensionName
+    }
+    OutboundCall = OutboundCall {
+        container_id => ContainerId, tenant_id => TenantId, call_uuid => CallUuid,
+        extension_number => ExtensionNumber, extension_name => ExtensionName,
+        number_dialed => NumberDialed
+    }
+    RingGroupEntered = RingGroupEntered {
+        container_id => ContainerId, tenant_id => TenantId, call_uuid => CallUuid,
+        caller_id_num => CallerIdNum, ring_group_number => RingGroupNumber
+    }
+    QueueEntered = QueueEntered {
+        container_id => ContainerId, tenant_id => TenantId, call_uuid => CallUuid,
+        caller_id_num => CallerIdNum, queue_number => QueueNumber
+    }
+    UnknownEvent = Unknown {}
+}
+
+/// Fails the import if the classes declared here drift from the core's model.
+fn check_declared() -> PyResult<()> {
+    if DECLARED.len() != Kind::ALL.len() {
+        return Err(PyImportError::new_err("primevox_webhooks: kind classes out of date"));
+    }
+    for (kind, (name, declared_kind, fields)) in Kind::ALL.iter().zip(DECLARED) {
+        if kind != declared_kind || kind.class_name() != *name || kind.fields() != *fields {
+            return Err(PyImportError::new_err(format!(
+                "primevox_webhooks: class {name} does not match the core's kind {}",
+                kind.as_str()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The body as bytes, borrowed where Python guarantees immutability.
+enum Body<'py> {
+    Bytes(Bound<'py, PyBytes>),
+    Str(PyBackedStr),
+    Owned(Vec<u8>),
+}
+
+impl Body<'_> {
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Body::Bytes(b) => b.as_bytes(),
+            Body::Str(s) => s.as_bytes(),
+            Body::Owned(v) => v,
+        }
+    }
+}
+
+fn body_from<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Body<'py>> {
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(Body::Bytes(b.clone()));
+    }
+    if obj.is_instance_of::<PyString>() {
+        return Ok(Body::Str(obj.extract::<PyBackedStr>()?));
+    }
+    if let Ok(b) = obj.cast::<PyByteArray>() {
+        return Ok(Body::Owned(b.to_vec()));
+    }
+    if obj.is_instance_of::<PyMemoryView>() {
+        let bytes = obj.call_method0("tobytes")?;
+        return Ok(Body::Bytes(bytes.cast_into::<PyBytes>()?));
+    }
+    Err(PyTypeError::new_err(format!(
+        "body must be bytes, bytearray, memoryview or str, not {}",
+        obj.get_type().name()?
+    )))
+}
+
+fn options(strict: bool, max_body_bytes: usize, max_depth: usize) -> ParseOptions {
+    ParseOptions {
+        strict,
+        max_body_bytes,
+        max_depth,
+    }
+}
+
+/// Parse the raw body of a PrimeVOX webhook POST into one event.
+#[pyfunction]
+#[pyo3(signature = (body, content_type = None, *, strict = false, max_body_bytes = 65536, max_depth = 32))]
+fn parse<'py>(
+    py: Python<'py>,
+    body: &Bound<'py, PyAny>,
+    content_type: Option<PyBackedStr>,
+    strict: bool,
+    max_body_bytes: usize,
+    max_depth: usize,
+) -> PyResult<Bound<'py, PyAny>> {
+    let body = body_from(body)?;
+    let opts = options(strict, max_body_bytes, max_depth);
+    match core::parse_with(body.as_bytes(), content_type.as_deref(), &opts) {
+        Ok(event) => new_event(py, event.into_owned()),
+        Err(e) => Err(parse_error(py, &e)),
+    }
+}
+
+/// Rebuild an event from its canonical JSON (the output of ``to_json()``).
+#[pyfunction]
+fn from_json<'py>(py: Python<'py>, canonical: PyBackedStr) -> PyResult<Bound<'py, PyAny>> {
+    match core::from_json(&canonical) {
+        Ok(event) => new_event(py, event),
+        Err(e) => Err(parse_error(py, &e)),
+    }
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    check_declared()?;
+    m.add_class::<Event>()?;
+    add_classes(m)?;
+    m.add_function(wrap_pyfunction!(parse, m)?)?;
+    m.add_function(wrap_pyfunction!(from_json, m)?)?;
+    let codes = core::ErrorCode::ALL.iter().map(|c| c.as_str());
+    m.add("ERROR_CODES", PyTuple::new(py, codes)?)?;
+    let kinds = Kind::ALL.iter().map(|k| k.as_str());
+    m.add("KINDS", PyTuple::new(py, kinds)?)?;
+    Ok(())
+}
