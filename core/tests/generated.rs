@@ -1,0 +1,22 @@
+//! The checked-in generated files must match what the tables generate now.
+
+use primevox_webhooks::codegen;
+
+fn check(name: &str, expected: String) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/generated/").to_owned() + name;
+    let actual = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "{path} is stale: run `cargo run -p primevox-webhooks-cli -- codegen`"
+    );
+}
+
+#[test]
+fn json_schema_is_fresh() {
+    check("event.schema.json", codegen::json_schema());
+}
+
+#[test]
+fn typescript_types_are_fresh() {
+    check("events.d.ts", codegen::typescript_types());
+}
