@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Rust: formatting, clippy (every crate, warnings are errors), core and CLI tests, rustdoc.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc -p primevox-webhooks --no-deps --locked --quiet
+cargo test -p primevox-webhooks -p primevox-webhooks-cli --locked
