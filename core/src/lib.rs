@@ -21,6 +21,7 @@
 #![deny(missing_docs)]
 
 pub mod api;
+mod batch;
 mod canonical;
 pub mod codegen;
 mod encode;
@@ -31,8 +32,10 @@ mod helpers;
 mod json;
 pub mod kind;
 mod parse;
+pub mod security;
 pub mod validate;
 
+pub use batch::{parse_many, parse_many_map, BatchItem};
 pub use canonical::from_json;
 pub use encode::Encoded;
 pub use error::{ErrorCode, ParseError};
@@ -40,3 +43,4 @@ pub use event::{Event, ExtraField, ExtraValue};
 pub use helpers::to_e164;
 pub use kind::{Field, Kind};
 pub use parse::{parse, parse_with, ParseOptions};
+pub use security::{verify_token, AllowList};
