@@ -10,7 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
-use primevox_webhooks::{parse_with, ErrorCode, Kind, ParseOptions};
+use primevox_webhooks::{from_json, parse, parse_with, ErrorCode, Kind, ParseOptions};
 use serde_json::{Map, Value};
 
 /// Minimum number of vectors the shared set must hold.
@@ -296,6 +296,44 @@ fn vectors_cover_every_error_code_and_kind() {
         });
         assert!(covered, "no kind- vector for {} ({names:?})", kind.as_str());
     }
+}
+
+/// Every event a vector produces survives the README's round trips: back to the vendor's wire
+/// format (`parse(encode(e)) == e`, same dedup key) and through the canonical JSON
+/// (`from_json(to_json(e)) == e`).
+#[test]
+fn every_vector_event_round_trips() {
+    let mut failures = Vec::new();
+    for v in load_vectors() {
+        let Ok(event) = parse_with(&v.body, v.content_type.as_deref(), &v.options) else {
+            continue;
+        };
+        let json = event.to_json();
+        let encoded = event.encode();
+        match parse(encoded.body.as_bytes(), Some(encoded.content_type)) {
+            Ok(again) if again.to_json() == json && again.dedup_key() == event.dedup_key() => {}
+            Ok(again) => failures.push(format!(
+                "{}: parse(encode(e)) differs\n    body: {}\n    want: {json}\n    have: {}",
+                v.name,
+                encoded.body,
+                again.to_json()
+            )),
+            Err(e) => failures.push(format!(
+                "{}: parse(encode(e)) failed: {e}\n    body: {}",
+                v.name, encoded.body
+            )),
+        }
+        match from_json(&json) {
+            Ok(back) if back.to_json() == json => {}
+            Ok(back) => failures.push(format!(
+                "{}: from_json(to_json(e)) differs\n    want: {json}\n    have: {}",
+                v.name,
+                back.to_json()
+            )),
+            Err(e) => failures.push(format!("{}: from_json(to_json(e)) failed: {e}", v.name)),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// Every bundled example payload parses, strictly, into the kind its file name says.
