@@ -3,9 +3,29 @@ that they match the compiled module exactly."""
 
 from typing import Any, Callable, Literal, Union, final
 
-from typing_extensions import Self, TypeAlias
+from typing_extensions import Self, TypeAlias, disjoint_base
 
 from primevox_webhooks._error import ErrorCode, Kind
+
+__all__ = [
+    "Event",
+    "InboundMessage",
+    "OutboundMessage",
+    "InboundCall",
+    "CallHangup",
+    "ExtensionRinging",
+    "ExtensionAnswered",
+    "ExtensionHangup",
+    "VoicemailLeft",
+    "OutboundCall",
+    "RingGroupEntered",
+    "QueueEntered",
+    "UnknownEvent",
+    "parse",
+    "from_json",
+    "ERROR_CODES",
+    "KINDS",
+]
 
 ERROR_CODES: tuple[ErrorCode, ...]
 KINDS: tuple[Kind, ...]
@@ -13,6 +33,7 @@ KINDS: tuple[Kind, ...]
 _ExtraValue: TypeAlias = Any
 """A value in ``extra``: a ``str``, or for a non-string JSON value the parsed Python value."""
 
+@disjoint_base
 class Event:
     """The common base class of every event class. Immutable, hashable, picklable."""
 

@@ -19,8 +19,16 @@ from __future__ import annotations
 import functools
 from typing import Callable, Optional, Union, overload
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
-from django.views.decorators.csrf import csrf_exempt
+# Django ships no type information (django-stubs adds it); without it these names are Any.
+from django.http import (  # type: ignore[import-untyped,unused-ignore]
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
+from django.views.decorators.csrf import (  # type: ignore[import-untyped,unused-ignore]
+    csrf_exempt,
+)
 
 from . import AnyEvent, ParseError, parse
 
