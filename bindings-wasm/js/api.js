@@ -1,0 +1,114 @@
+// The package's API, shared by every entry point (workerd.js, node.js).
+// All parsing, validation and encoding happens in the Rust core (compiled to WebAssembly);
+// this file only moves strings across the boundary and shapes the results like the Node package.
+// The entry point must have initialised the module (initSync) before this file is evaluated.
+import * as wasm from '../pkg/primevox_webhooks_wasm.js';
+
+const ERR = 33; // '!' marks an error result (see src/lib.rs)
+
+/** Every error code the core can produce, in the core's order. */
+export const ERROR_CODES = Object.freeze(wasm.error_codes().split(','));
+/** Every event kind, in the core's order (`unknown` last). */
+export const KINDS = Object.freeze(wasm.kinds().split(','));
+
+const [defStrict, defMaxBodyBytes, defMaxDepth] = wasm.default_options().split(',');
+const DEFAULTS = Object.freeze({
+  strict: defStrict === 'true',
+  maxBodyBytes: Number(defMaxBodyBytes),
+  maxDepth: Number(defMaxDepth),
+});
+
+/** A payload the core rejected. `code` is one of ERROR_CODES; `field` names the field, or null. */
+export class ParseError extends Error {
+  constructor(code, message, field = null) {
+    super(message === undefined ? String(code) : message);
+    this.code = code;
+    this.field = field === undefined ? null : field;
+  }
+}
+Object.defineProperty(ParseError.prototype, 'name', {
+  value: 'ParseError',
+  writable: true,
+  configurable: true,
+  enumerable: false,
+});
+
+function raise(result) {
+  const e = JSON.parse(result.slice(1));
+  throw new ParseError(e.code, e.message, e.field);
+}
+
+/** Options validated exactly as the native package does; absent values take the core's defaults. */
+export function resolveOptions(options) {
+  if (options === undefined || options === null || options === DEFAULTS) return DEFAULTS;
+  if (typeof options !== 'object') throw new TypeError('options must be an object');
+  const { strict, maxBodyBytes, maxDepth } = options;
+  if (strict !== undefined && typeof strict !== 'boolean') {
+    throw new TypeError('options.strict must be a boolean');
+  }
+  if (maxBodyBytes !== undefined && !(Number.isSafeInteger(maxBodyBytes) && maxBodyBytes >= 0)) {
+    throw new TypeError('options.maxBodyBytes must be a non-negative integer');
+  }
+  if (maxDepth !== undefined && !(Number.isInteger(maxDepth) && maxDepth >= 0 && maxDepth <= 0xffffffff)) {
+    throw new TypeError('options.maxDepth must be a non-negative integer');
+  }
+  return {
+    strict: strict === undefined ? DEFAULTS.strict : strict,
+    maxBodyBytes: maxBodyBytes === undefined ? DEFAULTS.maxBodyBytes : maxBodyBytes,
+    maxDepth: maxDepth === undefined ? DEFAULTS.maxDepth : maxDepth,
+  };
+}
+
+function contentTypeArg(contentType) {
+  if (contentType === undefined || contentType === null) return undefined;
+  if (typeof contentType !== 'string') throw new TypeError('contentType must be a string, null or undefined');
+  return contentType;
+}
+
+function bytesOf(body) {
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  throw new TypeError('body must be a Buffer, Uint8Array, ArrayBuffer or string');
+}
+
+/**
+ * Parse one webhook body into a plain-object event.
+ * @throws {ParseError} when the payload is not a valid PrimeVOX webhook
+ */
+export function parse(body, contentType, options) {
+  const o = resolveOptions(options);
+  const ct = contentTypeArg(contentType);
+  const result = typeof body === 'string'
+    ? wasm.parse_text(body, ct, o.strict, o.maxBodyBytes, o.maxDepth)
+    : wasm.parse_bytes(bytesOf(body), ct, o.strict, o.maxBodyBytes, o.maxDepth);
+  if (result.charCodeAt(0) === ERR) raise(result);
+  return JSON.parse(result);
+}
+
+function canonical(event) {
+  if (event === null || typeof event !== 'object') throw new TypeError('event must be an event object');
+  return JSON.stringify(event);
+}
+
+/** Encode an event back to PrimeVOX's wire format: `parse(body, contentType)` gives the event back. */
+export function encode(event) {
+  const result = wasm.encode(canonical(event));
+  if (result.charCodeAt(0) === ERR) raise(result);
+  const nl = result.indexOf('\n');
+  return { contentType: result.slice(0, nl), body: result.slice(nl + 1) };
+}
+
+/** A key that is the same for every retry of one delivery, and the same in every language. */
+export function dedupKey(event) {
+  const result = wasm.dedup_key(canonical(event));
+  if (result.charCodeAt(0) === ERR) raise(result);
+  return result;
+}
+
+/** The caller's number as +E.164 when it can be known, else null. */
+export function callerE164(event) {
+  const result = wasm.caller_e164(canonical(event));
+  if (result.charCodeAt(0) === ERR) raise(result);
+  return result === '' ? null : result;
+}

@@ -1,0 +1,114 @@
+//! Thin wasm-bindgen layer over `primevox_webhooks::api`.
+//!
+//! Everything crosses the boundary as strings: the core's canonical JSON for events, its error
+//! JSON for errors. The JavaScript wrapper (`js/api.js`) turns those into plain objects and
+//! `ParseError`s. No parsing or validation logic lives here.
+
+use primevox_webhooks::api;
+use primevox_webhooks::{ErrorCode, Kind, ParseError, ParseOptions};
+use wasm_bindgen::prelude::*;
+
+/// Marks an error result: the rest of the string is the core's error JSON.
+/// Events are canonical JSON objects and always start with `{`.
+const ERR: char = '!';
+
+/// Limits arrive as JS numbers; `as` saturates (NaN becomes 0), so no value can wrap around.
+fn options(strict: bool, max_body_bytes: f64, max_depth: f64) -> ParseOptions {
+    ParseOptions {
+        strict,
+        max_body_bytes: max_body_bytes as usize,
+        max_depth: max_depth as usize,
+    }
+}
+
+fn error_string(e: &ParseError) -> String {
+    let json = api::error_to_json(e);
+    let mut out = String::with_capacity(json.len() + 1);
+    out.push(ERR);
+    out.push_str(&json);
+    out
+}
+
+fn result_string(r: Result<String, ParseError>) -> String {
+    match r {
+        Ok(json) => json,
+        Err(e) => error_string(&e),
+    }
+}
+
+/// Parse a body given as UTF-8 text. Returns canonical JSON, or `!` + error JSON.
+#[wasm_bindgen]
+pub fn parse_text(
+    body: &str,
+    content_type: Option<String>,
+    strict: bool,
+    max_body_bytes: f64,
+    max_depth: f64,
+) -> String {
+    let o = options(strict, max_body_bytes, max_depth);
+    result_string(api::parse_to_json(
+        body.as_bytes(),
+        content_type.as_deref(),
+        &o,
+    ))
+}
+
+/// Parse a body given as raw bytes. Returns canonical JSON, or `!` + error JSON.
+#[wasm_bindgen]
+pub fn parse_bytes(
+    body: &[u8],
+    content_type: Option<String>,
+    strict: bool,
+    max_body_bytes: f64,
+    max_depth: f64,
+) -> String {
+    let o = options(strict, max_body_bytes, max_depth);
+    result_string(api::parse_to_json(body, content_type.as_deref(), &o))
+}
+
+/// Encode a canonical event back to the vendor's wire format.
+/// Returns `content type` + `\n` + body, or `!` + error JSON.
+#[wasm_bindgen]
+pub fn encode(canonical: &str) -> String {
+    match api::encode_json(canonical) {
+        Ok(enc) => {
+            let mut out = String::with_capacity(enc.content_type.len() + 1 + enc.body.len());
+            out.push_str(enc.content_type);
+            out.push('\n');
+            out.push_str(&enc.body);
+            out
+        }
+        Err(e) => error_string(&e),
+    }
+}
+
+/// The delivery's deduplication key, or `!` + error JSON.
+#[wasm_bindgen]
+pub fn dedup_key(canonical: &str) -> String {
+    result_string(api::dedup_key_json(canonical))
+}
+
+/// `+` E.164 caller number, `""` when there is none, or `!` + error JSON.
+#[wasm_bindgen]
+pub fn caller_e164(canonical: &str) -> String {
+    result_string(api::caller_e164_json(canonical).map(Option::unwrap_or_default))
+}
+
+/// Every error code, comma-separated, in the core's order.
+#[wasm_bindgen]
+pub fn error_codes() -> String {
+    ErrorCode::ALL.map(ErrorCode::as_str).join(",")
+}
+
+/// Every kind string, comma-separated, in the core's order.
+#[wasm_bindgen]
+pub fn kinds() -> String {
+    Kind::ALL.map(Kind::as_str).join(",")
+}
+
+/// The default `ParseOptions` as `strict,max_body_bytes,max_depth`.
+#[wasm_bindgen]
+pub fn default_options() -> String {
+    let o = ParseOptions::default();
+    format!("{},{},{}", o.strict, o.max_body_bytes, o.max_depth)
+}
