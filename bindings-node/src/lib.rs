@@ -1,0 +1,140 @@
+//! Node.js binding of `primevox-webhooks` (napi-rs). Thin on purpose: every function hands
+//! strings or bytes to the core's binding-neutral `api` module and returns strings; the JS
+//! wrapper (`index.js`) turns them into plain objects and `ParseError`s.
+//!
+//! Conventions shared with the wrapper:
+//! - `parse*` return one JSON text: the canonical event (an object whose first key is `kind`)
+//!   or the core's error object (`{"code":..,"field":..,"message":..}`, no `kind`). Returning
+//!   the error as a value keeps the hot path free of exceptions.
+//! - The helpers (`encodeJson`, ...) throw a JS `Error` whose message is the core's error JSON.
+//! - A panic in the core never crosses into Node: it is caught here and thrown as a plain
+//!   `Error` ("primevox-webhooks internal error: ...").
+
+#![deny(clippy::all)]
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use primevox_webhooks::{api, ErrorCode, Kind, ParseError, ParseOptions};
+
+fn options(strict: Option<bool>, max_body_bytes: Option<f64>, max_depth: Option<u32>) -> ParseOptions {
+    let mut o = ParseOptions::default();
+    if let Some(s) = strict {
+        o.strict = s;
+    }
+    if let Some(m) = max_body_bytes {
+        // The wrapper validated it as a non-negative integer; saturate anything larger.
+        o.max_body_bytes = if m >= usize::MAX as f64 { usize::MAX } else { m as usize };
+    }
+    if let Some(d) = max_depth {
+        o.max_depth = d as usize;
+    }
+    o
+}
+
+fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
+    let what = if let Some(s) = p.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = p.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".to_owned()
+    };
+    format!("primevox-webhooks internal error (please report): {what}")
+}
+
+fn guarded<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(p) => Err(Error::new(Status::GenericFailure, panic_message(p))),
+    }
+}
+
+fn parse_bytes(
+    body: &[u8],
+    content_type: Option<&str>,
+    strict: Option<bool>,
+    max_body_bytes: Option<f64>,
+    max_depth: Option<u32>,
+) -> Result<String> {
+    guarded(|| {
+        let opts = options(strict, max_body_bytes, max_depth);
+        Ok(match api::parse_to_json(body, content_type, &opts) {
+            Ok(json) => json,
+            Err(e) => api::error_to_json(&e),
+        })
+    })
+}
+
+fn helper_error(e: &ParseError) -> Error {
+    Error::new(Status::GenericFailure, api::error_to_json(e))
+}
+
+/// Parses a body given as bytes (Buffer / Uint8Array, read without copying). Returns the
+/// canonical event JSON, or the error JSON (see the module docs).
+#[napi(js_name = "parseBytes")]
+pub fn parse_bytes_js(
+    body: &[u8],
+    content_type: Option<String>,
+    strict: Option<bool>,
+    max_body_bytes: Option<f64>,
+    max_depth: Option<u32>,
+) -> Result<String> {
+    parse_bytes(body, content_type.as_deref(), strict, max_body_bytes, max_depth)
+}
+
+/// Parses a body given as a string (its UTF-8 bytes). Same result as `parseBytes`.
+#[napi(js_name = "parseString")]
+pub fn parse_string_js(
+    body: String,
+    content_type: Option<String>,
+    strict: Option<bool>,
+    max_body_bytes: Option<f64>,
+    max_depth: Option<u32>,
+) -> Result<String> {
+    parse_bytes(body.as_bytes(), content_type.as_deref(), strict, max_body_bytes, max_depth)
+}
+
+/// The vendor wire format of an event.
+#[napi(object)]
+pub struct Encoded {
+    pub content_type: String,
+    pub body: String,
+}
+
+/// Encodes a canonical event JSON back to the vendor's wire format.
+#[napi(js_name = "encodeJson")]
+pub fn encode_json(canonical: String) -> Result<Encoded> {
+    guarded(|| match api::encode_json(&canonical) {
+        Ok(e) => Ok(Encoded {
+            content_type: e.content_type.to_owned(),
+            body: e.body,
+        }),
+        Err(e) => Err(helper_error(&e)),
+    })
+}
+
+/// The dedup key of a canonical event JSON.
+#[napi(js_name = "dedupKeyJson")]
+pub fn dedup_key_json(canonical: String) -> Result<String> {
+    guarded(|| api::dedup_key_json(&canonical).map_err(|e| helper_error(&e)))
+}
+
+/// The caller number as E.164, if known, of a canonical event JSON.
+#[napi(js_name = "callerE164Json")]
+pub fn caller_e164_json(canonical: String) -> Result<Option<String>> {
+    guarded(|| api::caller_e164_json(&canonical).map_err(|e| helper_error(&e)))
+}
+
+/// Every error code, in the core's order.
+#[napi(js_name = "errorCodes")]
+pub fn error_codes() -> Vec<&'static str> {
+    ErrorCode::ALL.iter().map(|c| c.as_str()).collect()
+}
+
+/// Every kind string, in the core's order.
+#[napi]
+pub fn kinds() -> Vec<&'static str> {
+    Kind::ALL.iter().map(|k| k.as_str()).collect()
+}

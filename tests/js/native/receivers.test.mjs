@@ -1,0 +1,345 @@
+// The native package's Node receivers (Express, Fastify, node:http) against real servers on
+// 127.0.0.1 with real fetch POSTs. Node-framework-specific: runs for PRIMEVOX_IMPL=native only
+// (the wasm package has its own Workers receivers and tests).
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { once } from 'node:events';
+import express from 'express';
+import Fastify from 'fastify';
+import pv, { IMPL } from '../impl.mjs';
+
+if (IMPL !== 'native') throw new Error('tests/js/native/ is for PRIMEVOX_IMPL=native only (the Node receivers)');
+
+const { expressMiddleware, keepRawBody, fastifyPlugin, httpHandler } = pv;
+
+const FORM = 'application/x-www-form-urlencoded';
+const CALL =
+  'eventType=InboundCall&eventTarget=phoneNumber&containerId=1001&tenantId=42&didNumber=%2B15125550100' +
+  '&didDescription=Main+line&callUuid=0f8e5c62-4b7d-4c1e-9a3b-2d6f8e1c7a90&callerIdNum=5125550199&callerIdName=JANE+DOE';
+const MESSAGE = JSON.stringify({
+  eventType: 'inboundMessage',
+  toNumber: '+15125550100',
+  fromNumber: '+17375550142',
+  containerID: '3547',
+  tenantID: '118',
+  conversationID: '88213',
+  messageText: 'héllo "there" 😀\nbye',
+});
+const BAD_CALL = 'eventType=InboundCall&containerId=1001&tenantId=42'; // no callUuid
+const EXPECTED_CALL = pv.parse(CALL, FORM);
+const EXPECTED_MESSAGE = pv.parse(MESSAGE, 'application/json');
+
+async function post(url, body, contentType, extraHeaders = {}) {
+  const headers = { ...extraHeaders };
+  if (contentType !== null) headers['content-type'] = contentType;
+  const res = await fetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(10_000) });
+  const text = await res.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json, text };
+}
+
+async function listen(server) {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return `http://127.0.0.1:${server.address().port}`;
+}
+
+async function stop(server) {
+  server.closeAllConnections?.();
+  await new Promise((resolve) => server.close(resolve));
+}
+
+// The checks every receiver must pass; `mk(onEvent)` starts a server and returns its hook URL.
+// `jsonParserFirst`: express.json() runs before the middleware, so it (not the core) rejects
+// malformed JSON, with its own 400.
+function commonChecks(name, mk, { jsonParserFirst = false } = {}) {
+  describe(`${name}: common behaviour`, () => {
+    let url;
+    let stopIt;
+    const got = [];
+    before(async () => {
+      ({ url, stop: stopIt } = await mk((event) => {
+        got.push(event);
+      }));
+    });
+    after(() => stopIt());
+
+    test('form POST -> 200 and the handler gets the event', async () => {
+      got.length = 0;
+      const r = await post(url, CALL, FORM);
+      assert.equal(r.status, 200, r.text);
+      assert.deepStrictEqual(r.json, { ok: true });
+      assert.deepStrictEqual(got, [EXPECTED_CALL]);
+    });
+
+    test('JSON POST -> 200 and the handler gets the event', async () => {
+      got.length = 0;
+      const r = await post(url, MESSAGE, 'application/json; charset=utf-8');
+      assert.equal(r.status, 200, r.text);
+      assert.deepStrictEqual(got, [EXPECTED_MESSAGE]);
+    });
+
+    test('no Content-Type: decided from the body', async () => {
+      got.length = 0;
+      const r = await post(url, Buffer.from(CALL), null);
+      assert.equal(r.status, 200, r.text);
+      assert.deepStrictEqual(got, [EXPECTED_CALL]);
+    });
+
+    test('bad payload -> 400 naming the code and field; handler not called', async () => {
+      got.length = 0;
+      const r = await post(url, BAD_CALL, FORM);
+      assert.equal(r.status, 400);
+      assert.equal(r.json.error.code, 'missing_field');
+      assert.equal(r.json.error.field, 'callUuid');
+      assert.equal(typeof r.json.error.message, 'string');
+      const j = await post(url, '{"eventType":"inboundMessage",', 'application/json');
+      assert.equal(j.status, 400);
+      if (!jsonParserFirst) assert.equal(j.json.error.code, 'invalid_json');
+      const e = await post(url, '', FORM);
+      assert.equal(e.status, 400);
+      assert.equal(e.json.error.code, 'empty_body');
+      const m = await post(url, '--x\r\n', 'multipart/form-data; boundary=x');
+      assert.equal(m.status, 400);
+      assert.equal(m.json.error.code, 'unsupported_content_type');
+      assert.equal(got.length, 0);
+    });
+
+    test('oversized body -> 400 body_too_large (declared length and chunked)', async () => {
+      got.length = 0;
+      const big = `${CALL}&padding=${'x'.repeat(70_000)}`;
+      const r = await post(url, big, FORM);
+      assert.equal(r.status, 400, r.text);
+      assert.equal(r.json.error.code, 'body_too_large');
+      // Chunked: no Content-Length, so the limit is enforced while reading.
+      const stream = new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < 8; i++) controller.enqueue(new TextEncoder().encode('y'.repeat(10_000)));
+          controller.close();
+        },
+      });
+      const res = await fetch(url, {
+        method: 'POST',
+        body: stream,
+        duplex: 'half',
+        headers: { 'content-type': FORM },
+        signal: AbortSignal.timeout(10_000),
+      });
+      assert.equal(res.status, 400);
+      assert.equal((await res.json()).error.code, 'body_too_large');
+      assert.equal(got.length, 0);
+      // The server still serves the next request.
+      assert.equal((await post(url, CALL, FORM)).status, 200);
+    });
+
+    test('50 concurrent POSTs, both encodings', async () => {
+      got.length = 0;
+      const rs = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => (i % 2 ? post(url, CALL, FORM) : post(url, MESSAGE, 'application/json'))),
+      );
+      for (const r of rs) assert.equal(r.status, 200, r.text);
+      assert.equal(got.length, 50);
+      assert.equal(got.filter((e) => e.kind === 'call.inbound').length, 25);
+    });
+  });
+}
+
+// --- node:http -------------------------------------------------------------------------------
+
+commonChecks('node:http httpHandler', async (onEvent) => {
+  const server = http.createServer(httpHandler(onEvent));
+  const base = await listen(server);
+  return { url: `${base}/hook`, stop: () => stop(server) };
+});
+
+describe('node:http httpHandler: specifics', () => {
+  test('GET -> 405; a handler that answers itself keeps its answer; a throwing handler -> 500', async () => {
+    const errors = [];
+    const server = http.createServer(
+      httpHandler(
+        async (event, req, res) => {
+          if (event.callerIdName === 'THROW') throw new Error('boom');
+          if (event.callerIdName === 'SELF') {
+            res.writeHead(202, { 'content-type': 'text/plain' });
+            res.end('accepted');
+          }
+        },
+        { onError: (e) => errors.push(e), strict: false },
+      ),
+    );
+    const url = await listen(server);
+    try {
+      const g = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+      assert.equal(g.status, 405);
+      assert.equal(g.headers.get('allow'), 'POST');
+      await g.text();
+      const self = await post(url, CALL.replace('JANE+DOE', 'SELF'), FORM);
+      assert.equal(self.status, 202);
+      assert.equal(self.text, 'accepted');
+      const boom = await post(url, CALL.replace('JANE+DOE', 'THROW'), FORM);
+      assert.equal(boom.status, 500);
+      assert.equal(errors.length, 1);
+      assert.equal(errors[0].message, 'boom');
+    } finally {
+      await stop(server);
+    }
+  });
+
+  test('strict and maxBodyBytes options', async () => {
+    const server = http.createServer(httpHandler(() => {}, { strict: true, maxBodyBytes: 300 }));
+    const url = await listen(server);
+    try {
+      const r = await post(url, CALL.replace('InboundCall', 'inboundcall'), FORM);
+      assert.equal(r.status, 400);
+      assert.equal(r.json.error.code, 'unknown_event_type');
+      const big = await post(url, `${CALL}&x=${'1'.repeat(300)}`, FORM);
+      assert.equal(big.json.error.code, 'body_too_large');
+      assert.equal((await post(url, CALL, FORM)).status, 200);
+    } finally {
+      await stop(server);
+    }
+  });
+});
+
+// --- Express -------------------------------------------------------------------------------------
+
+commonChecks('Express expressMiddleware (no body parser)', async (onEvent) => {
+  const app = express();
+  app.post('/hook', expressMiddleware(onEvent));
+  const server = http.createServer(app);
+  const base = await listen(server);
+  return { url: `${base}/hook`, stop: () => stop(server) };
+});
+
+commonChecks('Express expressMiddleware after express.json()/urlencoded() with verify: keepRawBody', async (onEvent) => {
+  const app = express();
+  app.use(express.json({ verify: keepRawBody, limit: '1mb' }));
+  app.use(express.urlencoded({ verify: keepRawBody, extended: false, limit: '1mb' }));
+  app.post('/hook', expressMiddleware(onEvent));
+  // body-parser's own errors (malformed JSON reaches express.json() first).
+  app.use((err, _req, res, _next) => res.status(err.status || 500).json({ error: { code: err.type } }));
+  const server = http.createServer(app);
+  const base = await listen(server);
+  return { url: `${base}/hook`, stop: () => stop(server) };
+}, { jsonParserFirst: true });
+
+commonChecks('Express expressMiddleware after express.raw()', async (onEvent) => {
+  const app = express();
+  app.use(express.raw({ type: () => true, limit: '1mb' }));
+  app.post('/hook', expressMiddleware(onEvent));
+  const server = http.createServer(app);
+  const base = await listen(server);
+  return { url: `${base}/hook`, stop: () => stop(server) };
+});
+
+describe('Express: specifics', () => {
+  test('express.json() ran first without keepRawBody: form bodies still work, JSON bodies get a clear 500', async () => {
+    const got = [];
+    const app = express();
+    app.use(express.json());
+    app.post('/hook', expressMiddleware((e) => got.push(e)));
+    const server = http.createServer(app);
+    const url = `${await listen(server)}/hook`;
+    const originalError = console.error;
+    const logged = [];
+    console.error = (...a) => logged.push(a.join(' '));
+    try {
+      // express.json() leaves a form body unread: the middleware reads it.
+      const f = await post(url, CALL, FORM);
+      assert.equal(f.status, 200, f.text);
+      // express.json() consumed the JSON body: the raw bytes are gone; say so, and how to fix it.
+      const j = await post(url, MESSAGE, 'application/json');
+      assert.equal(j.status, 500);
+      assert.equal(j.json.error.code, 'raw_body_unavailable');
+      assert.match(j.json.error.message, /keepRawBody/);
+      assert.match(j.json.error.message, /before the body parsers/);
+      assert.equal(logged.length, 1);
+      assert.deepStrictEqual(got, [EXPECTED_CALL]);
+    } finally {
+      console.error = originalError;
+      await stop(server);
+    }
+  });
+
+  test('express.urlencoded() ran first: req.rawBody from verify is used; req.primevoxEvent is set; errors go to next()', async () => {
+    const seen = [];
+    const app = express();
+    app.use(express.urlencoded({ extended: false, verify: keepRawBody }));
+    app.post(
+      '/hook',
+      expressMiddleware((event, req, res) => {
+        if (event.callerIdName === 'THROW') throw new Error('boom');
+        seen.push(req.primevoxEvent === event);
+        res.status(201).json({ dedup: pv.dedupKey(event) });
+      }),
+    );
+    app.use((err, req, res, _next) => {
+      res.status(503).json({ handled: err.message });
+    });
+    const server = http.createServer(app);
+    const url = `${await listen(server)}/hook`;
+    try {
+      const r = await post(url, CALL, FORM);
+      assert.equal(r.status, 201);
+      assert.equal(r.json.dedup, pv.dedupKey(EXPECTED_CALL));
+      assert.deepStrictEqual(seen, [true]);
+      const boom = await post(url, CALL.replace('JANE+DOE', 'THROW'), FORM);
+      assert.equal(boom.status, 503);
+      assert.equal(boom.json.handled, 'boom');
+    } finally {
+      await stop(server);
+    }
+  });
+});
+
+// --- Fastify -------------------------------------------------------------------------------------
+
+commonChecks('Fastify fastifyPlugin', async (onEvent) => {
+  const app = Fastify({ logger: false });
+  await app.register(fastifyPlugin, { prefix: '/hook', onEvent });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url: `http://127.0.0.1:${app.server.address().port}/hook`,
+    stop: () => app.close(),
+  };
+});
+
+describe('Fastify: specifics', () => {
+  test('the plugin is encapsulated: other routes keep Fastify\'s JSON parser; path and reply work', async () => {
+    const got = [];
+    const app = Fastify({ logger: false });
+    app.post('/other', async (request) => ({ echoed: request.body }));
+    await app.register(fastifyPlugin, {
+      prefix: '/pv',
+      path: '/events',
+      strict: true,
+      onEvent: async (event, request, reply) => {
+        got.push(event);
+        if (event.callerIdName === 'SELF') return reply.code(202).send({ mine: true });
+      },
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${app.server.address().port}`;
+    try {
+      const other = await post(`${base}/other`, '{"a":1}', 'application/json');
+      assert.deepStrictEqual(other.json, { echoed: { a: 1 } });
+      const ok = await post(`${base}/pv/events`, CALL, FORM);
+      assert.equal(ok.status, 200, ok.text);
+      const self = await post(`${base}/pv/events`, CALL.replace('JANE+DOE', 'SELF'), FORM);
+      assert.equal(self.status, 202);
+      assert.deepStrictEqual(self.json, { mine: true });
+      const strict = await post(`${base}/pv/events`, CALL.replace('InboundCall', 'inboundcall'), FORM);
+      assert.equal(strict.status, 400);
+      assert.equal(strict.json.error.code, 'unknown_event_type');
+      assert.equal(got.length, 2);
+    } finally {
+      await app.close();
+    }
+  });
+});
