@@ -34,6 +34,13 @@ def read_event(
     """Parse the raw body and Content-Type of ``request`` (default: the current request)."""
     req = flask.request if request is None else request
     body = req.get_data(cache=True, as_text=False, parse_form_data=False)
+    if not body and "form" in req.__dict__ and (req.content_length or 0) > 0:
+        # Werkzeug consumed the stream to build request.form: the raw body is gone, and
+        # rebuilding it from request.form would lose order, duplicates and the exact bytes.
+        raise RuntimeError(
+            "the request body was consumed by request.form before primevox_webhooks could "
+            "read it: call get_event() (or request.get_data()) before touching request.form"
+        )
     return parse(
         body,
         req.headers.get("Content-Type"),

@@ -1,0 +1,32 @@
+"""examples/python/match_kinds.py run as written (the FastAPI example runs in test_receivers)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import REPO
+
+EXAMPLE = REPO / "examples" / "python" / "match_kinds.py"
+
+
+def run(body: bytes) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(EXAMPLE)], input=body.decode(), capture_output=True, text=True, timeout=60
+    )
+
+
+def test_match_example() -> None:
+    r = run(
+        b"eventType=InboundCall&eventTarget=phoneNumber&containerId=1001&tenantId=42"
+        b"&didNumber=%2B15125550100&callUuid=3f2b8c1e-9d4a-4c7e-8b1a-2e5f6a7b8c9d&callerIdNum=5125550199"
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "call to +15125550100 from +15125550199\n"
+    r = run(b'{"eventType":"queueEntered","containerId":"1","tenantId":"2","callUuid":"u","queueNumber":"700"}')
+    assert (r.returncode, r.stdout) == (0, "queue 700\n")
+    r = run(b'{"eventType":"brandNew","a":1}')
+    assert (r.returncode, r.stdout) == (0, "unknown event 'brandNew' with 1 fields\n")
+    r = run(b"eventType=HangupCall&containerId=1&tenantId=2")
+    assert r.returncode == 1
+    assert r.stderr.startswith("rejected: missing_field (callUuid): ")
