@@ -91,7 +91,10 @@ impl Event {
         self.inner.get(f).map(|s| PyString::new(py, s))
     }
 
-    fn extra_pairs<'py>(&self, py: Python<'py>) -> PyResult<Vec<(Bound<'py, PyString>, Bound<'py, PyAny>)>> {
+    fn extra_pairs<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<Vec<(Bound<'py, PyString>, Bound<'py, PyAny>)>> {
         self.inner
             .extra()
             .iter()
@@ -199,10 +202,17 @@ impl Event {
         let py = slf.py();
         let this = slf.get();
         let name = slf.get_type().name()?;
-        let mut out = format!("{name}(event_type={}", PyString::new(py, this.inner.event_type()).repr()?);
+        let mut out = format!(
+            "{name}(event_type={}",
+            PyString::new(py, this.inner.event_type()).repr()?
+        );
         for (f, v) in this.inner.fields() {
             if let Some(v) = v {
-                out.push_str(&format!(", {}={}", f.snake_name(), PyString::new(py, v).repr()?));
+                out.push_str(&format!(
+                    ", {}={}",
+                    f.snake_name(),
+                    PyString::new(py, v).repr()?
+                ));
             }
         }
         if !this.inner.extra().is_empty() {
@@ -234,7 +244,10 @@ impl Event {
 }
 
 fn match_args(py: Python<'_>, kind: Kind) -> PyResult<Py<PyTuple>> {
-    let names = kind.fields().iter().map(|f| PyString::intern(py, f.snake_name()));
+    let names = kind
+        .fields()
+        .iter()
+        .map(|f| PyString::intern(py, f.snake_name()));
     Ok(PyTuple::new(py, names)?.unbind())
 }
 
@@ -339,7 +352,9 @@ kind_classes! {
 /// Fails the import if the classes declared here drift from the core's model.
 fn check_declared() -> PyResult<()> {
     if DECLARED.len() != Kind::ALL.len() {
-        return Err(PyImportError::new_err("primevox_webhooks: kind classes out of date"));
+        return Err(PyImportError::new_err(
+            "primevox_webhooks: kind classes out of date",
+        ));
     }
     for (kind, (name, declared_kind, fields)) in Kind::ALL.iter().zip(DECLARED) {
         if kind != declared_kind || kind.class_name() != *name || kind.fields() != *fields {
