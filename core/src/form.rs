@@ -11,11 +11,17 @@ pub(crate) fn pairs<'a>(
     strict: bool,
     mut pair: impl FnMut(Cow<'a, str>, Cow<'a, str>) -> Result<(), ParseError>,
 ) -> Result<(), ParseError> {
-    for seg in body.split('&') {
+    let b = body.as_bytes();
+    let mut start = 0;
+    // Splitting on ASCII bytes keeps every slice on a char boundary.
+    let ends = memchr::memchr_iter(b'&', b).chain(std::iter::once(b.len()));
+    for end in ends {
+        let seg = &body[start..end];
+        start = end + 1;
         if seg.is_empty() {
             continue;
         }
-        let (k, v) = match memchr::memchr(b'=', seg.as_bytes()) {
+        let (k, v) = match seg.bytes().position(|c| c == b'=') {
             Some(i) => (&seg[..i], &seg[i + 1..]),
             None => (seg, ""),
         };
@@ -26,9 +32,23 @@ pub(crate) fn pairs<'a>(
     Ok(())
 }
 
-fn hex(c: u8) -> Option<u8> {
-    (c as char).to_digit(16).map(|d| d as u8)
+const fn hex_table() -> [u8; 256] {
+    let mut t = [0xFF; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
 }
+
+static HEX_VALUE: [u8; 256] = hex_table();
 
 /// Decodes `+` and percent-escapes; borrows when there are none.
 pub(crate) fn decode<'a>(
@@ -37,40 +57,43 @@ pub(crate) fn decode<'a>(
     key: Option<&str>,
 ) -> Result<Cow<'a, str>, ParseError> {
     let b = s.as_bytes();
-    if memchr::memchr2(b'%', b'+', b).is_none() {
+    // Field values are short: a plain scan beats setting up a vectorised search.
+    let Some(first) = b.iter().position(|&c| c == b'%' || c == b'+') else {
         return Ok(Cow::Borrowed(s));
-    }
+    };
     let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
+    out.extend_from_slice(&b[..first]);
+    let mut i = first;
     while i < b.len() {
         match b[i] {
             b'+' => {
                 out.push(b' ');
                 i += 1;
             }
-            b'%' => match (
-                b.get(i + 1).and_then(|&c| hex(c)),
-                b.get(i + 2).and_then(|&c| hex(c)),
-            ) {
-                (Some(h), Some(l)) => {
-                    out.push(h * 16 + l);
+            b'%' => {
+                let h = b.get(i + 1).map_or(0xFF, |&c| HEX_VALUE[c as usize]);
+                let l = b.get(i + 2).map_or(0xFF, |&c| HEX_VALUE[c as usize]);
+                if h < 16 && l < 16 {
+                    out.push(h << 4 | l);
                     i += 3;
-                }
-                _ if strict => {
+                } else if strict {
                     return Err(ParseError::new(
                         ErrorCode::InvalidForm,
                         key,
                         format!("malformed percent-escape in the form {}", where_(key)),
-                    ))
-                }
-                _ => {
+                    ));
+                } else {
                     out.push(b'%');
                     i += 1;
                 }
-            },
-            c => {
-                out.push(c);
-                i += 1;
+            }
+            _ => {
+                let run = b[i..]
+                    .iter()
+                    .position(|&c| c == b'%' || c == b'+')
+                    .map_or(b.len(), |n| i + n);
+                out.extend_from_slice(&b[i..run]);
+                i = run;
             }
         }
     }

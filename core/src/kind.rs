@@ -155,21 +155,42 @@ impl Field {
 
     /// The wire field for a key: exact spelling in strict mode, ASCII-case-insensitive otherwise.
     pub fn from_wire_name(key: &str, case_insensitive: bool) -> Option<Field> {
-        // Keys are short; compare against every spelling of the right length.
-        for f in Field::ALL {
-            for name in f.wire_names() {
-                if name.len() == key.len()
-                    && (if case_insensitive {
-                        name.eq_ignore_ascii_case(key)
-                    } else {
-                        *name == key
-                    })
-                {
-                    return Some(f);
-                }
-            }
+        // On the hot path: fold case into a stack buffer and let `match` compile to a
+        // length-then-bytes decision tree, instead of comparing against every spelling.
+        let k = key.as_bytes();
+        if k.len() > 16 {
+            return None;
         }
-        None
+        let mut buf = [0u8; 16];
+        for (d, s) in buf.iter_mut().zip(k) {
+            *d = s.to_ascii_lowercase();
+        }
+        let f = match &buf[..k.len()] {
+            b"containerid" => Field::ContainerId,
+            b"tenantid" => Field::TenantId,
+            b"conversationid" => Field::ConversationId,
+            b"tonumber" => Field::ToNumber,
+            b"fromnumber" => Field::FromNumber,
+            b"messagetext" => Field::MessageText,
+            b"didnumber" => Field::DidNumber,
+            b"diddescription" => Field::DidDescription,
+            b"didgroup" => Field::DidGroup,
+            b"cidprefix" => Field::CidPrefix,
+            b"calluuid" => Field::CallUuid,
+            b"calleridnum" => Field::CallerIdNum,
+            b"calleridname" => Field::CallerIdName,
+            b"extensionnumber" | b"extnumber" => Field::ExtensionNumber,
+            b"extensionname" | b"extname" => Field::ExtensionName,
+            b"numberdialed" => Field::NumberDialed,
+            b"ringgroupnumber" | b"rgnumber" => Field::RingGroupNumber,
+            b"queuenumber" => Field::QueueNumber,
+            _ => return None,
+        };
+        if case_insensitive || f.wire_names().contains(&key) {
+            Some(f)
+        } else {
+            None
+        }
     }
 }
 

@@ -50,7 +50,7 @@ fn declared(content_type: Option<&str>) -> Result<Declared, ParseError> {
     let Some(ct) = content_type else {
         return Ok(Declared::Sniff);
     };
-    let essence = ct.split(';').next().unwrap_or("").trim();
+    let essence = ct[..ct.bytes().position(|c| c == b';').unwrap_or(ct.len())].trim();
     let is = |s: &str| essence.eq_ignore_ascii_case(s);
     if essence.is_empty() || is("text/plain") || is("application/octet-stream") {
         return Ok(Declared::Sniff);
@@ -177,24 +177,48 @@ pub fn parse_with<'a>(
     }
 }
 
+/// What a member's name means, decided once per member.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Slot {
+    EventType,
+    EventTarget,
+    Field(Field),
+    Other,
+}
+
+fn classify(key: &str, strict: bool) -> Slot {
+    if key_is(key, "eventType", strict) {
+        Slot::EventType
+    } else if key_is(key, "eventTarget", strict) {
+        Slot::EventTarget
+    } else {
+        Field::from_wire_name(key, !strict).map_or(Slot::Other, Slot::Field)
+    }
+}
+
+type Member<'a> = (Cow<'a, str>, Json<'a>, Slot);
+
 fn parse_text<'a>(
     text: &'a str,
     as_json: bool,
     options: &ParseOptions,
 ) -> Result<Event<'a>, ParseError> {
-    let mut pairs: Vec<(Cow<'a, str>, Json<'a>)> = Vec::with_capacity(12);
+    let strict = options.strict;
+    let mut members: Vec<Member<'a>> = Vec::with_capacity(12);
     if as_json {
-        Reader::new(text, options.strict, options.max_depth).top_object(|k, v| {
-            pairs.push((k, v));
+        Reader::new(text, strict, options.max_depth).top_object(|k, v| {
+            let slot = classify(&k, strict);
+            members.push((k, v, slot));
             Ok(())
         })?;
     } else {
-        form::pairs(text, options.strict, |k, v| {
-            pairs.push((k, Json::Str(v)));
+        form::pairs(text, strict, |k, v| {
+            let slot = classify(&k, strict);
+            members.push((k, Json::Str(v), slot));
             Ok(())
         })?;
     }
-    assemble(pairs, options.strict)
+    assemble(members, strict)
 }
 
 fn key_is(key: &str, name: &str, strict: bool) -> bool {
@@ -221,13 +245,8 @@ fn matches_target(value: &Json<'_>, target: &str, strict: bool) -> bool {
 
 /// Builds the event from the members in order: kind first (it needs `eventType` and
 /// `eventTarget`, which may come anywhere), then each member into its field or `extra`.
-fn assemble<'a>(
-    pairs: Vec<(Cow<'a, str>, Json<'a>)>,
-    strict: bool,
-) -> Result<Event<'a>, ParseError> {
-    let et_index = pairs
-        .iter()
-        .position(|(k, _)| key_is(k, "eventType", strict));
+fn assemble<'a>(pairs: Vec<Member<'a>>, strict: bool) -> Result<Event<'a>, ParseError> {
+    let et_index = pairs.iter().position(|m| m.2 == Slot::EventType);
     let event_type: Cow<'a, str> = match et_index.map(|i| &pairs[i].1) {
         Some(Json::Str(s)) if !s.trim_matches(|c: char| c.is_ascii_whitespace()).is_empty() => {
             s.clone()
@@ -247,9 +266,7 @@ fn assemble<'a>(
             ))
         }
     };
-    let target_index = pairs
-        .iter()
-        .position(|(k, _)| key_is(k, "eventTarget", strict));
+    let target_index = pairs.iter().position(|m| m.2 == Slot::EventTarget);
     let kind = match wire_type(&event_type, strict) {
         Some(WireType::Known(k)) => k,
         Some(WireType::RingAttempt) => ring_attempt_kind(&pairs, target_index, strict)?,
@@ -268,7 +285,7 @@ fn assemble<'a>(
 
     let mut event = Event::new(kind, event_type);
     let mut seen = [false; Field::COUNT];
-    for (i, (key, value)) in pairs.into_iter().enumerate() {
+    for (i, (key, value, slot)) in pairs.into_iter().enumerate() {
         if Some(i) == et_index {
             continue;
         }
@@ -291,11 +308,14 @@ fn assemble<'a>(
             event.extra.push((key, to_extra(value)));
             continue;
         }
-        let field = Field::from_wire_name(&key, !strict);
-        let Some(field) = field.filter(|f| kind.has_field(*f)) else {
+        let field = match slot {
+            Slot::Field(f) if kind.has_field(f) => Some(f),
+            _ => None,
+        };
+        let Some(field) = field else {
             if strict {
-                let repeated = key_is(&key, "eventType", true)
-                    || (key_is(&key, "eventTarget", true) && kind.wire_event_target().is_some());
+                let repeated = slot == Slot::EventType
+                    || (slot == Slot::EventTarget && kind.wire_event_target().is_some());
                 return Err(if repeated {
                     ParseError::new(
                         ErrorCode::InvalidField,
@@ -379,7 +399,7 @@ fn assemble<'a>(
 }
 
 fn ring_attempt_kind(
-    pairs: &[(Cow<'_, str>, Json<'_>)],
+    pairs: &[Member<'_>],
     target_index: Option<usize>,
     strict: bool,
 ) -> Result<Kind, ParseError> {
@@ -406,8 +426,8 @@ fn ring_attempt_kind(
         });
     }
     let has = |f: Field| {
-        pairs.iter().any(|(k, v)| {
-            Field::from_wire_name(k, true) == Some(f)
+        pairs.iter().any(|(_, v, slot)| {
+            *slot == Slot::Field(f)
                 && match v {
                     Json::Str(s) => !s.is_empty(),
                     Json::Num(_) => true,
