@@ -159,7 +159,8 @@ fn message(r: &mut Rng) -> String {
         if !s.is_empty() {
             s.push(' ');
         }
-        s.push_str(r.pick(SNIPPETS));
+        let snippet: &str = r.pick(SNIPPETS);
+        s.push_str(snippet);
     }
     s.chars().take(target).collect()
 }
