@@ -159,7 +159,7 @@ fn message(r: &mut Rng) -> String {
         if !s.is_empty() {
             s.push(' ');
         }
-        let snippet: &str = *r.pick::<&str>(SNIPPETS);
+        let snippet = r.pick::<&str>(SNIPPETS);
         s.push_str(snippet);
     }
     s.chars().take(target).collect()
