@@ -37,7 +37,9 @@ RAW="$ROOT/target/wasm32-unknown-unknown/$PROFILE/primevox_webhooks_wasm.wasm"
 
 echo "== wasm-bindgen $WB_VERSION --target web"
 rm -rf "$HERE/pkg"
-"$WASM_BINDGEN" "$RAW" --target web --no-typescript --out-dir "$HERE/pkg" --out-name primevox_webhooks_wasm
+# --experimental-reset-state-function: __wbg_reset_state() re-instantiates the module after a
+# trap, so that one failure never leaves a poisoned instance behind (js/api.js calls it).
+"$WASM_BINDGEN" "$RAW" --target web --no-typescript --experimental-reset-state-function --out-dir "$HERE/pkg" --out-name primevox_webhooks_wasm
 
 echo "== wasm-opt -O3 (npm binaryen)"
 WASM="$HERE/pkg/primevox_webhooks_wasm_bg.wasm"

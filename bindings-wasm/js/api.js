@@ -33,6 +33,26 @@ Object.defineProperty(ParseError.prototype, 'name', {
   enumerable: false,
 });
 
+/**
+ * A trap inside the module (a panic in the core, memory exhausted) surfaces as a
+ * WebAssembly.RuntimeError. The instance's state can no longer be trusted: re-instantiate it, so
+ * the next call works, and report a plain Error (never a ParseError) to the caller.
+ */
+function recover(err) {
+  if (!(err instanceof WebAssembly.RuntimeError)) return err;
+  wasm.__wbg_reset_state();
+  return new Error(`primevox-webhooks-wasm: internal error in the WebAssembly core (${err.message}); the module was reset`, { cause: err });
+}
+
+/** For the tests only (not exported by the package): make the module trap. */
+export function trapForTests() {
+  try {
+    wasm.trap_for_tests();
+  } catch (err) {
+    throw recover(err);
+  }
+}
+
 function raise(result) {
   const e = JSON.parse(result.slice(1));
   throw new ParseError(e.code, e.message, e.field);
@@ -79,9 +99,15 @@ function bytesOf(body) {
 export function parse(body, contentType, options) {
   const o = resolveOptions(options);
   const ct = contentTypeArg(contentType);
-  const result = typeof body === 'string'
-    ? wasm.parse_text(body, ct, o.strict, o.maxBodyBytes, o.maxDepth)
-    : wasm.parse_bytes(bytesOf(body), ct, o.strict, o.maxBodyBytes, o.maxDepth);
+  const bytes = typeof body === 'string' ? undefined : bytesOf(body);
+  let result;
+  try {
+    result = bytes === undefined
+      ? wasm.parse_text(body, ct, o.strict, o.maxBodyBytes, o.maxDepth)
+      : wasm.parse_bytes(bytes, ct, o.strict, o.maxBodyBytes, o.maxDepth);
+  } catch (err) {
+    throw recover(err);
+  }
   if (result.charCodeAt(0) === ERR) raise(result);
   return JSON.parse(result);
 }
@@ -93,7 +119,13 @@ function canonical(event) {
 
 /** Encode an event back to PrimeVOX's wire format: `parse(body, contentType)` gives the event back. */
 export function encode(event) {
-  const result = wasm.encode(canonical(event));
+  const json = canonical(event);
+  let result;
+  try {
+    result = wasm.encode(json);
+  } catch (err) {
+    throw recover(err);
+  }
   if (result.charCodeAt(0) === ERR) raise(result);
   const nl = result.indexOf('\n');
   return { contentType: result.slice(0, nl), body: result.slice(nl + 1) };
@@ -101,14 +133,26 @@ export function encode(event) {
 
 /** A key that is the same for every retry of one delivery, and the same in every language. */
 export function dedupKey(event) {
-  const result = wasm.dedup_key(canonical(event));
+  const json = canonical(event);
+  let result;
+  try {
+    result = wasm.dedup_key(json);
+  } catch (err) {
+    throw recover(err);
+  }
   if (result.charCodeAt(0) === ERR) raise(result);
   return result;
 }
 
 /** The caller's number as +E.164 when it can be known, else null. */
 export function callerE164(event) {
-  const result = wasm.caller_e164(canonical(event));
+  const json = canonical(event);
+  let result;
+  try {
+    result = wasm.caller_e164(json);
+  } catch (err) {
+    throw recover(err);
+  }
   if (result.charCodeAt(0) === ERR) raise(result);
   return result === '' ? null : result;
 }

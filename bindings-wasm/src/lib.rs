@@ -112,3 +112,10 @@ pub fn default_options() -> String {
     let o = ParseOptions::default();
     format!("{},{},{}", o.strict, o.max_body_bytes, o.max_depth)
 }
+
+/// Traps (panics) on purpose: lets the tests prove that a failure inside the module becomes a
+/// JavaScript `Error` and that the wrapper resets the instance, so the next call works.
+#[wasm_bindgen]
+pub fn trap_for_tests() {
+    panic!("trap_for_tests");
+}

@@ -1,0 +1,36 @@
+// A failure inside the WebAssembly module (a trap: a panic in the core, memory exhausted) is an
+// ordinary Error in the Worker, and the instance is reset: the next call works.
+import { test, expect } from 'vitest';
+import { parse, ParseError } from 'primevox-webhooks-wasm';
+import { trapForTests } from '../../js/api.js';
+
+const CALL = 'eventType=InboundCall&containerId=1&tenantId=2&callUuid=u';
+
+test('a trap becomes an Error (not a ParseError) and the module is reset', () => {
+  expect(parse(CALL).kind).toBe('call.inbound');
+  for (let i = 0; i < 3; i++) {
+    let err;
+    try {
+      trapForTests();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(ParseError);
+    expect(err.message).toMatch(/the module was reset/);
+    expect(err.cause).toBeInstanceOf(WebAssembly.RuntimeError);
+    // The next calls work, on a fresh instance.
+    expect(parse(CALL).kind).toBe('call.inbound');
+    expect(() => parse('')).toThrow(ParseError);
+  }
+});
+
+test('the deepest parse paths (nesting at the limit, huge bodies) answer, never trap', () => {
+  const deep = (n) => `{"eventType":"x","a":${'['.repeat(n)}${']'.repeat(n)}}`;
+  expect(parse(deep(30), 'application/json').kind).toBe('unknown');
+  expect(() => parse(deep(100000), 'application/json', { maxBodyBytes: 1 << 20 })).toThrow(ParseError);
+  const many = `eventType=InboundCall&containerId=1&tenantId=2&callUuid=u${'&x=%'.repeat(15000)}`;
+  expect(parse(many, 'application/x-www-form-urlencoded').extra.length).toBe(15000);
+  expect(() => parse('a'.repeat(5 << 20))).toThrow(expect.objectContaining({ code: 'body_too_large' }));
+  expect(parse(CALL).kind).toBe('call.inbound');
+});
