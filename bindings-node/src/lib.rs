@@ -18,14 +18,18 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use primevox_webhooks::{api, ErrorCode, Kind, ParseError, ParseOptions};
 
-fn options(strict: Option<bool>, max_body_bytes: Option<f64>, max_depth: Option<u32>) -> ParseOptions {
+fn options(
+    strict: Option<bool>,
+    max_body_bytes: Option<f64>,
+    max_depth: Option<u32>,
+) -> ParseOptions {
     let mut o = ParseOptions::default();
     if let Some(s) = strict {
         o.strict = s;
     }
     if let Some(m) = max_body_bytes {
-        // The wrapper validated it as a non-negative integer; saturate anything larger.
-        o.max_body_bytes = if m >= usize::MAX as f64 { usize::MAX } else { m as usize };
+        // `as` saturates (and maps NaN to 0); the wrapper validated it as a safe integer.
+        o.max_body_bytes = m as usize;
     }
     if let Some(d) = max_depth {
         o.max_depth = d as usize;
@@ -81,7 +85,13 @@ pub fn parse_bytes_js(
     max_body_bytes: Option<f64>,
     max_depth: Option<u32>,
 ) -> Result<String> {
-    parse_bytes(body, content_type.as_deref(), strict, max_body_bytes, max_depth)
+    parse_bytes(
+        body,
+        content_type.as_deref(),
+        strict,
+        max_body_bytes,
+        max_depth,
+    )
 }
 
 /// Parses a body given as a string (its UTF-8 bytes). Same result as `parseBytes`.
@@ -93,7 +103,13 @@ pub fn parse_string_js(
     max_body_bytes: Option<f64>,
     max_depth: Option<u32>,
 ) -> Result<String> {
-    parse_bytes(body.as_bytes(), content_type.as_deref(), strict, max_body_bytes, max_depth)
+    parse_bytes(
+        body.as_bytes(),
+        content_type.as_deref(),
+        strict,
+        max_body_bytes,
+        max_depth,
+    )
 }
 
 /// The vendor wire format of an event.
