@@ -11,7 +11,7 @@ use std::hash::{Hash, Hasher};
 use primevox_webhooks::{self as core, ExtraValue, Field, Kind, ParseOptions};
 use pyo3::exceptions::{PyImportError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::pybacked::PyBackedStr;
+use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString, PyTuple};
 
@@ -83,7 +83,11 @@ fn extra_value<'py>(py: Python<'py>, v: &ExtraValue<'_>) -> PyResult<Bound<'py, 
 /// The common base class of every event class.
 #[pyclass(subclass, frozen, module = "primevox_webhooks")]
 pub struct Event {
+    /// The core event. Its `'static` is a promise kept by `_body`: strings that needed no decoding
+    /// borrow from the request body (no copy), which `_body` keeps alive and unmoved. Declared
+    /// first so it is dropped first.
     inner: core::Event<'static>,
+    _body: Option<Body>,
 }
 
 impl Event {
@@ -274,9 +278,14 @@ macro_rules! kind_classes {
             }
         )*
 
-        fn new_event<'py>(py: Python<'py>, inner: core::Event<'static>) -> PyResult<Bound<'py, PyAny>> {
+        /// Wraps a core event; `body` owns the bytes `inner` may borrow from (see [`Event`]).
+        fn new_event<'py>(
+            py: Python<'py>,
+            inner: core::Event<'static>,
+            body: Option<Body>,
+        ) -> PyResult<Bound<'py, PyAny>> {
             let kind = inner.kind();
-            let base = PyClassInitializer::from(Event { inner });
+            let base = PyClassInitializer::from(Event { inner, _body: body });
             Ok(match kind {
                 $( Kind::$kind => Bound::new(py, base.add_subclass($cls))?.into_any(), )*
             })
@@ -367,41 +376,56 @@ fn check_declared() -> PyResult<()> {
     Ok(())
 }
 
-/// The body as bytes, borrowed where Python guarantees immutability.
-enum Body<'py> {
-    Bytes(Bound<'py, PyBytes>),
+/// A request body kept alive while events borrow from it. Its bytes never move or change while
+/// it exists: a `PyBackedBytes` holds an immutable `bytes` object (or, for a `bytearray`, its own
+/// copy), and a `PyBackedStr` keeps its UTF-8 buffer alive.
+pub enum Body {
+    Bytes(PyBackedBytes),
     Str(PyBackedStr),
-    Owned(Vec<u8>),
 }
 
-impl Body<'_> {
+impl Body {
     fn as_bytes(&self) -> &[u8] {
         match self {
-            Body::Bytes(b) => b.as_bytes(),
+            Body::Bytes(b) => b,
             Body::Str(s) => s.as_bytes(),
-            Body::Owned(v) => v,
         }
     }
 }
 
-fn body_from<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Body<'py>> {
+fn body_from(obj: &Bound<'_, PyAny>) -> PyResult<Body> {
     if let Ok(b) = obj.cast::<PyBytes>() {
-        return Ok(Body::Bytes(b.clone()));
+        return Ok(Body::Bytes(PyBackedBytes::from(b.clone())));
     }
     if obj.is_instance_of::<PyString>() {
         return Ok(Body::Str(obj.extract::<PyBackedStr>()?));
     }
     if let Ok(b) = obj.cast::<PyByteArray>() {
-        return Ok(Body::Owned(b.to_vec()));
+        return Ok(Body::Bytes(PyBackedBytes::from(b.clone()))); // mutable: copied
     }
     if obj.is_instance_of::<PyMemoryView>() {
-        let bytes = obj.call_method0("tobytes")?;
-        return Ok(Body::Bytes(bytes.cast_into::<PyBytes>()?));
+        let bytes = obj.call_method0("tobytes")?.cast_into::<PyBytes>()?;
+        return Ok(Body::Bytes(PyBackedBytes::from(bytes)));
     }
     Err(PyTypeError::new_err(format!(
         "body must be bytes, bytearray, memoryview or str, not {}",
         obj.get_type().name()?
     )))
+}
+
+/// Parses `body`, returning an event that borrows from it, together with the body.
+fn parse_body(
+    body: Body,
+    content_type: Option<&str>,
+    options: &ParseOptions,
+) -> Result<(core::Event<'static>, Body), core::ParseError> {
+    let bytes: &[u8] = body.as_bytes();
+    // SAFETY: the bytes live in a buffer `body` owns and that never moves or changes while
+    // `body` exists (see `Body`); the event is stored next to `body` in `Event`, is dropped
+    // before it, and never hands out a borrow that outlives the `Event`.
+    let bytes: &'static [u8] = unsafe { std::slice::from_raw_parts(bytes.as_ptr(), bytes.len()) };
+    let event = core::parse_with(bytes, content_type, options)?;
+    Ok((event, body))
 }
 
 fn options(strict: bool, max_body_bytes: usize, max_depth: usize) -> ParseOptions {
@@ -425,8 +449,8 @@ fn parse<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let body = body_from(body)?;
     let opts = options(strict, max_body_bytes, max_depth);
-    match core::parse_with(body.as_bytes(), content_type.as_deref(), &opts) {
-        Ok(event) => new_event(py, event.into_owned()),
+    match parse_body(body, content_type.as_deref(), &opts) {
+        Ok((event, body)) => new_event(py, event, Some(body)),
         Err(e) => Err(parse_error(py, &e)),
     }
 }
@@ -435,7 +459,7 @@ fn parse<'py>(
 #[pyfunction]
 fn from_json<'py>(py: Python<'py>, canonical: PyBackedStr) -> PyResult<Bound<'py, PyAny>> {
     match core::from_json(&canonical) {
-        Ok(event) => new_event(py, event),
+        Ok(event) => new_event(py, event, None),
         Err(e) => Err(parse_error(py, &e)),
     }
 }
