@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # WebAssembly / Cloudflare Workers package (bindings-wasm): build from source, then
 #   1. clippy + rustfmt on the wasm crate,
-#   2. tsc --strict --noEmit over the example Worker (checks the package's .d.ts too),
+#   2. tsc --strict --noEmit over the example Worker, the README's Hono example and type checks
+#      of the package's .d.ts,
 #   3. every shared vector + the receivers inside workerd (@cloudflare/vitest-pool-workers),
 #   4. the example Worker under `wrangler dev` on 127.0.0.1, real HTTP POSTs in both encodings,
 #   5. the shared JavaScript suite (tests/js) with PRIMEVOX_IMPL=wasm (the package's Node entry),
@@ -23,6 +24,7 @@ rustfmt --check --edition 2021 "$PKG/src/lib.rs"
 cd "$PKG"
 echo "== tsc --strict --noEmit (example Worker against the package's types)"
 node_modules/.bin/tsc -p example-worker/tsconfig.json --strict --noEmit
+node_modules/.bin/tsc -p test/types/tsconfig.json --strict --noEmit
 
 echo "== vectors and receivers inside workerd (vitest-pool-workers)"
 node_modules/.bin/vitest run

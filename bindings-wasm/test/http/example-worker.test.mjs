@@ -140,3 +140,15 @@ test('the worker ran its handler (its log lines)', async () => {
   assert.match(output, /call 3f2b8c1e-9d4a-4c7e-8b1a-2e5f6a7b8c9d from \+17375550142 to \+15125550100/);
   assert.match(output, /text from /);
 });
+
+test('README quick start is exactly the example Worker that ran here', () => {
+  const readme = readFileSync(path.join(pkgDir, 'README.md'), 'utf8');
+  const block = (lang, after) => {
+    const at = readme.indexOf(after);
+    assert.ok(at >= 0, `README: ${after}`);
+    const m = readme.slice(at).match(new RegExp('```' + lang + '\\n([\\s\\S]*?)```'));
+    return m[1];
+  };
+  assert.equal(block('toml', '`wrangler.toml`:'), readFileSync(path.join(workerDir, 'wrangler.toml'), 'utf8'));
+  assert.equal(block('ts', '`src/index.ts`:'), readFileSync(path.join(workerDir, 'src', 'index.ts'), 'utf8'));
+});
