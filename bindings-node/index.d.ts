@@ -15,6 +15,15 @@ export type Body = Buffer | Uint8Array | ArrayBuffer | ArrayBufferView | string;
  */
 export declare function parse(body: Body, contentType?: string | null, options?: ParseOptions): Event;
 
+/**
+ * Parses many `[body, contentType]` pairs at once (large batches are spread over the cores).
+ * Returns, in order, one event or one `ParseError` (returned, not thrown) per item.
+ */
+export declare function parseMany(
+  items: ReadonlyArray<readonly [body: Body, contentType?: string | null]>,
+  options?: ParseOptions,
+): Array<Event | ParseError>;
+
 /** A payload the core rejected. */
 export declare class ParseError extends Error {
   constructor(code: ParseErrorCode, message?: string, field?: string | null);

@@ -78,6 +78,35 @@ function parse(body, contentType, options) {
   throw new ParseError(value.code, value.message, value.field);
 }
 
+/**
+ * Parses many [body, contentType] pairs at once. Returns, in order, one event or one
+ * ParseError (returned, not thrown) per item: a bad item never affects the others.
+ */
+function parseMany(items, options) {
+  if (!Array.isArray(items)) throw new TypeError('items must be an array of [body, contentType] pairs');
+  const [strict, max, depth] = readOptions(options);
+  const n = items.length;
+  const bodies = new Array(n);
+  const types = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const item = items[i];
+    if (!Array.isArray(item)) throw new TypeError(`items[${i}] must be a [body, contentType] pair`);
+    const body = item[0];
+    const ct = item[1];
+    if (ct !== undefined && ct !== null && typeof ct !== 'string') {
+      throw new TypeError(`items[${i}]: contentType must be a string, null or undefined`);
+    }
+    bodies[i] = typeof body === 'string' ? Buffer.from(body, 'utf8') : body instanceof Uint8Array ? body : toBytes(body);
+    types[i] = ct === undefined ? null : ct;
+  }
+  const out = JSON.parse(native.parseManyJson(bodies, types, strict, max, depth));
+  for (let i = 0; i < n; i++) {
+    const v = out[i];
+    if (v.kind === undefined) out[i] = new ParseError(v.code, v.message, v.field);
+  }
+  return out;
+}
+
 function toBytes(body) {
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
   if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
@@ -123,6 +152,7 @@ const receivers = createReceivers({ parse, ParseError });
 
 module.exports = {
   parse,
+  parseMany,
   ParseError,
   encode,
   dedupKey,

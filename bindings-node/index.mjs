@@ -3,6 +3,7 @@ import cjs from './index.js';
 
 export const {
   parse,
+  parseMany,
   ParseError,
   encode,
   dedupKey,

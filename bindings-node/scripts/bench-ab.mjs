@@ -84,3 +84,22 @@ for (const subset of ['mixed', 'form', 'json']) {
   results[subset] = Object.fromEntries(Object.entries(per).map(([k, v]) => [k, `${med(v).toFixed(0)} ns`]));
 }
 console.table(results);
+
+// parseMany against parse in a loop, same corpus (ratio of throughputs).
+{
+  const items = corpus.map(([b, ct]) => [b, ct]);
+  const single = () => items.map(([b, ct]) => pv.parse(b, ct));
+  const batch = () => pv.parseMany(items);
+  const ratios = [];
+  for (let rep = 0; rep < 11; rep++) {
+    let t0 = process.hrtime.bigint();
+    for (let k = 0; k < 5; k++) single();
+    const ts = Number(process.hrtime.bigint() - t0);
+    t0 = process.hrtime.bigint();
+    for (let k = 0; k < 5; k++) batch();
+    const tb = Number(process.hrtime.bigint() - t0);
+    ratios.push(ts / tb);
+  }
+  ratios.sort((a, b) => a - b);
+  console.log(`parseMany throughput / parse-loop throughput (median of 11 paired reps): ${ratios[5].toFixed(2)}x`);
+}

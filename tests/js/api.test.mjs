@@ -122,6 +122,18 @@ describe('API surface', () => {
     );
   });
 
+  test('canonical string escaping survives JSON.stringify byte for byte', () => {
+    const body =
+      '{"eventType":"inboundMessage","toNumber":"1","fromNumber":"2","containerID":"1","tenantID":"2",' +
+      '"messageText":"a\\u0001b\\u001fc\\u007fd\\u2028e\\"f\\\\g\\n\\t\\b\\f\\r/\\ud83d\\ude00"}';
+    assert.equal(
+      JSON.stringify(parse(body, 'application/json')),
+      '{"kind":"message.inbound","eventType":"inboundMessage","containerId":"1","tenantId":"2",' +
+        '"conversationId":null,"toNumber":"1","fromNumber":"2",' +
+        '"messageText":"a\\u0001b\\u001fc\u007fd\u2028e\\"f\\\\g\\n\\t\\b\\f\\r/\u{1F600}","extra":[]}',
+    );
+  });
+
   test('content type is optional (decided from the body) and null is the same as absent', () => {
     const a = parse(INBOUND_CALL);
     assert.deepStrictEqual(parse(INBOUND_CALL, null), a);
