@@ -30,3 +30,10 @@ def test_match_example() -> None:
     r = run(b"eventType=HangupCall&containerId=1&tenantId=2")
     assert r.returncode == 1
     assert r.stderr.startswith("rejected: missing_field (callUuid): ")
+
+
+def test_readme_shows_the_examples_verbatim() -> None:
+    readme = (REPO / "bindings-python" / "README.md").read_text()
+    for name in ("fastapi_receiver.py", "match_kinds.py"):
+        code = (REPO / "examples" / "python" / name).read_text().rstrip()
+        assert f"```python\n{code}\n```" in readme, name

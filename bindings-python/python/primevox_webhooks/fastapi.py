@@ -19,10 +19,9 @@ dependency with other options.
 
 from __future__ import annotations
 
-from typing import Awaitable, Callable
+from typing import Annotated, Awaitable, Callable
 
 from fastapi import Depends, HTTPException, Request
-from typing_extensions import Annotated
 
 from . import AnyEvent, ParseError
 from .starlette import error_response, read_event
