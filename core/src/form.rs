@@ -12,21 +12,42 @@ pub(crate) fn pairs<'a>(
     mut pair: impl FnMut(Cow<'a, str>, Cow<'a, str>) -> Result<(), ParseError>,
 ) -> Result<(), ParseError> {
     let b = body.as_bytes();
+    // One vectorised pass finds every escape, so names and values without one are borrowed
+    // without being scanned again.
+    let mut escapes = memchr::memchr2_iter(b'%', b'+', b);
+    let mut next_escape = escapes.next().unwrap_or(usize::MAX);
     let mut start = 0;
     // Splitting on ASCII bytes keeps every slice on a char boundary.
     let ends = memchr::memchr_iter(b'&', b).chain(std::iter::once(b.len()));
     for end in ends {
-        let seg = &body[start..end];
+        let seg_start = start;
         start = end + 1;
-        if seg.is_empty() {
+        if seg_start == end {
             continue;
         }
-        let (k, v) = match seg.bytes().position(|c| c == b'=') {
-            Some(i) => (&seg[..i], &seg[i + 1..]),
-            None => (seg, ""),
+        let eq = b[seg_start..end]
+            .iter()
+            .position(|&c| c == b'=')
+            .map_or(end, |i| seg_start + i);
+        let key_escape = next_escape < eq;
+        let key = if key_escape {
+            decode_from(&body[seg_start..eq], next_escape - seg_start, strict, None)?
+        } else {
+            Cow::Borrowed(&body[seg_start..eq])
         };
-        let key = decode(k, strict, None)?;
-        let value = decode(v, strict, Some(&key))?;
+        let value_start = (eq + 1).min(end);
+        while next_escape < value_start {
+            next_escape = escapes.next().unwrap_or(usize::MAX);
+        }
+        let value = if next_escape < end {
+            let first = next_escape - value_start;
+            decode_from(&body[value_start..end], first, strict, Some(&key))?
+        } else {
+            Cow::Borrowed(&body[value_start..end])
+        };
+        while next_escape < start {
+            next_escape = escapes.next().unwrap_or(usize::MAX);
+        }
         pair(key, value)?;
     }
     Ok(())
@@ -51,16 +72,26 @@ const fn hex_table() -> [u8; 256] {
 static HEX_VALUE: [u8; 256] = hex_table();
 
 /// Decodes `+` and percent-escapes; borrows when there are none.
+#[cfg(test)]
 pub(crate) fn decode<'a>(
     s: &'a str,
     strict: bool,
     key: Option<&str>,
 ) -> Result<Cow<'a, str>, ParseError> {
+    match s.bytes().position(|c| c == b'%' || c == b'+') {
+        Some(first) => decode_from(s, first, strict, key),
+        None => Ok(Cow::Borrowed(s)),
+    }
+}
+
+/// Decodes `s`, whose first `+` or `%` is at `first`.
+fn decode_from<'a>(
+    s: &'a str,
+    first: usize,
+    strict: bool,
+    key: Option<&str>,
+) -> Result<Cow<'a, str>, ParseError> {
     let b = s.as_bytes();
-    // Field values are short: a plain scan beats setting up a vectorised search.
-    let Some(first) = b.iter().position(|&c| c == b'%' || c == b'+') else {
-        return Ok(Cow::Borrowed(s));
-    };
     let mut out = Vec::with_capacity(b.len());
     out.extend_from_slice(&b[..first]);
     let mut i = first;

@@ -2,6 +2,8 @@
 
 use std::borrow::Cow;
 
+use smallvec::SmallVec;
+
 use crate::error::{ErrorCode, ParseError};
 use crate::event::{Event, ExtraValue};
 use crate::json::{self, Json, Reader};
@@ -197,6 +199,7 @@ fn classify(key: &str, strict: bool) -> Slot {
 }
 
 type Member<'a> = (Cow<'a, str>, Json<'a>, Slot);
+type Members<'a> = SmallVec<[Member<'a>; 16]>;
 
 fn parse_text<'a>(
     text: &'a str,
@@ -204,7 +207,8 @@ fn parse_text<'a>(
     options: &ParseOptions,
 ) -> Result<Event<'a>, ParseError> {
     let strict = options.strict;
-    let mut members: Vec<Member<'a>> = Vec::with_capacity(12);
+    // Webhooks have a dozen members: keep them on the stack.
+    let mut members: Members<'a> = SmallVec::new();
     if as_json {
         Reader::new(text, strict, options.max_depth).top_object(|k, v| {
             let slot = classify(&k, strict);
@@ -245,7 +249,7 @@ fn matches_target(value: &Json<'_>, target: &str, strict: bool) -> bool {
 
 /// Builds the event from the members in order: kind first (it needs `eventType` and
 /// `eventTarget`, which may come anywhere), then each member into its field or `extra`.
-fn assemble<'a>(pairs: Vec<Member<'a>>, strict: bool) -> Result<Event<'a>, ParseError> {
+fn assemble<'a>(pairs: Members<'a>, strict: bool) -> Result<Event<'a>, ParseError> {
     let et_index = pairs.iter().position(|m| m.2 == Slot::EventType);
     let event_type: Cow<'a, str> = match et_index.map(|i| &pairs[i].1) {
         Some(Json::Str(s)) if !s.trim_matches(|c: char| c.is_ascii_whitespace()).is_empty() => {
