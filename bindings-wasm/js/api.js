@@ -53,9 +53,13 @@ export function trapForTests() {
   }
 }
 
-function raise(result) {
+function errorOf(result) {
   const e = JSON.parse(result.slice(1));
-  throw new ParseError(e.code, e.message, e.field);
+  return new ParseError(e.code, e.message, e.field);
+}
+
+function raise(result) {
+  throw errorOf(result);
 }
 
 /** Options validated exactly as the native package does; absent values take the core's defaults. */
@@ -92,13 +96,8 @@ function bytesOf(body) {
   throw new TypeError('body must be a Buffer, Uint8Array, ArrayBuffer or string');
 }
 
-/**
- * Parse one webhook body into a plain-object event.
- * @throws {ParseError} when the payload is not a valid PrimeVOX webhook
- */
-export function parse(body, contentType, options) {
-  const o = resolveOptions(options);
-  const ct = contentTypeArg(contentType);
+/** One parse: the event, or the ParseError (returned, not thrown). */
+function parseOne(body, ct, o) {
   const bytes = typeof body === 'string' ? undefined : bytesOf(body);
   let result;
   try {
@@ -108,8 +107,36 @@ export function parse(body, contentType, options) {
   } catch (err) {
     throw recover(err);
   }
-  if (result.charCodeAt(0) === ERR) raise(result);
+  if (result.charCodeAt(0) === ERR) return errorOf(result);
   return JSON.parse(result);
+}
+
+/**
+ * Parse one webhook body into a plain-object event.
+ * @throws {ParseError} when the payload is not a valid PrimeVOX webhook
+ */
+export function parse(body, contentType, options) {
+  const o = resolveOptions(options);
+  const out = parseOne(body, contentTypeArg(contentType), o);
+  if (out instanceof ParseError) throw out;
+  return out;
+}
+
+/**
+ * Parse many `[body, contentType?]` items: one result per item, in order, each an event or a
+ * ParseError (returned, not thrown), so one bad item never affects the others. (A Worker has one
+ * thread: this is a loop over the same core call as parse.)
+ */
+export function parseMany(items, options) {
+  if (!Array.isArray(items)) throw new TypeError('items must be an array of [body, contentType?] pairs');
+  const o = resolveOptions(options);
+  const out = new Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (!Array.isArray(item)) throw new TypeError(`items[${i}] must be a [body, contentType?] pair`);
+    out[i] = parseOne(item[0], contentTypeArg(item[1]), o);
+  }
+  return out;
 }
 
 function canonical(event) {
