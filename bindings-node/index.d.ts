@@ -57,7 +57,21 @@ export interface ReceiverOptions {
   strict?: boolean;
   /** Largest body read, in bytes. Default 65536. */
   maxBodyBytes?: number;
+  /**
+   * The secret the sender must present (several for rotation). Checked in constant time before
+   * the body is read; a missing or wrong token is answered 401 (code "unauthorized").
+   */
+  token?: string | readonly string[];
+  /** URL query parameter carrying the token. Default "token"; null to not read the query. */
+  tokenQuery?: string | null;
+  /** Request header carrying the token (e.g. added by a proxy); checked before the query. */
+  tokenHeader?: string;
+  /** CIDR ranges of allowed peer addresses; others are answered 403 (code "forbidden"). */
+  allow?: readonly string[];
 }
+
+/** Whether `presented` equals `expected` (or one of several, for rotation), in constant time. */
+export declare function verifyToken(presented: string | null | undefined, expected: string | readonly string[]): boolean;
 
 /** A request as the Express middleware sees it (structural, so express stays optional). */
 export interface ExpressLikeRequest extends IncomingMessage {

@@ -148,7 +148,27 @@ function callerE164(event) {
   }
 }
 
-const receivers = createReceivers({ parse, ParseError });
+/**
+ * Whether `presented` equals `expected` (or one of several, for rotation), compared in
+ * constant time by the core. A missing presented token or an empty expected token never matches.
+ */
+function verifyToken(presented, expected) {
+  const list = typeof expected === 'string' ? [expected] : expected;
+  if (!Array.isArray(list) || !list.every((t) => typeof t === 'string')) {
+    throw new TypeError('expected must be a string or an array of strings');
+  }
+  if (presented === undefined || presented === null) return false;
+  if (typeof presented !== 'string') throw new TypeError('presented must be a string');
+  return native.verifyToken(presented, list);
+}
+
+const receivers = createReceivers({
+  parse,
+  ParseError,
+  verifyToken,
+  queryParam: native.queryParam,
+  AllowList: native.AllowList,
+});
 
 module.exports = {
   parse,
@@ -157,6 +177,7 @@ module.exports = {
   encode,
   dedupKey,
   callerE164,
+  verifyToken,
   ERROR_CODES,
   KINDS,
   expressMiddleware: receivers.expressMiddleware,

@@ -8,6 +8,7 @@ export const {
   encode,
   dedupKey,
   callerE164,
+  verifyToken,
   ERROR_CODES,
   KINDS,
   expressMiddleware,

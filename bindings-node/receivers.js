@@ -3,6 +3,8 @@
 // and status codes around; parsing and validation are the core's (through `parse`).
 //
 // Every receiver:
+// - optionally checks the sender first, without reading the body: peer address in `allow`
+//   (else 403) and the secret `token` from a header or the URL query (else 401),
 // - reads the raw body (bounded by maxBodyBytes) and the Content-Type header,
 // - answers a bad payload with 400 and {"error":{"code","field","message"}} (the core's error,
 //   the same body as the CLI's and the other languages' receivers),
@@ -11,7 +13,55 @@
 
 const DEFAULT_MAX_BODY_BYTES = 65536;
 
-function createReceivers({ parse, ParseError }) {
+function createReceivers({ parse, ParseError, verifyToken, queryParam, AllowList }) {
+  // Sender checks, before any of the body is read: the peer address against `allow` (CIDR
+  // ranges; 403) and the shared secret `token` (a string or several for rotation; 401), taken
+  // from the header `tokenHeader` if set, else from the URL query parameter `tokenQuery`
+  // (default "token"). Returns (req, url) => null | [status, code, message].
+  function makeGuard(options) {
+    const o = options || {};
+    let tokens = null;
+    if (o.token !== undefined && o.token !== null) {
+      tokens = typeof o.token === 'string' ? [o.token] : Array.isArray(o.token) ? [...o.token] : null;
+      if (!tokens || tokens.length === 0 || !tokens.every((t) => typeof t === 'string' && t.length > 0)) {
+        throw new TypeError('options.token must be a non-empty string or a non-empty array of them');
+      }
+    }
+    const tokenQuery = o.tokenQuery === undefined ? 'token' : o.tokenQuery;
+    const tokenHeader = o.tokenHeader ? String(o.tokenHeader).toLowerCase() : null;
+    let allow = null;
+    if (o.allow !== undefined && o.allow !== null) {
+      if (!Array.isArray(o.allow)) throw new TypeError('options.allow must be an array of CIDR ranges');
+      try {
+        allow = new AllowList(o.allow.map(String));
+      } catch (err) {
+        throw new TypeError(`options.allow: ${err.message}`);
+      }
+    }
+    if (!tokens && !allow) return null;
+    return function guard(req, url) {
+      if (allow) {
+        const peer = req.socket && req.socket.remoteAddress;
+        if (!peer || !allow.contains(peer)) return [403, 'forbidden', 'the sender address is not allowed'];
+      }
+      if (tokens) {
+        let presented = null;
+        if (tokenHeader) presented = headerValue(req.headers[tokenHeader]) ?? null;
+        if (presented === null && tokenQuery) {
+          const q = typeof url === 'string' ? url.indexOf('?') : -1;
+          if (q >= 0) presented = queryParam(url.slice(q + 1), tokenQuery) ?? null;
+        }
+        if (!verifyToken(presented, tokens)) return [401, 'unauthorized', 'missing or wrong webhook token'];
+      }
+      return null;
+    };
+  }
+
+  function refuse(res, req, [status, code, message]) {
+    if (req.readable && !req.readableEnded) req.resume(); // discard the body unread
+    sendJson(res, status, JSON.stringify({ error: { code, field: null, message } }), { connection: 'close' });
+  }
+
   function parseOptions(options) {
     const o = options || {};
     const parseOpts = {};
@@ -105,12 +155,15 @@ function createReceivers({ parse, ParseError }) {
     const limit = limitOf(options);
     const opts = parseOptions(options);
     const onError = (options && options.onError) || ((err) => console.error('primevox-webhooks: handler failed:', err));
+    const guard = makeGuard(options);
     return function primevoxHttpHandler(req, res) {
       if (req.method !== 'POST') {
         req.resume();
         sendJson(res, 405, JSON.stringify({ error: { code: 'method_not_allowed', field: null, message: 'use POST' } }), { allow: 'POST' });
         return;
       }
+      const refused = guard && guard(req, req.url);
+      if (refused) return refuse(res, req, refused);
       readBody(req, limit)
         .then((body) => {
           let event;
@@ -156,7 +209,10 @@ function createReceivers({ parse, ParseError }) {
     const limit = limitOf(options);
     const opts = parseOptions(options);
     let warned = false;
+    const guard = makeGuard(options);
     return function primevoxExpressMiddleware(req, res, next) {
+      const refused = guard && guard(req, req.originalUrl || req.url);
+      if (refused) return refuse(res, req, refused);
       let bodyPromise;
       if (Buffer.isBuffer(req.rawBody) || typeof req.rawBody === 'string') {
         bodyPromise = Promise.resolve(req.rawBody);
@@ -202,6 +258,20 @@ function createReceivers({ parse, ParseError }) {
     const limit = limitOf(o);
     const opts = parseOptions(o);
     const path = o.path === undefined ? '/' : o.path;
+    const guard = makeGuard(o);
+    if (guard) {
+      // onRequest runs before Fastify reads the body.
+      instance.addHook('onRequest', (request, reply, done) => {
+        const refused = guard(request.raw, request.raw.url);
+        if (!refused) return done();
+        const [status, code, message] = refused;
+        reply
+          .code(status)
+          .header('content-type', 'application/json; charset=utf-8')
+          .header('connection', 'close')
+          .send(JSON.stringify({ error: { code, field: null, message } }));
+      });
+    }
     instance.removeAllContentTypeParsers();
     // One byte over the limit still reaches the core, which reports body_too_large itself.
     instance.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limit + 1 }, (_req, body, done) => {

@@ -343,3 +343,96 @@ describe('Fastify: specifics', () => {
     }
   });
 });
+
+// --- Sender checks: token (query or header, rotation) and address allow-list -------------------
+
+const MAKERS = {
+  'node:http': async (onEvent, options) => {
+    const server = http.createServer(httpHandler(onEvent, options));
+    const base = await listen(server);
+    return { url: `${base}/hook`, stop: () => stop(server) };
+  },
+  Express: async (onEvent, options) => {
+    const app = express();
+    app.post('/hook', expressMiddleware(onEvent, options));
+    const server = http.createServer(app);
+    const base = await listen(server);
+    return { url: `${base}/hook`, stop: () => stop(server) };
+  },
+  Fastify: async (onEvent, options) => {
+    const app = Fastify({ logger: false });
+    await app.register(fastifyPlugin, { prefix: '/hook', onEvent, ...options });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    return { url: `http://127.0.0.1:${app.server.address().port}/hook`, stop: () => app.close() };
+  },
+};
+
+for (const [name, mk] of Object.entries(MAKERS)) {
+  describe(`${name}: sender checks`, () => {
+    test('token from the query or a header, rotation; 401 before the body is parsed', async () => {
+      const got = [];
+      const { url, stop: stopIt } = await mk((e) => got.push(e), {
+        token: ['old-secret', 'new s3cret+/='],
+        tokenHeader: 'X-PrimeVOX-Token',
+      });
+      try {
+        const none = await post(url, CALL, FORM);
+        assert.equal(none.status, 401);
+        assert.deepStrictEqual(none.json.error.code, 'unauthorized');
+        const wrong = await post(`${url}?token=nope`, CALL, FORM);
+        assert.equal(wrong.status, 401);
+        const prefix = await post(`${url}?token=old-secre`, CALL, FORM);
+        assert.equal(prefix.status, 401);
+        // A bad body with no token is refused for the token, not parsed.
+        const badBody = await post(url, BAD_CALL, FORM);
+        assert.equal(badBody.status, 401);
+        assert.equal((await post(`${url}?a=1&token=old-secret`, CALL, FORM)).status, 200);
+        // Query values are form-decoded: %2B is '+', + is a space.
+        assert.equal((await post(`${url}?token=new+s3cret%2B%2F%3D`, CALL, FORM)).status, 200);
+        assert.equal((await post(url, MESSAGE, 'application/json', { 'x-primevox-token': 'new s3cret+/=' })).status, 200);
+        assert.equal((await post(url, CALL, FORM, { 'x-primevox-token': 'nope' })).status, 401);
+        // With a token, a bad payload is still a 400.
+        assert.equal((await post(`${url}?token=old-secret`, BAD_CALL, FORM)).status, 400);
+        assert.equal(got.length, 3);
+      } finally {
+        await stopIt();
+      }
+    });
+
+    test('address allow-list: 403 outside the ranges, 200 inside', async () => {
+      const outside = await mk(() => {}, { allow: ['10.0.0.0/8', '2001:db8::/32'] });
+      try {
+        const r = await post(outside.url, CALL, FORM);
+        assert.equal(r.status, 403);
+        assert.equal(r.json.error.code, 'forbidden');
+      } finally {
+        await outside.stop();
+      }
+      const inside = await mk(() => {}, { allow: ['203.0.113.7', '127.0.0.0/8'], token: 't' });
+      try {
+        assert.equal((await post(`${inside.url}?token=t`, CALL, FORM)).status, 200);
+        assert.equal((await post(inside.url, CALL, FORM)).status, 401);
+      } finally {
+        await inside.stop();
+      }
+    });
+
+    test('bad options are refused when the receiver is made', async () => {
+      await assert.rejects(() => mk(() => {}, { allow: ['not-an-address'] }), /not-an-address/);
+      await assert.rejects(() => mk(() => {}, { token: '' }), TypeError);
+      await assert.rejects(() => mk(() => {}, { token: [] }), TypeError);
+    });
+  });
+}
+
+test('verifyToken', () => {
+  assert.equal(pv.verifyToken('s3cret', 's3cret'), true);
+  assert.equal(pv.verifyToken('s3cret', ['old', 's3cret']), true);
+  assert.equal(pv.verifyToken('s3cre', 's3cret'), false);
+  assert.equal(pv.verifyToken('s3cret!', 's3cret'), false);
+  assert.equal(pv.verifyToken('', ''), false);
+  assert.equal(pv.verifyToken(undefined, 's3cret'), false);
+  assert.equal(pv.verifyToken(null, ['s3cret']), false);
+  assert.equal(pv.verifyToken('é', 'é'), true);
+  assert.throws(() => pv.verifyToken('a', 7), TypeError);
+});
