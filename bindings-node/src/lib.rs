@@ -229,3 +229,10 @@ impl AllowList {
         self.inner.contains_str(&addr)
     }
 }
+
+/// For tests only: a panic inside the addon, which must reach JS as an Error.
+#[doc(hidden)]
+#[napi(js_name = "__panicForTests")]
+pub fn panic_for_tests() -> Result<()> {
+    guarded(|| panic!("deliberate panic for tests"))
+}
