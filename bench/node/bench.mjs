@@ -1,0 +1,167 @@
+// Node side of the benchmark suite: the native package (bindings-node) against hand-written
+// JSON.parse / URLSearchParams code, zod 4 and a compiled ajv schema (see alternatives.mjs).
+//
+//   node --expose-gc bench/node/bench.mjs CORPUS.jsonl [--reps N] [--n N] [--smoke] [--profile]
+//
+// Method (copied from bench/src/main.rs): one warm-up pass per contender, then every repetition
+// runs every contender once over the whole set, the order rotating each repetition; the figure
+// per contender is the median over repetitions; the SDK speed-up is the median of the
+// per-repetition ratio other/SDK (paired). Bodies are Buffers, as a receiver gets them; the
+// alternatives decode them with toString() (the SDK reads the bytes). Every contender must
+// accept every payload and agree with the SDK on the kind and every canonical field first.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import * as z from 'zod';
+import Ajv from 'ajv';
+import { FIELDS, handParse, isJson, makeAjv, makeZod } from './alternatives.mjs';
+import { median, paired, rows } from './method.mjs';
+
+const require = createRequire(import.meta.url);
+const pv = require('../../bindings-node/index.js');
+const zodPkg = require('zod/package.json');
+const ajvPkg = require('ajv/package.json');
+
+function args() {
+  const a = { corpus: null, reps: 15, n: 10_000, profile: false };
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    const x = argv[i];
+    if (x === '--reps') a.reps = Number(argv[++i]);
+    else if (x === '--n') a.n = Number(argv[++i]);
+    else if (x === '--smoke') {
+      a.reps = 3;
+      a.n = Math.min(a.n, 600);
+    } else if (x === '--profile') a.profile = true;
+    else if (a.corpus === null) a.corpus = x;
+    else throw new Error(`unknown argument ${x}`);
+  }
+  if (a.corpus === null) throw new Error('usage: bench.mjs CORPUS.jsonl [--reps N] [--n N] [--smoke]');
+  return a;
+}
+
+const gc = globalThis.gc ?? (() => {});
+
+function load(path, n) {
+  const items = [];
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (line === '') continue;
+    const p = JSON.parse(line);
+    items.push([Buffer.from(p.body, 'utf8'), p.content_type]);
+    if (items.length === n) break;
+  }
+  return items;
+}
+
+const zodParse = makeZod(z);
+const ajvParse = makeAjv(Ajv);
+const SDK = 'primevox-webhooks (native)';
+const PARSERS = [
+  [SDK, (b, ct) => pv.parse(b, ct)],
+  ['hand-written JSON.parse / URLSearchParams', (b, ct) => handParse(b.toString(), ct)],
+  [`zod ${zodPkg.version} (discriminatedUnion)`, (b, ct) => zodParse(b.toString(), ct)],
+  [`ajv ${ajvPkg.version} (compiled schema per eventType)`, (b, ct) => ajvParse(b.toString(), ct)],
+];
+
+function loop(parse) {
+  return (items) => {
+    let n = 0;
+    for (let i = 0; i < items.length; i++) {
+      if (parse(items[i][0], items[i][1]).kind !== undefined) n++;
+    }
+    return n;
+  };
+}
+
+function measure(items, contenders, reps) {
+  const times = contenders.map(() => []);
+  for (const [, run] of contenders) run(items); // warm-up
+  for (let rep = 0; rep < reps; rep++) {
+    for (let k = 0; k < contenders.length; k++) {
+      const i = (k + rep) % contenders.length;
+      gc();
+      const t = process.hrtime.bigint();
+      contenders[i][1](items);
+      times[i].push(Number(process.hrtime.bigint() - t) / 1e9);
+    }
+  }
+  return times;
+}
+
+function check(items) {
+  for (const [b, ct] of items) {
+    const ours = pv.parse(b, ct);
+    const want = JSON.stringify([ours.kind, ...FIELDS[ours.kind].map((f) => ours[f])]);
+    for (const [name, parse] of PARSERS.slice(1)) {
+      let e;
+      try {
+        e = parse(b, ct);
+      } catch (err) {
+        throw new Error(`${name} rejected a corpus payload: ${err.message}\n${b}`);
+      }
+      const got = JSON.stringify([e.kind, ...FIELDS[e.kind].map((f) => e[f])]);
+      if (got !== want) throw new Error(`${name} disagrees with the SDK:\n  sdk:  ${want}\n  them: ${got}\n${b}`);
+    }
+  }
+}
+
+/** JS heap + external growth per event while every result is held (after a full GC). */
+function memory(items) {
+  const out = [];
+  for (const [name, parse] of PARSERS) {
+    gc();
+    gc();
+    const m0 = process.memoryUsage();
+    const kept = items.map(([b, ct]) => parse(b, ct));
+    gc();
+    const m1 = process.memoryUsage();
+    const bytes = m1.heapUsed + m1.external - (m0.heapUsed + m0.external);
+    out.push(`${name}: ${(bytes / kept.length).toFixed(0)} B`);
+  }
+  return out;
+}
+
+function main() {
+  const a = args();
+  const items = load(a.corpus, a.n);
+  if (a.profile) {
+    const run = loop(PARSERS[0][1]);
+    for (let i = 0; i < a.reps; i++) run(items);
+    return;
+  }
+  check(items);
+  const json = items.filter(([, ct]) => isJson(ct));
+  const form = items.filter(([, ct]) => !isJson(ct));
+  console.log(
+    `Node ${process.version}: ${items.length} payloads (${json.length} JSON, ${form.length} form), ` +
+      `${a.reps} repetitions, ${os.availableParallelism()} cores${globalThis.gc ? '' : ' (no --expose-gc)'}\n`,
+  );
+  console.log('| subset | contender | median ns/event | SDK speed-up (paired median) |');
+  console.log('|---|---|---:|---:|');
+  const contenders = PARSERS.map(([name, p]) => [name, loop(p)]);
+  for (const [label, set] of [['mixed', items], ['JSON only', json], ['form only', form]]) {
+    if (set.length === 0) continue;
+    const times = measure(set, contenders, a.reps);
+    for (const r of rows(label, set.length, contenders.map(([name]) => name), times)) console.log(r);
+  }
+  const notes = [];
+  if (typeof pv.parseMany === 'function') {
+    const pairs = items.map(([b, ct]) => [b, ct]);
+    const batch = [
+      ['parseMany', () => pv.parseMany(pairs).length],
+      ['loop of parse', contenders[0][1]],
+    ];
+    const times = measure(items, batch, a.reps);
+    console.log(
+      `| mixed | parseMany vs loop of parse (throughput) | ${((median(times[0]) * 1e9) / items.length).toFixed(0)} | ` +
+        `${paired(times[1], times[0]).toFixed(2)}x |`,
+    );
+  } else {
+    notes.push('batch: the native package exports no parseMany yet; batch row not measured');
+  }
+  notes.push(`JS heap + external growth per event while holding all results: ${memory(items).join('; ')}`);
+  console.log('');
+  for (const n of notes) console.log(`- ${n}`);
+}
+
+main();
