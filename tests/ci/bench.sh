@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Benchmark smoke run: bench/run.sh --smoke builds and installs what it needs (idempotently:
+# bench/.venv, npm ci in bench/node and bench/workers, the native addon and the wasm package
+# when their sources changed), generates a 600-payload corpus, and runs every harness (Rust,
+# Python, Node, Workers in workerd) with 3 repetitions. Each harness first checks that every
+# contender accepts every payload and agrees with the SDK field by field. Timings are printed,
+# never asserted; this only keeps the suite from rotting. Exits non-zero on any failure.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+out=$(bash bench/run.sh --smoke)
+printf '%s\n' "$out"
+# Every language produced its rows (a harness that died early would leave them out).
+for lang in Rust Python Node Workers; do
+  n=$(printf '%s\n' "$out" | grep -c "^| $lang | mixed |" || true)
+  if [ "$n" -lt 3 ]; then
+    echo "bench smoke: no '$lang' rows in the combined table" >&2
+    exit 1
+  fi
+done
+echo "bench smoke: ok"
