@@ -31,7 +31,9 @@ export default defineConfig({
       miniflare: {
         compatibilityDate: '2026-04-01',
         compatibilityFlags: ['nodejs_compat'],
-        bindings: { VECTORS },
+        // As JSON text, parsed in the Worker: a JSON binding would turn a "__proto__" key
+        // (hostile vectors have one) into a prototype.
+        bindings: { VECTORS_JSON: JSON.stringify(VECTORS) },
       },
     }),
     wasmAsCompiledModule,

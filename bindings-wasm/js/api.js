@@ -183,3 +183,44 @@ export function callerE164(event) {
   if (result.charCodeAt(0) === ERR) raise(result);
   return result === '' ? null : result;
 }
+
+function tokenList(expected) {
+  const list = typeof expected === 'string' ? [expected] : expected;
+  if (!Array.isArray(list) || !list.every((t) => typeof t === 'string')) {
+    throw new TypeError('expected must be a string or an array of strings');
+  }
+  return list;
+}
+
+/**
+ * Whether `presented` equals one of the `expected` tokens (a string, or several for rotation),
+ * compared in constant time by the core. Empty expected tokens never match.
+ */
+export function verifyToken(presented, expected) {
+  const list = tokenList(expected);
+  if (presented === undefined || presented === null) return false;
+  if (typeof presented !== 'string') throw new TypeError('presented must be a string');
+  return wasm.verify_token(presented, list);
+}
+
+/** The first value of `name` in a URL query string (leading `?` optional), form-decoded. */
+export function queryParam(query, name) {
+  return wasm.query_param(String(query), String(name)) ?? null;
+}
+
+/** CIDR ranges (`203.0.113.0/24`, `2001:db8::/32`, single addresses) of allowed peers. */
+export class AllowList {
+  #inner;
+  constructor(ranges) {
+    if (!Array.isArray(ranges) || !ranges.every((r) => typeof r === 'string')) {
+      throw new TypeError('ranges must be an array of strings');
+    }
+    this.#inner = new wasm.AllowList(ranges);
+  }
+  /** Whether the address (with or without a port) is in one of the ranges. */
+  contains(addr) {
+    return typeof addr === 'string' && this.#inner.contains(addr);
+  }
+}
+
+export { tokenList };

@@ -24,6 +24,12 @@ export declare class ParseError extends Error {
   readonly field: string | null;
 }
 
+/** One result per item of parseMany: the event, or the ParseError (returned, not thrown). */
+export declare function parseMany(
+  items: ReadonlyArray<readonly [body: Body, contentType?: string | null]>,
+  options?: ParseOptions,
+): Array<Event | ParseError>;
+
 /** An event in the vendor's wire format. */
 export interface Encoded {
   contentType: string;
@@ -41,6 +47,21 @@ export declare function callerE164(event: Event): string | null;
 export declare const ERROR_CODES: readonly ParseErrorCode[];
 /** Every kind string, in the core's order. */
 export declare const KINDS: readonly EventKind[];
+
+/**
+ * Whether `presented` equals one of the `expected` tokens (several for rotation), compared in
+ * constant time. Empty expected tokens never match; a null/undefined `presented` never matches.
+ */
+export declare function verifyToken(presented: string | null | undefined, expected: string | readonly string[]): boolean;
+/** The first value of `name` in a URL query string (leading `?` optional), form-decoded, or null. */
+export declare function queryParam(query: string, name: string): string | null;
+/** CIDR ranges (`203.0.113.0/24`, `2001:db8::/32`, single addresses) of allowed senders. */
+export declare class AllowList {
+  /** Throws an Error naming the first entry that is not an address or CIDR range. */
+  constructor(ranges: readonly string[]);
+  /** Whether the address (with or without a port) is in one of the ranges. */
+  contains(addr: string): boolean;
+}
 
 /**
  * Reads a Fetch API `Request`'s body (at most `maxBodyBytes + 1` bytes) and `Content-Type`, and
@@ -69,14 +90,30 @@ export type EventHandler<Env = unknown, Ctx = ExecutionContextLike> = (
   ctx: Ctx,
 ) => void | Response | Promise<void | Response>;
 
+/** Options of the receivers: parse options plus who may post (checked before the body is read). */
+export interface ReceiverOptions<Env = unknown> extends ParseOptions {
+  /**
+   * The expected secret, several for rotation, or a function of the Worker's `env` giving them
+   * (for secrets set with `wrangler secret put`). Requests without one of them get 401.
+   */
+  token?: string | readonly string[] | ((env: Env) => string | readonly string[] | undefined | null);
+  /** Query parameter that carries the token. Default `token` (`https://…/hook?token=…`). */
+  tokenParam?: string;
+  /** Header that carries the token (checked first, when set and present), e.g. `x-webhook-token`. */
+  tokenHeader?: string;
+  /** CIDR ranges of allowed senders, matched against `CF-Connecting-IP`; others get 403. */
+  allowFrom?: readonly string[];
+}
+
 /**
  * A Workers `fetch` handler: `export default { fetch: createFetchHandler(onEvent) }`. Answers 405
- * to anything but POST, 400 with {"error":{"code","field","message"}} for a bad payload, and 200
- * {"ok":true} after `onEvent` (unless it returns a Response). Errors thrown by `onEvent` propagate.
+ * to anything but POST, 403 / 401 for a sender or token refused (see ReceiverOptions), 400 with
+ * {"error":{"code","field","message"}} for a bad payload, and 200 {"ok":true} after `onEvent`
+ * (unless it returns a Response). Errors thrown by `onEvent` propagate.
  */
 export declare function createFetchHandler<Env = unknown, Ctx = ExecutionContextLike>(
   onEvent: EventHandler<Env, Ctx>,
-  options?: ParseOptions,
+  options?: ReceiverOptions<Env>,
 ): (request: Request, env: Env, ctx: Ctx) => Promise<Response>;
 
 /** Hono variables set by `primevoxWebhook`: `new Hono<{ Variables: PrimevoxVariables }>()`. */
@@ -89,8 +126,8 @@ export interface PrimevoxVariables {
  * Answers 400 with {"error":{"code","field","message"}} for a bad payload. (Typed structurally so
  * hono stays an optional dependency.)
  */
-export declare function primevoxWebhook(
-  options?: ParseOptions,
+export declare function primevoxWebhook<Env = unknown>(
+  options?: ReceiverOptions<Env>,
 ): (
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   c: any,

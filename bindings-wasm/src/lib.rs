@@ -113,6 +113,40 @@ pub fn default_options() -> String {
     format!("{},{},{}", o.strict, o.max_body_bytes, o.max_depth)
 }
 
+/// Whether `presented` equals one of `expected`, in constant time (the core's verify_token).
+#[wasm_bindgen]
+pub fn verify_token(presented: &str, expected: Vec<String>) -> bool {
+    primevox_webhooks::verify_token(presented, &expected)
+}
+
+/// The first value of `name` in a URL query string, form-decoded (the core's query_param).
+#[wasm_bindgen]
+pub fn query_param(query: &str, name: &str) -> Option<String> {
+    primevox_webhooks::security::query_param(query, name)
+}
+
+/// CIDR ranges of allowed peer addresses (the core's AllowList).
+#[wasm_bindgen]
+pub struct AllowList {
+    inner: primevox_webhooks::AllowList,
+}
+
+#[wasm_bindgen]
+impl AllowList {
+    /// Throws an Error naming the first entry that is not an address or CIDR range.
+    #[wasm_bindgen(constructor)]
+    pub fn new(ranges: Vec<String>) -> Result<AllowList, JsError> {
+        primevox_webhooks::AllowList::parse(&ranges)
+            .map(|inner| AllowList { inner })
+            .map_err(|e| JsError::new(&e))
+    }
+
+    /// Whether the peer address (with or without a port) is in one of the ranges.
+    pub fn contains(&self, addr: &str) -> bool {
+        self.inner.contains_str(addr)
+    }
+}
+
 /// Traps (panics) on purpose: lets the tests prove that a failure inside the module becomes a
 /// JavaScript `Error` and that the wrapper resets the instance, so the next call works.
 #[wasm_bindgen]
