@@ -9,9 +9,11 @@
 // per-repetition ratio other/SDK (paired). Bodies are Buffers, as a receiver gets them; the
 // alternatives decode them with toString() (the SDK reads the bytes). Every contender must
 // accept every payload and agree with the SDK on the kind and every canonical field first.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
 import Ajv from 'ajv';
 import { FIELDS, handParse, isJson, makeAjv, makeZod } from './alternatives.mjs';
@@ -23,7 +25,7 @@ const zodPkg = require('zod/package.json');
 const ajvPkg = require('ajv/package.json');
 
 function args() {
-  const a = { corpus: null, reps: 15, n: 10_000, profile: false };
+  const a = { corpus: null, reps: 15, n: 10_000, profile: false, memChild: null };
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i];
@@ -33,6 +35,7 @@ function args() {
       a.reps = 3;
       a.n = Math.min(a.n, 600);
     } else if (x === '--profile') a.profile = true;
+    else if (x === '--mem-child') a.memChild = argv[++i];
     else if (a.corpus === null) a.corpus = x;
     else throw new Error(`unknown argument ${x}`);
   }
@@ -105,25 +108,36 @@ function check(items) {
   }
 }
 
-/** JS heap + external growth per event while every result is held (after a full GC). */
-function memory(items) {
-  const out = [];
-  for (const [name, parse] of PARSERS) {
-    gc();
-    gc();
-    const m0 = process.memoryUsage();
-    const kept = items.map(([b, ct]) => parse(b, ct));
-    gc();
-    const m1 = process.memoryUsage();
-    const bytes = m1.heapUsed + m1.external - (m0.heapUsed + m0.external);
-    out.push(`${name}: ${(bytes / kept.length).toFixed(0)} B`);
-  }
-  return out;
+/**
+ * JS heap + external growth per event while every result is held, after a full GC; one child
+ * process per contender so that none inherits another's heap.
+ */
+function memChild(items, name) {
+  const parse = PARSERS.find(([n]) => n === name)[1];
+  parse(items[0][0], items[0][1]);
+  gc();
+  gc();
+  const m0 = process.memoryUsage();
+  const kept = items.map(([b, ct]) => parse(b, ct));
+  gc();
+  gc();
+  const m1 = process.memoryUsage();
+  const bytes = m1.heapUsed + m1.external - (m0.heapUsed + m0.external);
+  console.log(`${(bytes / kept.length).toFixed(0)} B/event (rss ${(m1.rss / 2 ** 20).toFixed(0)} MiB)`);
+}
+
+function memory(a) {
+  return PARSERS.map(([name]) => {
+    const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), a.corpus, '--n', String(a.n), '--mem-child', name], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`memory child for ${name} failed:\n${r.stderr}`);
+    return `${name}: ${r.stdout.trim()}`;
+  });
 }
 
 function main() {
   const a = args();
   const items = load(a.corpus, a.n);
+  if (a.memChild) return memChild(items, a.memChild);
   if (a.profile) {
     const run = loop(PARSERS[0][1]);
     for (let i = 0; i < a.reps; i++) run(items);
@@ -159,7 +173,7 @@ function main() {
   } else {
     notes.push('batch: the native package exports no parseMany yet; batch row not measured');
   }
-  notes.push(`JS heap + external growth per event while holding all results: ${memory(items).join('; ')}`);
+  notes.push(`JS heap + external growth while holding all results: ${memory(a).join('; ')}`);
   console.log('');
   for (const n of notes) console.log(`- ${n}`);
 }
