@@ -273,10 +273,13 @@ function createReceivers({ parse, ParseError, verifyToken, queryParam, AllowList
       });
     }
     instance.removeAllContentTypeParsers();
-    // One byte over the limit still reaches the core, which reports body_too_large itself.
-    instance.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limit + 1 }, (_req, body, done) => {
-      done(null, body);
-    });
+    // Both encodings, and every other type (text/plain, octet-stream, none, +json, ...), arrive
+    // as raw bytes: the core decides. One byte over the limit still reaches the core, which
+    // reports body_too_large itself.
+    const keepRaw = (_req, body, done) => done(null, body);
+    const parserOpts = { parseAs: 'buffer', bodyLimit: limit + 1 };
+    instance.addContentTypeParser(['application/json', 'application/x-www-form-urlencoded'], parserOpts, keepRaw);
+    instance.addContentTypeParser('*', parserOpts, keepRaw);
     instance.setErrorHandler((err, _request, reply) => {
       if (err && err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
         const e = tooLarge(limit);
