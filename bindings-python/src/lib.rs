@@ -455,6 +455,91 @@ fn parse<'py>(
     }
 }
 
+/// A Content-Type per item, stored once per distinct Python object (batches repeat a few).
+struct ContentTypes {
+    seen: Vec<(usize, PyBackedStr)>,
+}
+
+impl ContentTypes {
+    fn index(&mut self, obj: &Bound<'_, PyAny>) -> PyResult<Option<usize>> {
+        if obj.is_none() {
+            return Ok(None);
+        }
+        let id = obj.as_ptr() as usize;
+        if let Some(i) = self.seen.iter().rev().take(8).position(|(p, _)| *p == id) {
+            return Ok(Some(self.seen.len() - 1 - i));
+        }
+        self.seen.push((id, obj.extract::<PyBackedStr>()?));
+        Ok(Some(self.seen.len() - 1))
+    }
+}
+
+fn is_body(obj: &Bound<'_, PyAny>) -> bool {
+    obj.is_instance_of::<PyBytes>()
+        || obj.is_instance_of::<PyString>()
+        || obj.is_instance_of::<PyByteArray>()
+        || obj.is_instance_of::<PyMemoryView>()
+}
+
+/// Parse many bodies at once: one event or ``ParseError`` per item, in order (nothing raised for
+/// a bad payload). Each item is ``(body, content_type)`` or a bare body. The GIL is released while
+/// the core parses, spreading large batches over the machine's cores.
+#[pyfunction]
+#[pyo3(signature = (items, *, strict = false, max_body_bytes = 65536, max_depth = 32))]
+fn parse_many<'py>(
+    py: Python<'py>,
+    items: &Bound<'py, PyAny>,
+    strict: bool,
+    max_body_bytes: usize,
+    max_depth: usize,
+) -> PyResult<Bound<'py, PyList>> {
+    let mut bodies: Vec<Body> = Vec::new();
+    let mut cts: Vec<Option<usize>> = Vec::new();
+    let mut content_types = ContentTypes { seen: Vec::new() };
+    for item in items.try_iter()? {
+        let item = item?;
+        if is_body(&item) {
+            bodies.push(body_from(&item)?);
+            cts.push(None);
+            continue;
+        }
+        let (body, ct): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item.extract().map_err(|_| {
+            PyTypeError::new_err("parse_many items must be (body, content_type) pairs or bodies")
+        })?;
+        bodies.push(body_from(&body)?);
+        cts.push(content_types.index(&ct)?);
+    }
+    let batch: Vec<core::BatchItem<'static>> = bodies
+        .iter()
+        .zip(&cts)
+        .map(|(body, ct)| {
+            let bytes = body.as_bytes();
+            let ct: Option<&str> = ct.map(|i| &*content_types.seen[i].1);
+            // SAFETY: `bodies` and `content_types` own these buffers, which never move or change
+            // (see `Body`; a `PyBackedStr` keeps its UTF-8 buffer alive). Both outlive `batch`;
+            // each event keeps its own `Body` alive afterwards (see `Event`), and events never
+            // borrow from the Content-Type.
+            unsafe {
+                (
+                    std::slice::from_raw_parts(bytes.as_ptr(), bytes.len()),
+                    ct.map(|c| &*(c as *const str)),
+                )
+            }
+        })
+        .collect();
+    let opts = options(strict, max_body_bytes, max_depth);
+    let results = py.detach(|| core::parse_many(&batch, &opts));
+    drop(batch);
+    let out = PyList::empty(py);
+    for (result, body) in results.into_iter().zip(bodies) {
+        match result {
+            Ok(event) => out.append(new_event(py, event, Some(body))?)?,
+            Err(e) => out.append(parse_error(py, &e).into_value(py))?,
+        }
+    }
+    Ok(out)
+}
+
 /// Rebuild an event from its canonical JSON (the output of ``to_json()``).
 #[pyfunction]
 fn from_json<'py>(py: Python<'py>, canonical: PyBackedStr) -> PyResult<Bound<'py, PyAny>> {
@@ -471,6 +556,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Event>()?;
     add_classes(m)?;
     m.add_function(wrap_pyfunction!(parse, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_many, m)?)?;
     m.add_function(wrap_pyfunction!(from_json, m)?)?;
     let codes = core::ErrorCode::ALL.iter().map(|c| c.as_str());
     m.add("ERROR_CODES", PyTuple::new(py, codes)?)?;

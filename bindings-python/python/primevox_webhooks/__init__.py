@@ -35,6 +35,7 @@ from ._native import (
     VoicemailLeft,
     from_json,
     parse,
+    parse_many,
 )
 
 #: The union of every event class: what ``parse`` returns. ``match`` on it is checked exhaustively.
@@ -75,4 +76,5 @@ __all__ = [
     "VoicemailLeft",
     "from_json",
     "parse",
+    "parse_many",
 ]

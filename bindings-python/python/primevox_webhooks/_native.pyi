@@ -1,11 +1,11 @@
 """Type stubs for the native module (pyo3). ``python -m mypy.stubtest primevox_webhooks`` checks
 that they match the compiled module exactly."""
 
-from typing import Any, Callable, Literal, Union, final
+from typing import Any, Callable, Iterable, Literal, Union, final
 
 from typing_extensions import Self, TypeAlias, disjoint_base
 
-from primevox_webhooks._error import ErrorCode, Kind
+from primevox_webhooks._error import ErrorCode, Kind, ParseError
 
 __all__ = [
     "Event",
@@ -22,6 +22,7 @@ __all__ = [
     "QueueEntered",
     "UnknownEvent",
     "parse",
+    "parse_many",
     "from_json",
     "ERROR_CODES",
     "KINDS",
@@ -294,6 +295,19 @@ def parse(
     max_depth: int = 32,
 ) -> _AnyEvent:
     """Parse the raw body of a PrimeVOX webhook POST into one event; raise ``ParseError``."""
+
+_Body: TypeAlias = Union[bytes, bytearray, memoryview, str]
+
+def parse_many(
+    items: Iterable[tuple[_Body, str | None] | _Body],
+    *,
+    strict: bool = False,
+    max_body_bytes: int = 65536,
+    max_depth: int = 32,
+) -> list[_AnyEvent | ParseError]:
+    """Parse many ``(body, content_type)`` pairs (or bare bodies) at once: one event or
+    ``ParseError`` per item, in order, nothing raised for a bad payload. The GIL is released
+    while the core parses; large batches are spread over the machine's cores."""
 
 def from_json(canonical: str) -> _AnyEvent:
     """Rebuild an event from its canonical JSON (the output of ``Event.to_json()``)."""

@@ -1,0 +1,110 @@
+"""parse_many: one result per item, in order, errors returned not raised; the GIL is released."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+import primevox_webhooks as pv
+from conftest import load_vectors, vector_body
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def expected(body: bytes, content_type: str | None, **options: object) -> object:
+    try:
+        return pv.parse(body, content_type, **options)  # type: ignore[arg-type]
+    except pv.ParseError as err:
+        return (err.code, err.field, err.message)
+
+
+def as_comparable(result: object) -> object:
+    if isinstance(result, pv.ParseError):
+        return (result.code, result.field, result.message)
+    return result
+
+
+def test_matches_parse_on_every_vector() -> None:
+    for strict in (False, True):
+        items = [(vector_body(c), c["content_type"]) for _, c in load_vectors()]
+        results = pv.parse_many(items, strict=strict)
+        assert len(results) == len(items)
+        for (body, ct), got in zip(items, results):
+            assert as_comparable(got) == expected(body, ct, strict=strict)
+
+
+def test_large_batch_in_order() -> None:
+    """Big enough for the core to split the batch over threads."""
+    items: list[tuple[bytes | str | bytearray | memoryview, str | None]] = []
+    for i in range(6000):
+        if i % 7 == 3:
+            items.append((f"eventType=HangupCall&containerId={i}&tenantId=1".encode(), FORM))  # no callUuid
+        elif i % 2:
+            items.append((f'{{"eventType":"inboundMessage","containerID":"{i}","tenantID":"1",'
+                          f'"toNumber":"+15125550100","fromNumber":"+1737555{i:04d}","messageText":"{"x" * (i % 50)}"}}', None))
+        else:
+            items.append((bytearray(f"eventType=HangupCall&containerId={i}&tenantId=1&callUuid=u{i}".encode()), FORM))
+    results = pv.parse_many(items)
+    assert len(results) == len(items)
+    for i, r in enumerate(results):
+        if i % 7 == 3:
+            assert isinstance(r, pv.ParseError) and (r.code, r.field) == ("missing_field", "callUuid")
+        else:
+            assert not isinstance(r, pv.ParseError)
+            assert r.container_id == str(i)  # type: ignore[union-attr]
+            assert r == pv.parse(items[i][0], items[i][1])
+
+
+def test_item_shapes_and_options() -> None:
+    body = b"eventType=HangupCall&containerId=1&tenantId=2&callUuid=u"
+    results = pv.parse_many([body, (body, None), (body.decode(), FORM), memoryview(body), (bytearray(body), FORM)])
+    assert all(r == results[0] for r in results)
+    assert pv.parse_many([]) == []
+    assert pv.parse_many(iter([(body, FORM)]))[0] == results[0]
+    [err] = pv.parse_many([(body, FORM)], max_body_bytes=5)
+    assert isinstance(err, pv.ParseError) and err.code == "body_too_large"
+    [err] = pv.parse_many([(body.replace(b"HangupCall", b"hangupcall"), FORM)], strict=True)
+    assert isinstance(err, pv.ParseError) and err.code == "unknown_event_type"
+    for bad in ([5], [(body, FORM, 1)], [(body, 5)], 5):
+        with pytest.raises(TypeError):
+            pv.parse_many(bad)  # type: ignore[arg-type]
+
+
+def test_events_outlive_their_batch() -> None:
+    bodies = [f"eventType=HangupCall&containerId={i}&tenantId=2&callUuid=u&x={'y' * i}".encode() for i in range(200)]
+    results = pv.parse_many([(b, FORM) for b in bodies])
+    del bodies
+    for i, r in enumerate(results):
+        assert isinstance(r, pv.CallHangup)
+        assert r.extra == (("x", "y" * i),)
+
+
+def test_gil_released_while_parsing() -> None:
+    """Another Python thread runs in the middle of a large batch: the GIL is not held there."""
+    body = ("eventType=InboundCall&containerId=1&tenantId=2&callUuid=u&callerIdName=" + "A+B%20C" * 4000).encode()
+    items = [(body, FORM)] * 400
+    stamps: list[float] = []
+    stop = threading.Event()
+
+    def tick() -> None:
+        while not stop.is_set():
+            stamps.append(time.perf_counter())
+            time.sleep(0)
+
+    t = threading.Thread(target=tick)
+    t.start()
+    try:
+        time.sleep(0.01)
+        started = time.perf_counter()
+        results = pv.parse_many(items)
+        ended = time.perf_counter()
+    finally:
+        stop.set()
+        t.join(timeout=10)
+    assert len(results) == len(items)
+    span = ended - started
+    assert span > 0.002, "batch too small to observe"
+    middle = [s for s in stamps if started + span / 4 < s < ended - span / 4]
+    assert middle, f"no other thread ran during the middle of a {span * 1000:.1f} ms parse_many"
