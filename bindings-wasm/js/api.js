@@ -96,19 +96,61 @@ function bytesOf(body) {
   throw new TypeError('body must be a Buffer, Uint8Array, ArrayBuffer or string');
 }
 
+// Each kind's canonical field names, from the core, in the order of KINDS.
+const KIND_FIELDS = wasm.kind_fields().split(';').map((names) => (names === '' ? [] : names.split(',')));
+const NULL = 0xffffffff;
+
+/**
+ * Builds the plain-object event from the fast path's values string and table (src/lib.rs, `fast`):
+ * the same object, keys in the same order, as JSON.parse of the canonical JSON.
+ */
+function eventOf(s, t) {
+  const k = t[0];
+  const names = KIND_FIELDS[k];
+  let at = t[2];
+  const event = { kind: KINDS[k], eventType: s.slice(0, at) };
+  let i = 3;
+  for (let f = 0; f < names.length; f++, i++) {
+    const end = t[i];
+    if (end === NULL) {
+      event[names[f]] = null;
+    } else {
+      event[names[f]] = s.slice(at, end);
+      at = end;
+    }
+  }
+  const n = t[1];
+  const extra = new Array(n);
+  for (let x = 0; x < n; x++, i += 3) {
+    const nameEnd = t[i];
+    const valueEnd = t[i + 1];
+    const name = s.slice(at, nameEnd);
+    const text = s.slice(nameEnd, valueEnd);
+    extra[x] = [name, t[i + 2] === 1 ? JSON.parse(text) : text];
+    at = valueEnd;
+  }
+  event.extra = extra;
+  return event;
+}
+
 /** One parse: the event, or the ParseError (returned, not thrown). */
 function parseOne(body, ct, o) {
   const bytes = typeof body === 'string' ? undefined : bytesOf(body);
   let result;
+  let table;
   try {
     result = bytes === undefined
-      ? wasm.parse_text(body, ct, o.strict, o.maxBodyBytes, o.maxDepth)
-      : wasm.parse_bytes(bytes, ct, o.strict, o.maxBodyBytes, o.maxDepth);
+      ? wasm.parse_text_fast(body, ct, o.strict, o.maxBodyBytes, o.maxDepth)
+      : wasm.parse_bytes_fast(bytes, ct, o.strict, o.maxBodyBytes, o.maxDepth);
+    table = wasm.take_table();
   } catch (err) {
     throw recover(err);
   }
-  if (result.charCodeAt(0) === ERR) return errorOf(result);
-  return JSON.parse(result);
+  if (table.length === 0) {
+    const e = JSON.parse(result);
+    return new ParseError(e.code, e.message, e.field);
+  }
+  return eventOf(result, table);
 }
 
 /**

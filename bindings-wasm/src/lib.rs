@@ -4,8 +4,10 @@
 //! JSON for errors. The JavaScript wrapper (`js/api.js`) turns those into plain objects and
 //! `ParseError`s. No parsing or validation logic lives here.
 
+use std::cell::RefCell;
+
 use primevox_webhooks::api;
-use primevox_webhooks::{ErrorCode, Kind, ParseError, ParseOptions};
+use primevox_webhooks::{ErrorCode, Event, ExtraValue, Kind, ParseError, ParseOptions};
 use wasm_bindgen::prelude::*;
 
 /// Marks an error result: the rest of the string is the core's error JSON.
@@ -64,6 +66,130 @@ pub fn parse_bytes(
 ) -> String {
     let o = options(strict, max_body_bytes, max_depth);
     result_string(api::parse_to_json(body, content_type.as_deref(), &o))
+}
+
+// ---- The fast path of `parse` ------------------------------------------------------------
+//
+// Building the event from canonical JSON costs a JSON.parse on the JavaScript side. Instead the
+// fast path hands over one string holding every value back to back, plus a table of where each
+// one ends (in UTF-16 code units, so that JavaScript slices the string without decoding again).
+// The JavaScript wrapper assembles the plain object in canonical key order from the kind's field
+// list (`kind_fields`, from the core). The vectors check it against the canonical JSON, keys in order.
+
+/// Marks an absent (null) field in the table.
+const NULL: u32 = u32::MAX;
+
+thread_local! {
+    static TABLE: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
+}
+
+fn utf16_len(s: &str) -> u32 {
+    let b = s.as_bytes();
+    if b.is_ascii() {
+        b.len() as u32
+    } else {
+        s.chars().map(|c| c.len_utf16() as u32).sum()
+    }
+}
+
+/// The values string; the table (see `take_table`) is
+/// `[kind index, extra count, eventType end, (field end | NULL)..., (name end, value end, is JSON)...]`,
+/// or empty when the result is an error, in which case the string is the error JSON.
+fn fast(r: Result<Event<'_>, ParseError>) -> String {
+    TABLE.with(|t| {
+        let mut t = t.borrow_mut();
+        t.clear();
+        let ev = match r {
+            Ok(ev) => ev,
+            Err(e) => return api::error_to_json(&e),
+        };
+        let mut out = String::with_capacity(256);
+        let mut pos = 0u32;
+        let mut push = |out: &mut String, s: &str| {
+            out.push_str(s);
+            pos += utf16_len(s);
+            pos
+        };
+        let kind = Kind::ALL
+            .iter()
+            .position(|&k| k == ev.kind())
+            .unwrap_or(Kind::ALL.len() - 1);
+        t.push(kind as u32);
+        t.push(ev.extra().len() as u32);
+        t.push(push(&mut out, ev.event_type()));
+        for (_, v) in ev.fields() {
+            t.push(v.map_or(NULL, |v| push(&mut out, v)));
+        }
+        for (name, value) in ev.extra() {
+            t.push(push(&mut out, name));
+            match value {
+                ExtraValue::Text(v) => {
+                    t.push(push(&mut out, v));
+                    t.push(0);
+                }
+                ExtraValue::Json(v) => {
+                    t.push(push(&mut out, v));
+                    t.push(1);
+                }
+            }
+        }
+        out
+    })
+}
+
+/// Fast path of `parse_text`: the values string (see `fast`); then call `take_table`.
+#[wasm_bindgen]
+pub fn parse_text_fast(
+    body: &str,
+    content_type: Option<String>,
+    strict: bool,
+    max_body_bytes: f64,
+    max_depth: f64,
+) -> String {
+    let o = options(strict, max_body_bytes, max_depth);
+    fast(primevox_webhooks::parse_with(
+        body.as_bytes(),
+        content_type.as_deref(),
+        &o,
+    ))
+}
+
+/// Fast path of `parse_bytes`: the values string (see `fast`); then call `take_table`.
+#[wasm_bindgen]
+pub fn parse_bytes_fast(
+    body: &[u8],
+    content_type: Option<String>,
+    strict: bool,
+    max_body_bytes: f64,
+    max_depth: f64,
+) -> String {
+    let o = options(strict, max_body_bytes, max_depth);
+    fast(primevox_webhooks::parse_with(
+        body,
+        content_type.as_deref(),
+        &o,
+    ))
+}
+
+/// The table of the last fast parse (empty after an error).
+#[wasm_bindgen]
+pub fn take_table() -> Vec<u32> {
+    TABLE.with(|t| t.borrow().clone())
+}
+
+/// Each kind's canonical field names (camelCase), kinds separated by `;`, names by `,`, in the
+/// order of `kinds()`.
+#[wasm_bindgen]
+pub fn kind_fields() -> String {
+    Kind::ALL
+        .map(|k| {
+            k.fields()
+                .iter()
+                .map(|f| f.camel_name())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .join(";")
 }
 
 /// Encode a canonical event back to the vendor's wire format.
