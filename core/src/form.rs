@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use crate::error::{ErrorCode, ParseError};
+use crate::kind::Field;
 
 /// Calls `pair` for each `name=value` of the body in order; empty segments are skipped and a
 /// segment without `=` has an empty value, as browsers and URLSearchParams read them.
@@ -110,7 +111,7 @@ fn decode_from<'a>(
                 } else if strict {
                     return Err(ParseError::new(
                         ErrorCode::InvalidForm,
-                        key,
+                        error_field(key),
                         format!("malformed percent-escape in the form {}", where_(key)),
                     ));
                 } else {
@@ -132,13 +133,20 @@ fn decode_from<'a>(
         Ok(s) => Ok(Cow::Owned(s)),
         Err(_) if strict => Err(ParseError::new(
             ErrorCode::InvalidForm,
-            key,
+            error_field(key),
             format!("a percent-escape in the form {} is not UTF-8", where_(key)),
         )),
         Err(e) => Ok(Cow::Owned(
             String::from_utf8_lossy(e.as_bytes()).into_owned(),
         )),
     }
+}
+
+/// The `field` of an error about the value of wire key `key`: the canonical name of a
+/// documented field whatever its wire spelling (`containerID` -> `containerId`), else the key.
+/// Only strict mode reports these errors, so the spelling is matched exactly.
+fn error_field(key: Option<&str>) -> Option<&str> {
+    key.map(|k| Field::from_wire_name(k, false).map_or(k, |f| f.camel_name()))
 }
 
 fn where_(key: Option<&str>) -> String {
@@ -182,6 +190,25 @@ mod tests {
         assert!(decode("%zz", true, None).is_err());
         assert_eq!(decode("%FF", false, None).unwrap(), "\u{FFFD}");
         assert!(decode("%FF", true, Some("x")).is_err());
+    }
+
+    #[test]
+    fn errors_name_the_canonical_field() {
+        let field = |body: &str| {
+            pairs(body, true, |_, _| Ok(()))
+                .unwrap_err()
+                .field()
+                .map(str::to_owned)
+        };
+        assert_eq!(field("containerID=35%G7").as_deref(), Some("containerId"));
+        assert_eq!(field("extNumber=%FF").as_deref(), Some("extensionNumber"));
+        assert_eq!(
+            field("didDescription=100%").as_deref(),
+            Some("didDescription")
+        );
+        assert_eq!(field("eventType=%zz").as_deref(), Some("eventType"));
+        assert_eq!(field("CONTAINERID=%zz").as_deref(), Some("CONTAINERID"));
+        assert_eq!(field("%zz=1"), None);
     }
 
     #[test]
