@@ -341,6 +341,7 @@ fn assemble<'a>(pairs: Members<'a>, strict: bool) -> Result<Event<'a>, ParseErro
             event.extra.push((key, to_extra(value)));
             continue;
         };
+        let is_number = matches!(value, Json::Num(_));
         let text: Option<Cow<'a, str>> = match value {
             Json::Str(s) => Some(s),
             Json::Num(n) => Some(Cow::Borrowed(n)),
@@ -373,7 +374,13 @@ fn assemble<'a>(pairs: Members<'a>, strict: bool) -> Result<Event<'a>, ParseErro
             continue;
         };
         if event.values[idx].is_some() {
-            event.extra.push((key, ExtraValue::Text(text)));
+            // A later duplicate keeps its JSON type in extra, like any other extra value.
+            let value = if is_number {
+                ExtraValue::Json(text.into_owned())
+            } else {
+                ExtraValue::Text(text)
+            };
+            event.extra.push((key, value));
             continue;
         }
         event.values[idx] = Some(if field.is_phone_number() {
@@ -456,5 +463,29 @@ fn restore_plus(text: Cow<'_, str>) -> Cow<'_, str> {
             Cow::Owned(format!("+{rest}"))
         }
         _ => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicate_number_stays_a_json_number_in_extra() {
+        let body = br#"{"eventType":"queueEntered","containerId":3547,"tenantId":"118","callUuid":"e41d6b2c-8f3a-4b95-a07c-d26e1f8b3a59","containerID":12,"tenantId":"7"}"#;
+        let e = parse(body, Some("application/json")).unwrap();
+        assert_eq!(e.get(Field::ContainerId), Some("3547"));
+        assert_eq!(
+            e.extra(),
+            &[
+                (Cow::Borrowed("containerID"), ExtraValue::Json("12".into())),
+                (Cow::Borrowed("tenantId"), ExtraValue::Text("7".into())),
+            ]
+        );
+        let wire = e.encode();
+        assert_eq!(
+            parse(wire.body.as_bytes(), Some(wire.content_type)).unwrap(),
+            e
+        );
     }
 }
