@@ -81,8 +81,8 @@ fn load_vector(path: &Path) -> Vector {
     );
     let prefix = name.split('-').next().unwrap_or("");
     assert!(
-        ["kind", "rule", "error", "strict", "lenient"].contains(&prefix),
-        "{name}: file name must start with kind-, rule-, error-, strict- or lenient-"
+        ["kind", "rule", "error", "strict", "lenient", "hostile"].contains(&prefix),
+        "{name}: file name must start with kind-, rule-, error-, strict-, lenient- or hostile-"
     );
 
     let body = match (obj.get("body"), obj.get("body_base64")) {
