@@ -273,6 +273,19 @@ impl AllowList {
     }
 }
 
+/// The module's linear memory, in bytes (for the memory tests: it must stay flat).
+#[wasm_bindgen]
+pub fn memory_bytes() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        (core::arch::wasm32::memory_size(0) * 65536) as f64
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
+}
+
 /// Traps (panics) on purpose: lets the tests prove that a failure inside the module becomes a
 /// JavaScript `Error` and that the wrapper resets the instance, so the next call works.
 #[wasm_bindgen]

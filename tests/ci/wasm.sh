@@ -5,7 +5,8 @@
 #      of the package's .d.ts,
 #   3. every shared vector + the receivers inside workerd (@cloudflare/vitest-pool-workers),
 #   4. the example Worker under `wrangler dev` on 127.0.0.1, real HTTP POSTs in both encodings,
-#   5. the shared JavaScript suite (tests/js) with PRIMEVOX_IMPL=wasm (the package's Node entry),
+#   5. a million parses with flat memory, and the shared JavaScript suite (tests/js) with
+#      PRIMEVOX_IMPL=wasm (the package's Node entry),
 #   6. the .wasm size, raw and gzipped.
 # Installs what it needs idempotently (rustup target, wasm-bindgen-cli under .tools, npm ci).
 set -euo pipefail
@@ -31,6 +32,9 @@ node_modules/.bin/vitest run
 
 echo "== example Worker under wrangler dev on 127.0.0.1"
 node --test --test-reporter=spec test/http/
+
+echo "== a million parses through the Node entry: memory stays flat"
+node --expose-gc --test --test-reporter=spec test/node/
 
 echo "== shared JavaScript suite, PRIMEVOX_IMPL=wasm"
 cd "$ROOT/tests/js"
