@@ -5,8 +5,10 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { once } from 'node:events';
-import express from 'express';
-import Fastify from 'fastify';
+import express5 from 'express';
+import express4 from 'express4';
+import Fastify5 from 'fastify';
+import Fastify4 from 'fastify4';
 import pv, { IMPL } from '../impl.mjs';
 
 if (IMPL !== 'native') throw new Error('tests/js/native/ is for PRIMEVOX_IMPL=native only (the Node receivers)');
@@ -207,142 +209,146 @@ describe('node:http httpHandler: specifics', () => {
   });
 });
 
-// --- Express -------------------------------------------------------------------------------------
+// --- Express (5 and 4) ----------------------------------------------------------------------
 
-commonChecks('Express expressMiddleware (no body parser)', async (onEvent) => {
-  const app = express();
-  app.post('/hook', expressMiddleware(onEvent));
-  const server = http.createServer(app);
-  const base = await listen(server);
-  return { url: `${base}/hook`, stop: () => stop(server) };
-});
-
-commonChecks('Express expressMiddleware after express.json()/urlencoded() with verify: keepRawBody', async (onEvent) => {
-  const app = express();
-  app.use(express.json({ verify: keepRawBody, limit: '1mb' }));
-  app.use(express.urlencoded({ verify: keepRawBody, extended: false, limit: '1mb' }));
-  app.post('/hook', expressMiddleware(onEvent));
-  // body-parser's own errors (malformed JSON reaches express.json() first).
-  app.use((err, _req, res, _next) => res.status(err.status || 500).json({ error: { code: err.type } }));
-  const server = http.createServer(app);
-  const base = await listen(server);
-  return { url: `${base}/hook`, stop: () => stop(server) };
-}, { jsonParserFirst: true });
-
-commonChecks('Express expressMiddleware after express.raw()', async (onEvent) => {
-  const app = express();
-  app.use(express.raw({ type: () => true, limit: '1mb' }));
-  app.post('/hook', expressMiddleware(onEvent));
-  const server = http.createServer(app);
-  const base = await listen(server);
-  return { url: `${base}/hook`, stop: () => stop(server) };
-});
-
-describe('Express: specifics', () => {
-  test('express.json() ran first without keepRawBody: form bodies still work, JSON bodies get a clear 500', async () => {
-    const got = [];
+for (const [EX, express] of [['Express 5', express5], ['Express 4', express4]]) {
+  commonChecks(`${EX} expressMiddleware (no body parser)`, async (onEvent) => {
     const app = express();
-    app.use(express.json());
-    app.post('/hook', expressMiddleware((e) => got.push(e)));
+    app.post('/hook', expressMiddleware(onEvent));
     const server = http.createServer(app);
-    const url = `${await listen(server)}/hook`;
-    const originalError = console.error;
-    const logged = [];
-    console.error = (...a) => logged.push(a.join(' '));
-    try {
-      // express.json() leaves a form body unread: the middleware reads it.
-      const f = await post(url, CALL, FORM);
-      assert.equal(f.status, 200, f.text);
-      // express.json() consumed the JSON body: the raw bytes are gone; say so, and how to fix it.
-      const j = await post(url, MESSAGE, 'application/json');
-      assert.equal(j.status, 500);
-      assert.equal(j.json.error.code, 'raw_body_unavailable');
-      assert.match(j.json.error.message, /keepRawBody/);
-      assert.match(j.json.error.message, /before the body parsers/);
-      assert.equal(logged.length, 1);
-      assert.deepStrictEqual(got, [EXPECTED_CALL]);
-    } finally {
-      console.error = originalError;
-      await stop(server);
-    }
+    const base = await listen(server);
+    return { url: `${base}/hook`, stop: () => stop(server) };
   });
 
-  test('express.urlencoded() ran first: req.rawBody from verify is used; req.primevoxEvent is set; errors go to next()', async () => {
-    const seen = [];
+  commonChecks(`${EX} expressMiddleware after express.json()/urlencoded() with verify: keepRawBody`, async (onEvent) => {
     const app = express();
-    app.use(express.urlencoded({ extended: false, verify: keepRawBody }));
-    app.post(
-      '/hook',
-      expressMiddleware((event, req, res) => {
-        if (event.callerIdName === 'THROW') throw new Error('boom');
-        seen.push(req.primevoxEvent === event);
-        res.status(201).json({ dedup: pv.dedupKey(event) });
-      }),
-    );
-    app.use((err, req, res, _next) => {
-      res.status(503).json({ handled: err.message });
+    app.use(express.json({ verify: keepRawBody, limit: '1mb' }));
+    app.use(express.urlencoded({ verify: keepRawBody, extended: false, limit: '1mb' }));
+    app.post('/hook', expressMiddleware(onEvent));
+    // body-parser's own errors (malformed JSON reaches express.json() first).
+    app.use((err, _req, res, _next) => res.status(err.status || 500).json({ error: { code: err.type } }));
+    const server = http.createServer(app);
+    const base = await listen(server);
+    return { url: `${base}/hook`, stop: () => stop(server) };
+  }, { jsonParserFirst: true });
+
+  commonChecks(`${EX} expressMiddleware after express.raw()`, async (onEvent) => {
+    const app = express();
+    app.use(express.raw({ type: () => true, limit: '1mb' }));
+    app.post('/hook', expressMiddleware(onEvent));
+    const server = http.createServer(app);
+    const base = await listen(server);
+    return { url: `${base}/hook`, stop: () => stop(server) };
+  });
+
+  describe(`${EX}: specifics`, () => {
+    test('express.json() ran first without keepRawBody: form bodies still work, JSON bodies get a clear 500', async () => {
+      const got = [];
+      const app = express();
+      app.use(express.json());
+      app.post('/hook', expressMiddleware((e) => got.push(e)));
+      const server = http.createServer(app);
+      const url = `${await listen(server)}/hook`;
+      const originalError = console.error;
+      const logged = [];
+      console.error = (...a) => logged.push(a.join(' '));
+      try {
+        // express.json() leaves a form body unread: the middleware reads it.
+        const f = await post(url, CALL, FORM);
+        assert.equal(f.status, 200, f.text);
+        // express.json() consumed the JSON body: the raw bytes are gone; say so, and how to fix it.
+        const j = await post(url, MESSAGE, 'application/json');
+        assert.equal(j.status, 500);
+        assert.equal(j.json.error.code, 'raw_body_unavailable');
+        assert.match(j.json.error.message, /keepRawBody/);
+        assert.match(j.json.error.message, /before the body parsers/);
+        assert.equal(logged.length, 1);
+        assert.deepStrictEqual(got, [EXPECTED_CALL]);
+      } finally {
+        console.error = originalError;
+        await stop(server);
+      }
     });
-    const server = http.createServer(app);
-    const url = `${await listen(server)}/hook`;
-    try {
-      const r = await post(url, CALL, FORM);
-      assert.equal(r.status, 201);
-      assert.equal(r.json.dedup, pv.dedupKey(EXPECTED_CALL));
-      assert.deepStrictEqual(seen, [true]);
-      const boom = await post(url, CALL.replace('JANE+DOE', 'THROW'), FORM);
-      assert.equal(boom.status, 503);
-      assert.equal(boom.json.handled, 'boom');
-    } finally {
-      await stop(server);
-    }
+
+    test('express.urlencoded() ran first: req.rawBody from verify is used; req.primevoxEvent is set; errors go to next()', async () => {
+      const seen = [];
+      const app = express();
+      app.use(express.urlencoded({ extended: false, verify: keepRawBody }));
+      app.post(
+        '/hook',
+        expressMiddleware((event, req, res) => {
+          if (event.callerIdName === 'THROW') throw new Error('boom');
+          seen.push(req.primevoxEvent === event);
+          res.status(201).json({ dedup: pv.dedupKey(event) });
+        }),
+      );
+      app.use((err, req, res, _next) => {
+        res.status(503).json({ handled: err.message });
+      });
+      const server = http.createServer(app);
+      const url = `${await listen(server)}/hook`;
+      try {
+        const r = await post(url, CALL, FORM);
+        assert.equal(r.status, 201);
+        assert.equal(r.json.dedup, pv.dedupKey(EXPECTED_CALL));
+        assert.deepStrictEqual(seen, [true]);
+        const boom = await post(url, CALL.replace('JANE+DOE', 'THROW'), FORM);
+        assert.equal(boom.status, 503);
+        assert.equal(boom.json.handled, 'boom');
+      } finally {
+        await stop(server);
+      }
+    });
   });
-});
+}
 
-// --- Fastify -------------------------------------------------------------------------------------
+// --- Fastify (5 and 4) ----------------------------------------------------------------------
 
-commonChecks('Fastify fastifyPlugin', async (onEvent) => {
-  const app = Fastify({ logger: false });
-  await app.register(fastifyPlugin, { prefix: '/hook', onEvent });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  return {
-    url: `http://127.0.0.1:${app.server.address().port}/hook`,
-    stop: () => app.close(),
-  };
-});
-
-describe('Fastify: specifics', () => {
-  test('the plugin is encapsulated: other routes keep Fastify\'s JSON parser; path and reply work', async () => {
-    const got = [];
+for (const [FY, Fastify] of [['Fastify 5', Fastify5], ['Fastify 4', Fastify4]]) {
+  commonChecks(`${FY} fastifyPlugin`, async (onEvent) => {
     const app = Fastify({ logger: false });
-    app.post('/other', async (request) => ({ echoed: request.body }));
-    await app.register(fastifyPlugin, {
-      prefix: '/pv',
-      path: '/events',
-      strict: true,
-      onEvent: async (event, request, reply) => {
-        got.push(event);
-        if (event.callerIdName === 'SELF') return reply.code(202).send({ mine: true });
-      },
-    });
+    await app.register(fastifyPlugin, { prefix: '/hook', onEvent });
     await app.listen({ port: 0, host: '127.0.0.1' });
-    const base = `http://127.0.0.1:${app.server.address().port}`;
-    try {
-      const other = await post(`${base}/other`, '{"a":1}', 'application/json');
-      assert.deepStrictEqual(other.json, { echoed: { a: 1 } });
-      const ok = await post(`${base}/pv/events`, CALL, FORM);
-      assert.equal(ok.status, 200, ok.text);
-      const self = await post(`${base}/pv/events`, CALL.replace('JANE+DOE', 'SELF'), FORM);
-      assert.equal(self.status, 202);
-      assert.deepStrictEqual(self.json, { mine: true });
-      const strict = await post(`${base}/pv/events`, CALL.replace('InboundCall', 'inboundcall'), FORM);
-      assert.equal(strict.status, 400);
-      assert.equal(strict.json.error.code, 'unknown_event_type');
-      assert.equal(got.length, 2);
-    } finally {
-      await app.close();
-    }
+    return {
+      url: `http://127.0.0.1:${app.server.address().port}/hook`,
+      stop: () => app.close(),
+    };
   });
-});
+
+  describe(`${FY}: specifics`, () => {
+    test('the plugin is encapsulated: other routes keep Fastify\'s JSON parser; path and reply work', async () => {
+      const got = [];
+      const app = Fastify({ logger: false });
+      app.post('/other', async (request) => ({ echoed: request.body }));
+      await app.register(fastifyPlugin, {
+        prefix: '/pv',
+        path: '/events',
+        strict: true,
+        onEvent: async (event, request, reply) => {
+          got.push(event);
+          if (event.callerIdName === 'SELF') return reply.code(202).send({ mine: true });
+        },
+      });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const base = `http://127.0.0.1:${app.server.address().port}`;
+      try {
+        const other = await post(`${base}/other`, '{"a":1}', 'application/json');
+        assert.deepStrictEqual(other.json, { echoed: { a: 1 } });
+        const ok = await post(`${base}/pv/events`, CALL, FORM);
+        assert.equal(ok.status, 200, ok.text);
+        const self = await post(`${base}/pv/events`, CALL.replace('JANE+DOE', 'SELF'), FORM);
+        assert.equal(self.status, 202);
+        assert.deepStrictEqual(self.json, { mine: true });
+        const strict = await post(`${base}/pv/events`, CALL.replace('InboundCall', 'inboundcall'), FORM);
+        assert.equal(strict.status, 400);
+        assert.equal(strict.json.error.code, 'unknown_event_type');
+        assert.equal(got.length, 2);
+      } finally {
+        await app.close();
+      }
+    });
+  });
+}
 
 // --- Sender checks: token (query or header, rotation) and address allow-list -------------------
 
@@ -353,14 +359,27 @@ const MAKERS = {
     return { url: `${base}/hook`, stop: () => stop(server) };
   },
   Express: async (onEvent, options) => {
-    const app = express();
+    const app = express5();
     app.post('/hook', expressMiddleware(onEvent, options));
     const server = http.createServer(app);
     const base = await listen(server);
     return { url: `${base}/hook`, stop: () => stop(server) };
   },
+  'Express 4': async (onEvent, options) => {
+    const app = express4();
+    app.post('/hook', expressMiddleware(onEvent, options));
+    const server = http.createServer(app);
+    const base = await listen(server);
+    return { url: `${base}/hook`, stop: () => stop(server) };
+  },
+  'Fastify 4': async (onEvent, options) => {
+    const app = Fastify4({ logger: false });
+    await app.register(fastifyPlugin, { prefix: '/hook', onEvent, ...options });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    return { url: `http://127.0.0.1:${app.server.address().port}/hook`, stop: () => app.close() };
+  },
   Fastify: async (onEvent, options) => {
-    const app = Fastify({ logger: false });
+    const app = Fastify5({ logger: false });
     await app.register(fastifyPlugin, { prefix: '/hook', onEvent, ...options });
     await app.listen({ port: 0, host: '127.0.0.1' });
     return { url: `http://127.0.0.1:${app.server.address().port}/hook`, stop: () => app.close() };
