@@ -53,15 +53,6 @@ export declare const KINDS: readonly EventKind[];
  * constant time. Empty expected tokens never match; a null/undefined `presented` never matches.
  */
 export declare function verifyToken(presented: string | null | undefined, expected: string | readonly string[]): boolean;
-/** The first value of `name` in a URL query string (leading `?` optional), form-decoded, or null. */
-export declare function queryParam(query: string, name: string): string | null;
-/** CIDR ranges (`203.0.113.0/24`, `2001:db8::/32`, single addresses) of allowed senders. */
-export declare class AllowList {
-  /** Throws an Error naming the first entry that is not an address or CIDR range. */
-  constructor(ranges: readonly string[]);
-  /** Whether the address (with or without a port) is in one of the ranges. */
-  contains(addr: string): boolean;
-}
 
 /**
  * Reads a Fetch API `Request`'s body (at most `maxBodyBytes + 1` bytes) and `Content-Type`, and
@@ -90,19 +81,20 @@ export type EventHandler<Env = unknown, Ctx = ExecutionContextLike> = (
   ctx: Ctx,
 ) => void | Response | Promise<void | Response>;
 
-/** Options of the receivers: parse options plus who may post (checked before the body is read). */
+/** Options of the receivers (as the native package's): parse options plus who may post. */
 export interface ReceiverOptions<Env = unknown> extends ParseOptions {
   /**
-   * The expected secret, several for rotation, or a function of the Worker's `env` giving them
-   * (for secrets set with `wrangler secret put`). Requests without one of them get 401.
+   * The secret the sender must present (several for rotation), or a function of the Worker's
+   * `env` giving it (for secrets set with `wrangler secret put`; giving none refuses everything).
+   * Checked in constant time before the body is read; missing or wrong: 401 (code "unauthorized").
    */
   token?: string | readonly string[] | ((env: Env) => string | readonly string[] | undefined | null);
-  /** Query parameter that carries the token. Default `token` (`https://…/hook?token=…`). */
-  tokenParam?: string;
-  /** Header that carries the token (checked first, when set and present), e.g. `x-webhook-token`. */
+  /** URL query parameter carrying the token. Default "token"; null to not read the query. */
+  tokenQuery?: string | null;
+  /** Request header carrying the token (e.g. added by a proxy); checked before the query. */
   tokenHeader?: string;
-  /** CIDR ranges of allowed senders, matched against `CF-Connecting-IP`; others get 403. */
-  allowFrom?: readonly string[];
+  /** CIDR ranges of allowed senders, matched against `CF-Connecting-IP`; others: 403 ("forbidden"). */
+  allow?: readonly string[];
 }
 
 /**

@@ -58,35 +58,52 @@ function refusal(status, code, message) {
 }
 
 /**
- * Receiver options beyond the parse options, checked before the body is read:
- * - `token`: the expected secret (or several, for rotation), or a function of the Worker's `env`
- *   giving it (secrets live in `env`); requests must present one, in the `tokenHeader` header
- *   when that is set and present, else in the `tokenParam` query parameter (default `token`, as
- *   in `https://example.com/hook?token=...`). Else 401.
- * - `allowFrom`: CIDR ranges of allowed senders, checked against `CF-Connecting-IP`. Else 403.
+ * Receiver options beyond the parse options (the same as the native package's receivers), checked
+ * before any of the body is read:
+ * - `allow`: CIDR ranges of allowed senders, matched against `CF-Connecting-IP`; else 403.
+ * - `token`: the secret the sender must present (several for rotation), or, on Workers, a
+ *   function of `env` giving it (secrets live in `env`); taken from the header `tokenHeader` if
+ *   set, else from the URL query parameter `tokenQuery` (default `token`; null: not the query).
+ *   A missing or wrong token: 401.
  */
+function fixedTokens(token) {
+  const list = typeof token === 'string' ? [token] : Array.isArray(token) ? [...token] : null;
+  if (!list || list.length === 0 || !list.every((t) => typeof t === 'string' && t.length > 0)) {
+    throw new TypeError('options.token must be a non-empty string or a non-empty array of them');
+  }
+  return list;
+}
+
 function receiverGuard(options) {
   const o = options ?? {};
   const tokenOption = o.token === undefined || o.token === null ? null : o.token;
-  const fixedTokens = tokenOption === null || typeof tokenOption === 'function' ? null : tokenList(tokenOption);
-  if (fixedTokens !== null && !fixedTokens.some((t) => t.length > 0)) throw new TypeError('options.token must not be empty');
-  const tokenParam = o.tokenParam ?? 'token';
-  const tokenHeader = o.tokenHeader ?? null;
-  const allow = o.allowFrom === undefined || o.allowFrom === null ? null : new AllowList(o.allowFrom);
+  const tokens = tokenOption === null || typeof tokenOption === 'function' ? null : fixedTokens(tokenOption);
+  const tokenQuery = o.tokenQuery === undefined ? 'token' : o.tokenQuery;
+  const tokenHeader = o.tokenHeader ? String(o.tokenHeader) : null;
+  let allow = null;
+  if (o.allow !== undefined && o.allow !== null) {
+    if (!Array.isArray(o.allow)) throw new TypeError('options.allow must be an array of CIDR ranges');
+    try {
+      allow = new AllowList(o.allow.map(String));
+    } catch (err) {
+      throw new TypeError(`options.allow: ${err.message}`);
+    }
+  }
   if (tokenOption === null && allow === null) return null;
   return function guard(request, env) {
-    if (allow !== null && !allow.contains(request.headers.get('cf-connecting-ip') ?? '')) {
-      return refusal(403, 'forbidden', 'the sender address is not allowed');
+    if (allow !== null) {
+      const peer = request.headers.get('cf-connecting-ip');
+      if (!peer || !allow.contains(peer)) return refusal(403, 'forbidden', 'the sender address is not allowed');
     }
     if (tokenOption !== null) {
-      // A function that gives no token (an unset secret) refuses everything: never fail open.
-      const tokens = fixedTokens ?? tokenList(tokenOption(env) ?? []);
+      // A function giving no token (an unset secret) refuses everything: never fail open.
+      const expected = tokens ?? tokenList(tokenOption(env) ?? []);
       let presented = tokenHeader !== null ? request.headers.get(tokenHeader) : null;
-      if (presented === null) {
+      if (presented === null && tokenQuery) {
         const q = request.url.indexOf('?');
-        presented = q < 0 ? null : queryParam(request.url.slice(q + 1).split('#')[0], tokenParam);
+        if (q >= 0) presented = queryParam(request.url.slice(q + 1).split('#')[0], tokenQuery);
       }
-      if (!verifyToken(presented, tokens)) return refusal(401, 'unauthorized', 'missing or wrong token');
+      if (!verifyToken(presented, expected)) return refusal(401, 'unauthorized', 'missing or wrong webhook token');
     }
     return null;
   };

@@ -2,7 +2,8 @@
 // allow-list, refused before the body is read.
 import { describe, test, expect } from 'vitest';
 import { Hono } from 'hono';
-import { createFetchHandler, primevoxWebhook, verifyToken, queryParam, AllowList } from 'primevox-webhooks-wasm';
+import { createFetchHandler, primevoxWebhook, verifyToken } from 'primevox-webhooks-wasm';
+import { queryParam, AllowList } from '../../js/api.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const CALL = 'eventType=InboundCall&containerId=1001&tenantId=42&callUuid=0f8e5c62-4b7d-4c1e-9a3b-2d6f8e1c7a90';
@@ -83,13 +84,29 @@ describe('createFetchHandler with a token', () => {
     expect((await fromEnv(req, { WEBHOOK_TOKEN: '' }, ctx)).status).toBe(401);
   });
 
-  test('an empty configured token is a configuration error', () => {
+  test('an empty configured token or a bad range is a configuration error', () => {
     expect(() => createFetchHandler(() => {}, { token: '' })).toThrow(TypeError);
+    expect(() => createFetchHandler(() => {}, { token: ['a', ''] })).toThrow(TypeError);
+    expect(() => createFetchHandler(() => {}, { token: [] })).toThrow(TypeError);
+    expect(() => createFetchHandler(() => {}, { allow: ['10.0.0.0/99'] })).toThrow(TypeError);
+  });
+
+  test('tokenQuery: another parameter, or null to ignore the query', async () => {
+    const other = createFetchHandler(() => {}, { token: 'k', tokenQuery: 'key' });
+    let [req] = countedRequest('https://example.test/hook?key=k');
+    expect((await other(req, {}, ctx)).status).toBe(200);
+    [req] = countedRequest('https://example.test/hook?token=k');
+    expect((await other(req, {}, ctx)).status).toBe(401);
+    const headerOnly = createFetchHandler(() => {}, { token: 'k', tokenQuery: null, tokenHeader: 'x-token' });
+    [req] = countedRequest('https://example.test/hook?token=k');
+    expect((await headerOnly(req, {}, ctx)).status).toBe(401);
+    [req] = countedRequest('https://example.test/hook', { 'x-token': 'k' });
+    expect((await headerOnly(req, {}, ctx)).status).toBe(200);
   });
 });
 
-describe('allowFrom', () => {
-  const fetch = createFetchHandler(() => {}, { allowFrom: ['203.0.113.0/24'] });
+describe('allow', () => {
+  const fetch = createFetchHandler(() => {}, { allow: ['203.0.113.0/24'] });
   test('allowed sender: 200; others and unknown: 403 before reading', async () => {
     let [req] = countedRequest('https://example.test/hook', { 'cf-connecting-ip': '203.0.113.20' });
     expect((await fetch(req, {}, ctx)).status).toBe(200);
