@@ -26,6 +26,7 @@ for a in "$@"; do
     *) echo "usage: bench/run.sh [--smoke]" >&2; exit 2 ;;
   esac
 done
+STARTED=$(date -u '+%Y-%m-%d %H:%M UTC')
 if [ "$SMOKE" = 1 ]; then N=600; REPS=${REPS:-3}; else N=10000; REPS=${REPS:-15}; fi
 
 step() { printf '== bench: %s (%s)\n' "$*" "$(date -u +%H:%M:%S)" >&2; }
@@ -98,7 +99,7 @@ node "$BENCH/workers/bench.mjs" "$CORPUS" --n "$N" --reps "$REPS" >"$OUT/workers
 {
   echo "# primevox-webhooks benchmarks$([ "$SMOKE" = 1 ] && echo ' (SMOKE RUN: tiny corpus, timings meaningless)')"
   echo
-  echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'); command: bash bench/run.sh $*"
+  echo "started $STARTED; $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'); command: bash bench/run.sh $*"
   echo
   echo "| language | subset | contender | median ns/event | SDK speed-up (paired median) |"
   echo "|---|---|---|---:|---:|"
