@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # WebAssembly / Cloudflare Workers package (bindings-wasm): build from source, then
 #   1. clippy + rustfmt on the wasm crate,
-#   2. tsc --strict --noEmit over the example Worker, the README's Hono example and type checks
+#   2. tsc --strict --noEmit over the example Worker, every TypeScript block of the README and type checks
 #      of the package's .d.ts,
 #   3. every shared vector + the receivers inside workerd (@cloudflare/vitest-pool-workers),
 #   4. the example Worker under `wrangler dev` on 127.0.0.1, real HTTP POSTs in both encodings,
@@ -25,6 +25,7 @@ rustfmt --check --edition 2021 "$PKG/src/lib.rs"
 cd "$PKG"
 echo "== tsc --strict --noEmit (example Worker against the package's types)"
 node_modules/.bin/tsc -p example-worker/tsconfig.json --strict --noEmit
+node test/types/readme-blocks.mjs
 node_modules/.bin/tsc -p test/types/tsconfig.json --strict --noEmit
 
 echo "== vectors and receivers inside workerd (vitest-pool-workers)"
