@@ -1,11 +1,10 @@
 // parseMany: results and errors in order, one per item, equal to parse() item by item; a bad
-// item never affects the others. Written for both packages (nothing here is Node-specific): it
-// sits in native/ only until the wasm package exports parseMany; then `git mv` it to tests/js/.
+// item never affects the others. Runs unchanged against the native and the wasm package.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import pv, { root } from '../impl.mjs';
+import pv, { root } from './impl.mjs';
 
 const { parse, parseMany, ParseError } = pv;
 const VECTOR_DIR = path.join(root, 'tests', 'vectors');
