@@ -2,8 +2,10 @@
 //!
 //! Thin by design: every rule (parsing, validation, canonical JSON, encoding, helpers) lives in the
 //! core crate. This module only converts between Python objects and the core's types:
-//! one Python class per [`Kind`] (subclasses of [`Event`]) wrapping an owned core event, whose
-//! attributes are materialised on access from the core event (no JSON round trip).
+//! one Python class per [`Kind`] (subclasses of [`Event`]) wrapping a core event that borrows from
+//! the request body it keeps alive; attributes are Python objects built on access straight from
+//! the core event (interned names, no JSON round trip). `parse_many` releases the GIL while the
+//! core parses.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
