@@ -4,6 +4,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import { once } from 'node:events';
 import express5 from 'express';
 import express4 from 'express4';
@@ -188,6 +189,29 @@ describe('node:http httpHandler: specifics', () => {
       assert.equal(boom.status, 500);
       assert.equal(errors.length, 1);
       assert.equal(errors[0].message, 'boom');
+    } finally {
+      await stop(server);
+    }
+  });
+
+  test('a sender that disconnects mid-body is not an error; the server keeps serving', async () => {
+    const errors = [];
+    const got = [];
+    const server = http.createServer(httpHandler((e) => got.push(e), { onError: (e) => errors.push(e) }));
+    const url = await listen(server);
+    try {
+      const { port } = server.address();
+      for (let i = 0; i < 3; i++) {
+        const sock = net.connect(port, '127.0.0.1');
+        await once(sock, 'connect');
+        sock.write(`POST /hook HTTP/1.1\r\nHost: x\r\nContent-Type: ${FORM}\r\nContent-Length: 1000\r\n\r\neventType=In`);
+        await new Promise((r) => setTimeout(r, 30));
+        sock.destroy();
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal((await post(url, CALL, FORM)).status, 200);
+      assert.deepStrictEqual(errors, []);
+      assert.equal(got.length, 1);
     } finally {
       await stop(server);
     }
