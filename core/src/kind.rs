@@ -155,37 +155,44 @@ impl Field {
 
     /// The wire field for a key: exact spelling in strict mode, ASCII-case-insensitive otherwise.
     pub fn from_wire_name(key: &str, case_insensitive: bool) -> Option<Field> {
-        // On the hot path: fold case into a stack buffer and let `match` compile to a
-        // length-then-bytes decision tree, instead of comparing against every spelling.
+        // On the hot path for every member of every body: one decision on length and first
+        // letter leaves at most one spelling to compare.
         let k = key.as_bytes();
-        if k.len() > 16 {
-            return None;
-        }
-        let mut buf = [0u8; 16];
-        for (d, s) in buf.iter_mut().zip(k) {
-            *d = s.to_ascii_lowercase();
-        }
-        let f = match &buf[..k.len()] {
-            b"containerid" => Field::ContainerId,
-            b"tenantid" => Field::TenantId,
-            b"conversationid" => Field::ConversationId,
-            b"tonumber" => Field::ToNumber,
-            b"fromnumber" => Field::FromNumber,
-            b"messagetext" => Field::MessageText,
-            b"didnumber" => Field::DidNumber,
-            b"diddescription" => Field::DidDescription,
-            b"didgroup" => Field::DidGroup,
-            b"cidprefix" => Field::CidPrefix,
-            b"calluuid" => Field::CallUuid,
-            b"calleridnum" => Field::CallerIdNum,
-            b"calleridname" => Field::CallerIdName,
-            b"extensionnumber" | b"extnumber" => Field::ExtensionNumber,
-            b"extensionname" | b"extname" => Field::ExtensionName,
-            b"numberdialed" => Field::NumberDialed,
-            b"ringgroupnumber" | b"rgnumber" => Field::RingGroupNumber,
-            b"queuenumber" => Field::QueueNumber,
+        let first = k.first()?.to_ascii_lowercase();
+        let (name, f) = match (k.len(), first) {
+            (7, b'e') => ("extName", Field::ExtensionName),
+            (8, b't') if k.get(1).is_some_and(|c| c.eq_ignore_ascii_case(&b'e')) => {
+                ("tenantId", Field::TenantId)
+            }
+            (8, b't') => ("toNumber", Field::ToNumber),
+            (8, b'd') => ("didGroup", Field::DidGroup),
+            (8, b'c') => ("callUuid", Field::CallUuid),
+            (8, b'r') => ("rgNumber", Field::RingGroupNumber),
+            (9, b'd') => ("didNumber", Field::DidNumber),
+            (9, b'c') => ("cidPrefix", Field::CidPrefix),
+            (9, b'e') => ("extNumber", Field::ExtensionNumber),
+            (10, b'f') => ("fromNumber", Field::FromNumber),
+            (11, b'c') if k[4].eq_ignore_ascii_case(&b'a') => ("containerId", Field::ContainerId),
+            (11, b'c') => ("callerIdNum", Field::CallerIdNum),
+            (11, b'm') => ("messageText", Field::MessageText),
+            (11, b'q') => ("queueNumber", Field::QueueNumber),
+            (12, b'c') => ("callerIdName", Field::CallerIdName),
+            (12, b'n') => ("numberDialed", Field::NumberDialed),
+            (13, b'e') => ("extensionName", Field::ExtensionName),
+            (14, b'c') => ("conversationId", Field::ConversationId),
+            (14, b'd') => ("didDescription", Field::DidDescription),
+            (15, b'e') => ("extensionNumber", Field::ExtensionNumber),
+            (15, b'r') => ("ringGroupNumber", Field::RingGroupNumber),
             _ => return None,
         };
+        // Every spelling is letters only, for which folding bit 0x20 is exact case-folding.
+        if !k
+            .iter()
+            .zip(name.as_bytes())
+            .all(|(&c, &n)| c | 0x20 == n | 0x20)
+        {
+            return None;
+        }
         if case_insensitive || f.wire_names().contains(&key) {
             Some(f)
         } else {
@@ -480,7 +487,35 @@ impl Kind {
 
     /// Whether the kind has this field at all.
     pub fn has_field(self, f: Field) -> bool {
-        self.fields().contains(&f)
+        self.field_mask() & (1 << f.index()) != 0
+    }
+
+    /// The kind's fields as a bit set indexed by [`Field::index`].
+    fn field_mask(self) -> u32 {
+        const fn mask(fields: &[Field]) -> u32 {
+            let mut m = 0;
+            let mut i = 0;
+            while i < fields.len() {
+                m |= 1 << fields[i] as u32;
+                i += 1;
+            }
+            m
+        }
+        const MASKS: [u32; 12] = [
+            mask(MESSAGE_FIELDS),
+            mask(MESSAGE_FIELDS),
+            mask(INBOUND_CALL_FIELDS),
+            mask(EXTENSION_CALL_FIELDS),
+            mask(RINGING_FIELDS),
+            mask(EXTENSION_CALL_FIELDS),
+            mask(EXTENSION_CALL_FIELDS),
+            mask(EXTENSION_CALL_FIELDS),
+            mask(OUTBOUND_CALL_FIELDS),
+            mask(RING_GROUP_FIELDS),
+            mask(QUEUE_FIELDS),
+            0,
+        ];
+        MASKS[self as usize]
     }
 
     /// Whether a field is required on this kind.

@@ -189,12 +189,10 @@ enum Slot {
 }
 
 fn classify(key: &str, strict: bool) -> Slot {
-    if key_is(key, "eventType", strict) {
-        Slot::EventType
-    } else if key_is(key, "eventTarget", strict) {
-        Slot::EventTarget
-    } else {
-        Field::from_wire_name(key, !strict).map_or(Slot::Other, Slot::Field)
+    match key.len() {
+        9 if key_is(key, "eventType", strict) => Slot::EventType,
+        11 if key_is(key, "eventTarget", strict) => Slot::EventTarget,
+        _ => Field::from_wire_name(key, !strict).map_or(Slot::Other, Slot::Field),
     }
 }
 
@@ -222,7 +220,7 @@ fn parse_text<'a>(
             Ok(())
         })?;
     }
-    assemble(members, strict)
+    assemble(&mut members, strict)
 }
 
 fn key_is(key: &str, name: &str, strict: bool) -> bool {
@@ -249,7 +247,7 @@ fn matches_target(value: &Json<'_>, target: &str, strict: bool) -> bool {
 
 /// Builds the event from the members in order: kind first (it needs `eventType` and
 /// `eventTarget`, which may come anywhere), then each member into its field or `extra`.
-fn assemble<'a>(pairs: Members<'a>, strict: bool) -> Result<Event<'a>, ParseError> {
+fn assemble<'a>(pairs: &mut Members<'a>, strict: bool) -> Result<Event<'a>, ParseError> {
     let et_index = pairs.iter().position(|m| m.2 == Slot::EventType);
     let event_type: Cow<'a, str> = match et_index.map(|i| &pairs[i].1) {
         Some(Json::Str(s)) if !s.trim_matches(|c: char| c.is_ascii_whitespace()).is_empty() => {
@@ -273,7 +271,7 @@ fn assemble<'a>(pairs: Members<'a>, strict: bool) -> Result<Event<'a>, ParseErro
     let target_index = pairs.iter().position(|m| m.2 == Slot::EventTarget);
     let kind = match wire_type(&event_type, strict) {
         Some(WireType::Known(k)) => k,
-        Some(WireType::RingAttempt) => ring_attempt_kind(&pairs, target_index, strict)?,
+        Some(WireType::RingAttempt) => ring_attempt_kind(pairs, target_index, strict)?,
         None if strict => {
             return Err(ParseError::new(
                 ErrorCode::UnknownEventType,
@@ -289,7 +287,7 @@ fn assemble<'a>(pairs: Members<'a>, strict: bool) -> Result<Event<'a>, ParseErro
 
     let mut event = Event::new(kind, event_type);
     let mut seen = [false; Field::COUNT];
-    for (i, (key, value, slot)) in pairs.into_iter().enumerate() {
+    for (i, (key, value, slot)) in pairs.drain(..).enumerate() {
         if Some(i) == et_index {
             continue;
         }
