@@ -243,6 +243,7 @@ function createReceivers({ parse, ParseError, verifyToken, queryParam, AllowList
         })
         .catch((err) => {
           if (err instanceof ParseError) return sendJson(res, 400, errorBody(err), { connection: 'close' });
+          if (req.destroyed && !req.complete) return; // the sender went away mid-body: nobody to answer
           next(err);
         });
     };

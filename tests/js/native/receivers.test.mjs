@@ -460,6 +460,25 @@ for (const [name, mk] of Object.entries(MAKERS)) {
       }
     });
 
+    test('senders that disconnect mid-body: handler not called, server keeps serving', async () => {
+      const got = [];
+      const { url, stop: stopIt } = await mk((e) => got.push(e), {});
+      try {
+        const { port } = new URL(url);
+        for (let i = 0; i < 3; i++) {
+          const sock = net.connect(Number(port), '127.0.0.1');
+          await once(sock, 'connect');
+          sock.write(`POST /hook HTTP/1.1\r\nHost: x\r\nContent-Type: ${FORM}\r\nContent-Length: 1000\r\n\r\neventType=In`);
+          await new Promise((r) => setTimeout(r, 30));
+          sock.destroy();
+        }
+        assert.equal((await post(url, CALL, FORM)).status, 200);
+        assert.equal(got.length, 1);
+      } finally {
+        await stopIt();
+      }
+    });
+
     test('bad options are refused when the receiver is made', async () => {
       await assert.rejects(() => mk(() => {}, { allow: ['not-an-address'] }), /not-an-address/);
       await assert.rejects(() => mk(() => {}, { token: '' }), TypeError);
