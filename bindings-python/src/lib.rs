@@ -457,21 +457,22 @@ fn parse<'py>(
     }
 }
 
-/// A Content-Type per item, stored once per distinct Python object (batches repeat a few).
-struct ContentTypes {
-    seen: Vec<(usize, PyBackedStr)>,
+/// A Content-Type per item, stored once per distinct Python object (batches repeat a few). The
+/// objects are held, so an identity match can never be a new object at a freed one's address.
+struct ContentTypes<'py> {
+    seen: Vec<(Bound<'py, PyAny>, PyBackedStr)>,
 }
 
-impl ContentTypes {
-    fn index(&mut self, obj: &Bound<'_, PyAny>) -> PyResult<Option<usize>> {
+impl<'py> ContentTypes<'py> {
+    fn index(&mut self, obj: Bound<'py, PyAny>) -> PyResult<Option<usize>> {
         if obj.is_none() {
             return Ok(None);
         }
-        let id = obj.as_ptr() as usize;
-        if let Some(i) = self.seen.iter().rev().take(8).position(|(p, _)| *p == id) {
+        if let Some(i) = self.seen.iter().rev().take(8).position(|(o, _)| o.is(&obj)) {
             return Ok(Some(self.seen.len() - 1 - i));
         }
-        self.seen.push((id, obj.extract::<PyBackedStr>()?));
+        let text = obj.extract::<PyBackedStr>()?;
+        self.seen.push((obj, text));
         Ok(Some(self.seen.len() - 1))
     }
 }
@@ -509,7 +510,7 @@ fn parse_many<'py>(
             PyTypeError::new_err("parse_many items must be (body, content_type) pairs or bodies")
         })?;
         bodies.push(body_from(&body)?);
-        cts.push(content_types.index(&ct)?);
+        cts.push(content_types.index(ct)?);
     }
     let batch: Vec<core::BatchItem<'static>> = bodies
         .iter()

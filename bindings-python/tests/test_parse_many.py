@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Iterator
 
 import pytest
 
@@ -70,6 +71,22 @@ def test_item_shapes_and_options() -> None:
     for bad in ([5], [(body, FORM, 1)], [(body, 5)], 5):
         with pytest.raises(TypeError):
             pv.parse_many(bad)  # type: ignore[arg-type]
+
+
+def test_fresh_content_type_objects_from_a_generator() -> None:
+    """Content types built per item (freed as the generator moves on) are never confused."""
+    body = b'{"eventType":"queueEntered","containerId":"1","tenantId":"2","callUuid":"u"}'
+    subtypes = ["json", "form-data; boundary=x", "x-www-form-urlencoded", "octet-stream"]
+
+    def items() -> Iterator[tuple[bytes, str]]:
+        for i in range(2000):
+            sub = subtypes[(i * 7 + i // 3) % 4]
+            top = "multipart/" if sub.startswith("form-data") else "application/"
+            yield body, "".join([top, sub])
+
+    want = [expected(b, ct) for b, ct in items()]
+    got = [as_comparable(r) for r in pv.parse_many(items())]
+    assert got == want
 
 
 def test_events_outlive_their_batch() -> None:
