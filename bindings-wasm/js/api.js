@@ -41,6 +41,7 @@ Object.defineProperty(ParseError.prototype, 'name', {
 function recover(err) {
   if (!(err instanceof WebAssembly.RuntimeError)) return err;
   wasm.__wbg_reset_state();
+  bind();
   return new Error(`primevox-webhooks-wasm: internal error in the WebAssembly core (${err.message}); the module was reset`, { cause: err });
 }
 
@@ -133,24 +134,86 @@ function eventOf(s, t) {
   return event;
 }
 
+// Linear-memory plumbing of the fast path: the body is written straight into the module's input
+// area (TextEncoder.encodeInto for strings, one copy for bytes), and the table is read in place.
+const encoder = new TextEncoder();
+let memory;
+let bytesView;
+let wordsView;
+let tableAt;
+let inputAt = 0;
+let inputCapacity = 0;
+
+/** (Re)binds to the current instance: at load, and after a reset. */
+function bind() {
+  memory = wasm.linear_memory();
+  bytesView = undefined;
+  tableAt = wasm.table_at() >>> 2;
+  inputAt = 0;
+  inputCapacity = 0;
+}
+bind();
+
+function views() {
+  if (bytesView === undefined || bytesView.buffer !== memory.buffer) {
+    bytesView = new Uint8Array(memory.buffer);
+    wordsView = new Uint32Array(memory.buffer);
+  }
+}
+
+function inputArea(capacity) {
+  if (capacity > inputCapacity) {
+    inputCapacity = Math.max(capacity, 2 * inputCapacity, 4096);
+    inputAt = wasm.input_area(inputCapacity);
+  }
+  views();
+  return inputAt;
+}
+
+/** Writes the body and content type into the input area; returns [bodyLength, contentTypeLength]. */
+function writeInput(body, bytes, ct) {
+  const ctMax = ct === undefined ? 0 : 3 * ct.length;
+  let bodyLength;
+  if (bytes === undefined) {
+    const at = inputArea(3 * body.length + ctMax);
+    bodyLength = encoder.encodeInto(body, bytesView.subarray(at, at + 3 * body.length)).written;
+  } else {
+    const at = inputArea(bytes.length + ctMax);
+    bytesView.set(bytes, at);
+    bodyLength = bytes.length;
+  }
+  if (ct === undefined) return [bodyLength, -1];
+  const at = inputAt + bodyLength;
+  return [bodyLength, encoder.encodeInto(ct, bytesView.subarray(at, at + ctMax)).written];
+}
+
 /** One parse: the event, or the ParseError (returned, not thrown). */
 function parseOne(body, ct, o) {
   const bytes = typeof body === 'string' ? undefined : bytesOf(body);
   let result;
-  let table;
   try {
-    result = bytes === undefined
-      ? wasm.parse_text_fast(body, ct, o.strict, o.maxBodyBytes, o.maxDepth)
-      : wasm.parse_bytes_fast(bytes, ct, o.strict, o.maxBodyBytes, o.maxDepth);
-    table = wasm.take_table();
+    // A body over the limit (a string is at least as many UTF-8 bytes as UTF-16 units) is handed
+    // over as it is, so that the core's error names its exact size; everything else goes
+    // through the reusable input area.
+    if ((bytes === undefined ? body.length : bytes.length) > o.maxBodyBytes) {
+      result = bytes === undefined
+        ? wasm.parse_text_fast(body, ct, o.strict, o.maxBodyBytes, o.maxDepth)
+        : wasm.parse_bytes_fast(bytes, ct, o.strict, o.maxBodyBytes, o.maxDepth);
+    } else {
+      const [bodyLength, ctLength] = writeInput(body, bytes, ct);
+      result = wasm.parse_input_fast(bodyLength, ctLength, o.strict, o.maxBodyBytes, o.maxDepth);
+    }
   } catch (err) {
     throw recover(err);
   }
-  if (table.length === 0) {
+  views();
+  const length = wordsView[tableAt + 1];
+  if (length === 0) {
     const e = JSON.parse(result);
     return new ParseError(e.code, e.message, e.field);
   }
-  return eventOf(result, table);
+  const at = wordsView[tableAt] >>> 2;
+  return eventOf(result, wordsView.subarray(at, at + length));
 }
 
 /**

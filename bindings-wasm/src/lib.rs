@@ -5,6 +5,7 @@
 //! `ParseError`s. No parsing or validation logic lives here.
 
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use primevox_webhooks::api;
 use primevox_webhooks::{ErrorCode, Event, ExtraValue, Kind, ParseError, ParseOptions};
@@ -81,7 +82,12 @@ const NULL: u32 = u32::MAX;
 
 thread_local! {
     static TABLE: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
+    /// The input area: JavaScript writes the body (and content type) straight into it.
+    static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
+
+/// Where the last table is: `[address, length]`, read by JavaScript from linear memory.
+static TABLE_AT: [AtomicU32; 2] = [AtomicU32::new(0), AtomicU32::new(0)];
 
 fn utf16_len(s: &str) -> u32 {
     let b = s.as_bytes();
@@ -99,6 +105,7 @@ fn fast(r: Result<Event<'_>, ParseError>) -> String {
     TABLE.with(|t| {
         let mut t = t.borrow_mut();
         t.clear();
+        TABLE_AT[1].store(0, Ordering::Relaxed);
         let ev = match r {
             Ok(ev) => ev,
             Err(e) => return api::error_to_json(&e),
@@ -133,7 +140,55 @@ fn fast(r: Result<Event<'_>, ParseError>) -> String {
                 }
             }
         }
+        TABLE_AT[0].store(t.as_ptr() as usize as u32, Ordering::Relaxed);
+        TABLE_AT[1].store(t.len() as u32, Ordering::Relaxed);
         out
+    })
+}
+
+/// The module's memory (the JavaScript side writes input into it and reads tables from it).
+#[wasm_bindgen]
+pub fn linear_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// Address of `[table address, table length]` for the last fast parse (length 0: an error).
+#[wasm_bindgen]
+pub fn table_at() -> u32 {
+    TABLE_AT.as_ptr() as usize as u32
+}
+
+/// Address of an input area of at least `capacity` bytes (kept and reused between calls).
+#[wasm_bindgen]
+pub fn input_area(capacity: u32) -> u32 {
+    INPUT.with(|b| {
+        let mut b = b.borrow_mut();
+        if b.len() < capacity as usize {
+            b.resize(capacity as usize, 0);
+        }
+        b.as_mut_ptr() as usize as u32
+    })
+}
+
+/// Fast parse of the body JavaScript wrote at the start of the input area (`body_len` bytes),
+/// followed by the content type (`content_type_len` bytes, or -1 for none). Returns the values
+/// string; the table is at `table_at()`.
+#[wasm_bindgen]
+pub fn parse_input_fast(
+    body_len: u32,
+    content_type_len: i32,
+    strict: bool,
+    max_body_bytes: f64,
+    max_depth: f64,
+) -> String {
+    let o = options(strict, max_body_bytes, max_depth);
+    INPUT.with(|b| {
+        let b = b.borrow();
+        let (body, rest) = b.split_at((body_len as usize).min(b.len()));
+        let ct = usize::try_from(content_type_len)
+            .ok()
+            .map(|n| String::from_utf8_lossy(&rest[..n.min(rest.len())]));
+        fast(primevox_webhooks::parse_with(body, ct.as_deref(), &o))
     })
 }
 
@@ -169,12 +224,6 @@ pub fn parse_bytes_fast(
         content_type.as_deref(),
         &o,
     ))
-}
-
-/// The table of the last fast parse (empty after an error).
-#[wasm_bindgen]
-pub fn take_table() -> Vec<u32> {
-    TABLE.with(|t| t.borrow().clone())
 }
 
 /// Each kind's canonical field names (camelCase), kinds separated by `;`, names by `,`, in the
