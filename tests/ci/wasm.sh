@@ -27,6 +27,7 @@ echo "== tsc --strict --noEmit (example Worker against the package's types)"
 node_modules/.bin/tsc -p example-worker/tsconfig.json --strict --noEmit
 node test/types/readme-blocks.mjs
 node_modules/.bin/tsc -p test/types/tsconfig.json --strict --noEmit
+node_modules/.bin/tsc -p test/types-workers/tsconfig.json --strict --noEmit
 
 echo "== vectors and receivers inside workerd (vitest-pool-workers)"
 node_modules/.bin/vitest run
