@@ -144,8 +144,12 @@ let tableAt;
 let inputAt = 0;
 let inputCapacity = 0;
 
+// Bumped by every (re)bind: objects living in an older instance must be rebuilt.
+let generation = 0;
+
 /** (Re)binds to the current instance: at load, and after a reset. */
 function bind() {
+  generation++;
   memory = wasm.linear_memory();
   bytesView = undefined;
   tableAt = wasm.table_at() >>> 2;
@@ -305,26 +309,48 @@ export function verifyToken(presented, expected) {
   const list = tokenList(expected);
   if (presented === undefined || presented === null) return false;
   if (typeof presented !== 'string') throw new TypeError('presented must be a string');
-  return wasm.verify_token(presented, list);
+  try {
+    return wasm.verify_token(presented, list);
+  } catch (err) {
+    throw recover(err);
+  }
 }
 
 /** The first value of `name` in a URL query string (leading `?` optional), form-decoded. */
 export function queryParam(query, name) {
-  return wasm.query_param(String(query), String(name)) ?? null;
+  try {
+    return wasm.query_param(String(query), String(name)) ?? null;
+  } catch (err) {
+    throw recover(err);
+  }
 }
 
 /** CIDR ranges (`203.0.113.0/24`, `2001:db8::/32`, single addresses) of allowed peers. */
 export class AllowList {
+  #ranges;
   #inner;
+  #generation;
   constructor(ranges) {
     if (!Array.isArray(ranges) || !ranges.every((r) => typeof r === 'string')) {
       throw new TypeError('ranges must be an array of strings');
     }
-    this.#inner = new wasm.AllowList(ranges);
+    this.#ranges = [...ranges];
+    this.#inner = new wasm.AllowList(this.#ranges);
+    this.#generation = generation;
   }
   /** Whether the address (with or without a port) is in one of the ranges. */
   contains(addr) {
-    return typeof addr === 'string' && this.#inner.contains(addr);
+    if (typeof addr !== 'string') return false;
+    try {
+      if (this.#generation !== generation) {
+        // The module was reset since: rebuild the list in the new instance.
+        this.#inner = new wasm.AllowList(this.#ranges);
+        this.#generation = generation;
+      }
+      return this.#inner.contains(addr);
+    } catch (err) {
+      throw recover(err);
+    }
   }
 }
 

@@ -2,7 +2,7 @@
 // ordinary Error in the Worker, and the instance is reset: the next call works.
 import { test, expect } from 'vitest';
 import { parse, ParseError } from 'primevox-webhooks-wasm';
-import { trapForTests } from '../../js/api.js';
+import { trapForTests, AllowList } from '../../js/api.js';
 
 const CALL = 'eventType=InboundCall&containerId=1&tenantId=2&callUuid=u';
 
@@ -33,4 +33,12 @@ test('the deepest parse paths (nesting at the limit, huge bodies) answer, never 
   expect(parse(many, 'application/x-www-form-urlencoded').extra.length).toBe(15000);
   expect(() => parse('a'.repeat(5 << 20))).toThrow(expect.objectContaining({ code: 'body_too_large' }));
   expect(parse(CALL).kind).toBe('call.inbound');
+});
+
+test('an AllowList made before a reset keeps working after it', () => {
+  const allow = new AllowList(['203.0.113.0/24']);
+  expect(allow.contains('203.0.113.5')).toBe(true);
+  expect(() => trapForTests()).toThrow(/the module was reset/);
+  expect(allow.contains('203.0.113.5')).toBe(true);
+  expect(allow.contains('192.0.2.1')).toBe(false);
 });
