@@ -33,7 +33,8 @@ step() { printf '== bench: %s (%s)\n' "$*" "$(date -u +%H:%M:%S)" >&2; }
 STAMPS="$ROOT/target/bench-stamps"
 mkdir -p "$STAMPS" "$BENCH/corpus"
 # A digest of the (tracked or not ignored) files under the given paths: rebuild when it changes.
-digest() { git -C "$ROOT" ls-files -co --exclude-standard -- "$@" | sort | (cd "$ROOT" && xargs -r sha256sum) | sha256sum | cut -c1-32; }
+# (A tracked file deleted from the working tree is skipped, not an error.)
+digest() { git -C "$ROOT" ls-files -co --exclude-standard -- "$@" | sort | (cd "$ROOT" && xargs -r sha256sum 2>/dev/null || true) | sha256sum | cut -c1-32; }
 stale() { [ ! -f "$STAMPS/$1" ] || [ "$(cat "$STAMPS/$1")" != "$2" ]; }
 npm_ci_if_needed() { # dir
   if [ ! -d "$1/node_modules" ] || [ "$1/package-lock.json" -nt "$1/node_modules/.package-lock.json" ]; then
