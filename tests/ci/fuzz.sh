@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Fuzzing (cargo-fuzz / libFuzzer, AddressSanitizer): builds the targets in core/fuzz/, seeds
+# their corpora from tests/vectors/, runs each target for a bounded time and fails on any crash,
+# panic, leak or timeout. FUZZ_SECONDS (default 20) sets the time per target.
+# cargo-fuzz needs nightly-only flags: RUSTC_BOOTSTRAP=1 lets the stable toolchain accept them.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+seconds=${FUZZ_SECONDS:-20}
+cargo_fuzz_version=0.13.2
+export PATH="$root/.tools/bin:$PATH"
+export RUSTC_BOOTSTRAP=1
+
+if ! cargo fuzz --version 2>/dev/null | grep -q " $cargo_fuzz_version\$"; then
+    cargo install cargo-fuzz --version "$cargo_fuzz_version" --root "$root/.tools" --quiet
+fi
+
+cd core/fuzz
+python3 seed_corpus.py
+cargo fuzz build --release
+for target in parse_with round_trip from_json; do
+    echo "fuzz: $target for ${seconds} s"
+    log=$(mktemp)
+    if ! cargo fuzz run "$target" "corpus/$target" -- \
+        -max_total_time="$seconds" -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
+        -print_final_stats=1 >"$log" 2>&1; then
+        tail -n 60 "$log"
+        echo "fuzz: $target FAILED (reproducer in core/fuzz/artifacts/$target/)"
+        rm -f "$log"
+        exit 1
+    fi
+    grep -E "^stat::number_of_executed_units|^Done" "$log" || true
+    rm -f "$log"
+done
+echo "fuzz: every target ran ${seconds} s without a crash"
