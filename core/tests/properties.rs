@@ -144,8 +144,16 @@ fn round_trips(event: &Event<'_>) {
     assert_eq!(&from_json(&canonical).unwrap(), event, "json: {canonical}");
 }
 
+/// 2000 cases per property; `PROPTEST_CASES` lowers it where each case is slow (valgrind).
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     #[test]
     fn arbitrary_bytes_never_panic(body in prop::collection::vec(any::<u8>(), 0..300),
