@@ -159,3 +159,36 @@ def test_arbitrary_text_raises_only_parse_error(body: str, content_type: Optiona
         assert err.code in pv.ERROR_CODES
         return
     assert event == pv.parse(encoded, content_type)
+
+
+@st.composite
+def documented_payloads(draw: Any) -> tuple[bytes, Optional[str]]:
+    """Payloads shaped as the vendor documents them (what strict mode accepts)."""
+    cls, event_type, target = draw(st.sampled_from(WIRE[:-1]))
+    pairs: list[tuple[str, str]] = [("eventType", event_type)]
+    if target is not None:
+        pairs.append(("eventTarget", target))
+    for snake in cls.__match_args__:
+        name = camel(snake)
+        if name == "callUuid":
+            value = str(draw(st.uuids()))
+        elif name in ("containerId", "tenantId"):
+            value = draw(st.from_regex(r"\A[0-9]{1,9}\Z"))
+        elif name in ("toNumber", "fromNumber", "didNumber", "callerIdNum", "numberDialed"):
+            value = draw(st.from_regex(r"\A\+?[0-9]{4,15}\Z"))
+        else:
+            value = draw(st.text(max_size=30))
+        pairs.append((draw(st.sampled_from(ALIASES.get(name, [name]))), value))
+    pairs = draw(st.permutations(pairs))
+    if issubclass(cls, (pv.InboundMessage, pv.OutboundMessage)) or draw(st.booleans()):
+        return json.dumps(dict(pairs)).encode(), "application/json"
+    return urllib.parse.urlencode(pairs).encode(), "application/x-www-form-urlencoded"
+
+
+@given(documented_payloads())
+def test_strict_accepts_documented_payloads_like_lenient(payload: tuple[bytes, Optional[str]]) -> None:
+    body, content_type = payload
+    strict = pv.parse(body, content_type, strict=True)
+    assert strict == pv.parse(body, content_type)
+    assert strict.extra == ()
+    check_round_trips(strict)
