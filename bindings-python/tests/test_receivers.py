@@ -141,6 +141,11 @@ def test_fastapi_example_as_written() -> None:
         r = post(url + "/primevox", MISSING_UUID, FORM)
         assert r.status_code == 400
         assert r.json()["detail"]["code"] == "missing_field"
+        # The dependency does not disturb FastAPI's schema: no query/body parameter appears.
+        r = httpx.get(url + "/openapi.json", timeout=30)
+        assert r.status_code == 200
+        operation = r.json()["paths"]["/primevox"]["post"]
+        assert "parameters" not in operation and "requestBody" not in operation
 
 
 # --- Starlette under uvicorn -----------------------------------------------------------------
