@@ -99,10 +99,10 @@ function parseMany(items, options) {
     bodies[i] = typeof body === 'string' ? Buffer.from(body, 'utf8') : body instanceof Uint8Array ? body : toBytes(body);
     types[i] = ct === undefined ? null : ct;
   }
-  const out = JSON.parse(native.parseManyJson(bodies, types, strict, max, depth));
+  const out = native.parseManyStrings(bodies, types, strict, max, depth);
   for (let i = 0; i < n; i++) {
-    const v = out[i];
-    if (v.kind === undefined) out[i] = new ParseError(v.code, v.message, v.field);
+    const v = JSON.parse(out[i]);
+    out[i] = v.kind !== undefined ? v : new ParseError(v.code, v.message, v.field);
   }
   return out;
 }
