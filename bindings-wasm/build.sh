@@ -24,6 +24,13 @@ if [ ! -x "$WASM_BINDGEN" ] || [ "$("$WASM_BINDGEN" --version | awk '{print $2}'
   cargo install wasm-bindgen-cli --version "$WB_VERSION" --root "$TOOLS" --force
 fi
 
+# Several people (and bench/run.sh) build this in one checkout: one build at a time, and pkg/
+# is replaced file by file with renames, only when the output really changes, so that a test
+# running meanwhile never sees a missing or half-written file.
+mkdir -p "$ROOT/target"
+exec 9>"$ROOT/target/.bindings-wasm-build.lock"
+flock 9
+
 cd "$HERE"
 if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "== npm ci (pinned toolchain from package-lock.json)"
@@ -34,20 +41,30 @@ echo "== cargo build --target wasm32-unknown-unknown --profile $PROFILE"
 cd "$ROOT"
 cargo build -p primevox-webhooks-wasm --target wasm32-unknown-unknown --profile "$PROFILE"
 RAW="$ROOT/target/wasm32-unknown-unknown/$PROFILE/primevox_webhooks_wasm.wasm"
-
-echo "== wasm-bindgen $WB_VERSION --target web"
-rm -rf "$HERE/pkg"
-# --experimental-reset-state-function: __wbg_reset_state() re-instantiates the module after a
-# trap, so that one failure never leaves a poisoned instance behind (js/api.js calls it).
-"$WASM_BINDGEN" "$RAW" --target web --no-typescript --experimental-reset-state-function --out-dir "$HERE/pkg" --out-name primevox_webhooks_wasm
-
-echo "== wasm-opt -O3 (npm binaryen)"
+WASM_OPT="$HERE/node_modules/.bin/wasm-opt"
+STAMP="$(cat "$RAW" "$ROOT/core/generated/events.d.ts" "$HERE/build.sh" | sha256sum | cut -c1-32) $WB_VERSION $("$WASM_OPT" --version | tr -d '\n')"
 WASM="$HERE/pkg/primevox_webhooks_wasm_bg.wasm"
-"$HERE/node_modules/.bin/wasm-opt" -O3 "$WASM" -o "$WASM.opt"
-mv "$WASM.opt" "$WASM"
-
-# The event types come from the core's generated file (one source for every binding).
-cp "$ROOT/core/generated/events.d.ts" "$HERE/pkg/events.d.ts"
+if [ -f "$HERE/pkg/.stamp" ] && [ "$(cat "$HERE/pkg/.stamp")" = "$STAMP" ] && [ -f "$WASM" ] \
+  && [ -f "$HERE/pkg/primevox_webhooks_wasm.js" ] && [ -f "$HERE/pkg/events.d.ts" ]; then
+  echo "== pkg/ is up to date"
+else
+  TMP="$(mktemp -d "$HERE/.pkg-build.XXXXXX")"
+  trap 'rm -rf "$TMP"' EXIT
+  echo "== wasm-bindgen $WB_VERSION --target web"
+  # --experimental-reset-state-function: __wbg_reset_state() re-instantiates the module after a
+  # trap, so that one failure never leaves a poisoned instance behind (js/api.js calls it).
+  "$WASM_BINDGEN" "$RAW" --target web --no-typescript --experimental-reset-state-function --out-dir "$TMP" --out-name primevox_webhooks_wasm
+  echo "== wasm-opt -O3 (npm binaryen)"
+  "$WASM_OPT" -O3 "$TMP/primevox_webhooks_wasm_bg.wasm" -o "$TMP/opt.wasm"
+  mv "$TMP/opt.wasm" "$TMP/primevox_webhooks_wasm_bg.wasm"
+  # The event types come from the core's generated file (one source for every binding).
+  cp "$ROOT/core/generated/events.d.ts" "$TMP/events.d.ts"
+  printf '%s' "$STAMP" >"$TMP/.stamp"
+  mkdir -p "$HERE/pkg"
+  for f in primevox_webhooks_wasm_bg.wasm primevox_webhooks_wasm.js events.d.ts .stamp; do
+    mv -f "$TMP/$f" "$HERE/pkg/$f"
+  done
+fi
 
 RAW_SIZE=$(wc -c <"$WASM")
 GZ_SIZE=$(gzip -9 -c "$WASM" | wc -c)
