@@ -457,8 +457,8 @@ fn parse<'py>(
     }
 }
 
-/// A Content-Type per item, stored once per distinct Python object (batches repeat a few). The
-/// objects are held, so an identity match can never be a new object at a freed one's address.
+/// A Content-Type per item, converted once per distinct value (batches repeat a few). The objects
+/// are held, so an identity match can never be a new object at a freed one's address.
 struct ContentTypes<'py> {
     seen: Vec<(Bound<'py, PyAny>, PyBackedStr)>,
 }
@@ -470,6 +470,14 @@ impl<'py> ContentTypes<'py> {
         }
         if let Some(i) = self.seen.iter().rev().take(8).position(|(o, _)| o.is(&obj)) {
             return Ok(Some(self.seen.len() - 1 - i));
+        }
+        // An equal string (cheaper to compare than to convert again).
+        if obj.is_exact_instance_of::<PyString>() {
+            for (i, (o, _)) in self.seen.iter().enumerate().rev().take(8) {
+                if o.eq(&obj)? {
+                    return Ok(Some(i));
+                }
+            }
         }
         let text = obj.extract::<PyBackedStr>()?;
         self.seen.push((obj, text));
