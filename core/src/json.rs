@@ -19,6 +19,13 @@ pub(crate) enum Json<'a> {
     Obj(Vec<(Cow<'a, str>, Json<'a>)>),
 }
 
+/// An array or object being read: its items so far (and, for an object, the name of the
+/// member whose value is being read).
+enum Container<'a> {
+    Arr(Vec<Json<'a>>),
+    Obj(Vec<(Cow<'a, str>, Json<'a>)>, Cow<'a, str>),
+}
+
 pub(crate) struct Reader<'a> {
     src: &'a str,
     b: &'a [u8],
@@ -38,7 +45,7 @@ impl<'a> Reader<'a> {
             b: src.as_bytes(),
             pos: 0,
             strict,
-            // A hard cap keeps recursion far from the stack limit whatever the caller asks.
+            // A hard cap bounds the tree that is re-emitted (recursively) as compact JSON.
             max_depth: max_depth.clamp(1, 512),
         }
     }
@@ -126,81 +133,114 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads one value; `depth` is the nesting depth of the container it is in.
-    pub(crate) fn value(&mut self, depth: usize) -> Result<Json<'a>, ParseError> {
+    ///
+    /// Nested arrays and objects are read with an explicit stack on the heap, not by recursion,
+    /// so that the native stack use does not grow with nesting: a host thread with a small
+    /// stack (musl's 128 KiB, a worker thread) cannot be overflowed whatever `max_depth` is.
+    pub(crate) fn value(&mut self, mut depth: usize) -> Result<Json<'a>, ParseError> {
+        let mut open: Vec<Container<'a>> = Vec::new();
+        loop {
+            // Read the start of a value: a scalar is complete, a container is opened.
+            let mut done = match self.peek() {
+                Some(c @ (b'{' | b'[')) => {
+                    if depth >= self.max_depth {
+                        return Err(err(format!(
+                            "the JSON is nested more than {} levels deep",
+                            self.max_depth
+                        )));
+                    }
+                    self.pos += 1;
+                    self.ws();
+                    if c == b'{' {
+                        if self.peek() == Some(b'}') {
+                            self.pos += 1;
+                            Json::Obj(Vec::new())
+                        } else {
+                            let key = self.member_name()?;
+                            open.push(Container::Obj(Vec::new(), key));
+                            depth += 1;
+                            continue;
+                        }
+                    } else if self.peek() == Some(b']') {
+                        self.pos += 1;
+                        Json::Arr(Vec::new())
+                    } else {
+                        open.push(Container::Arr(Vec::new()));
+                        depth += 1;
+                        continue;
+                    }
+                }
+                _ => self.scalar()?,
+            };
+            // Hand the finished value to the innermost open container, closing containers
+            // until one expects another value.
+            loop {
+                let Some(top) = open.last_mut() else {
+                    return Ok(done);
+                };
+                self.ws();
+                let closed = match top {
+                    Container::Arr(items) => {
+                        items.push(done);
+                        match self.peek() {
+                            Some(b',') => {
+                                self.pos += 1;
+                                self.ws();
+                                false
+                            }
+                            Some(b']') => true,
+                            _ => return Err(self.unexpected("',' or ']'")),
+                        }
+                    }
+                    Container::Obj(members, key) => {
+                        members.push((std::mem::take(key), done));
+                        match self.peek() {
+                            Some(b',') => {
+                                self.pos += 1;
+                                *key = self.member_name()?;
+                                false
+                            }
+                            Some(b'}') => true,
+                            _ => return Err(self.unexpected("',' or '}'")),
+                        }
+                    }
+                };
+                if !closed {
+                    break;
+                }
+                self.pos += 1;
+                depth -= 1;
+                done = match open.pop() {
+                    Some(Container::Arr(items)) => Json::Arr(items),
+                    Some(Container::Obj(members, _)) => Json::Obj(members),
+                    None => return Err(err("unbalanced JSON")),
+                };
+            }
+        }
+    }
+
+    /// At a member name (after `{` or `,` and whitespace): the name, the `:` and the
+    /// whitespace after it.
+    fn member_name(&mut self) -> Result<Cow<'a, str>, ParseError> {
+        self.ws();
+        if self.peek() != Some(b'"') {
+            return Err(self.unexpected("a quoted member name"));
+        }
+        let k = self.string()?;
+        self.ws();
+        self.expect(b':', "':' after a member name")?;
+        self.ws();
+        Ok(k)
+    }
+
+    fn scalar(&mut self) -> Result<Json<'a>, ParseError> {
         match self.peek() {
             Some(b'"') => Ok(Json::Str(self.string()?)),
-            Some(b'{') | Some(b'[') => {
-                if depth >= self.max_depth {
-                    return Err(err(format!(
-                        "the JSON is nested more than {} levels deep",
-                        self.max_depth
-                    )));
-                }
-                if self.peek() == Some(b'{') {
-                    self.object(depth + 1)
-                } else {
-                    self.array(depth + 1)
-                }
-            }
             Some(b't') => self.literal("true", Json::Bool(true)),
             Some(b'f') => self.literal("false", Json::Bool(false)),
             Some(b'n') => self.literal("null", Json::Null),
             Some(b'-' | b'0'..=b'9') => self.number(),
             _ => Err(self.unexpected("a JSON value")),
-        }
-    }
-
-    fn object(&mut self, depth: usize) -> Result<Json<'a>, ParseError> {
-        self.pos += 1;
-        let mut members = Vec::new();
-        self.ws();
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            return Ok(Json::Obj(members));
-        }
-        loop {
-            self.ws();
-            if self.peek() != Some(b'"') {
-                return Err(self.unexpected("a quoted member name"));
-            }
-            let k = self.string()?;
-            self.ws();
-            self.expect(b':', "':' after a member name")?;
-            self.ws();
-            let v = self.value(depth)?;
-            members.push((k, v));
-            self.ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
-                    return Ok(Json::Obj(members));
-                }
-                _ => return Err(self.unexpected("',' or '}'")),
-            }
-        }
-    }
-
-    fn array(&mut self, depth: usize) -> Result<Json<'a>, ParseError> {
-        self.pos += 1;
-        let mut items = Vec::new();
-        self.ws();
-        if self.peek() == Some(b']') {
-            self.pos += 1;
-            return Ok(Json::Arr(items));
-        }
-        loop {
-            self.ws();
-            items.push(self.value(depth)?);
-            self.ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b']') => {
-                    self.pos += 1;
-                    return Ok(Json::Arr(items));
-                }
-                _ => return Err(self.unexpected("',' or ']'")),
-            }
         }
     }
 
@@ -467,6 +507,34 @@ mod tests {
         let deep = format!("{{\"a\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
         let e = members(&deep, false).unwrap_err();
         assert_eq!(e.code(), ErrorCode::InvalidJson);
+    }
+
+    #[test]
+    fn nesting_does_not_use_the_native_stack() {
+        // Reading is iterative: even at the hard cap (512) and past it, a 32 KiB thread stack
+        // is enough in a debug build to reject, and re-emitting 500 levels fits 512 KiB.
+        let run = |levels: usize, stack_kib: usize| {
+            let body = format!(
+                "{{\"a\":{}1{}}}",
+                "[{\"k\":".repeat(levels),
+                "}]".repeat(levels)
+            );
+            std::thread::Builder::new()
+                .stack_size(stack_kib * 1024)
+                .spawn(move || {
+                    let mut out = Vec::new();
+                    Reader::new(&body, false, usize::MAX).top_object(|_, v| {
+                        out.push(compact(&v).len());
+                        Ok(())
+                    })?;
+                    Ok::<_, ParseError>(out)
+                })
+                .unwrap()
+                .join()
+                .unwrap()
+        };
+        assert_eq!(run(5_000, 32).unwrap_err().code(), ErrorCode::InvalidJson);
+        assert_eq!(run(255, 512).unwrap(), vec![255 * 8 + 1]);
     }
 
     #[test]
