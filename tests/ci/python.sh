@@ -19,9 +19,13 @@ fi
 step "installing pinned test dependencies"
 "$VPY" -m pip install -q --disable-pip-version-check -r bindings-python/requirements-test.txt
 
-step "building and installing the wheel (pip install ./bindings-python)"
+step "building the abi3 wheel from source (pip wheel ./bindings-python) and installing it"
 # In-tree build: the maturin backend reuses the workspace's target/ directory.
-"$VPY" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps ./bindings-python
+WHEELS="$ROOT/target/wheels-python"
+rm -rf "$WHEELS"
+"$VPY" -m pip wheel -q --disable-pip-version-check --no-deps -w "$WHEELS" ./bindings-python
+WHEEL=$(ls "$WHEELS"/primevox_webhooks-*-abi3-*.whl)
+"$VPY" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$WHEEL"
 "$VPY" - <<'PY'
 import pathlib, primevox_webhooks, primevox_webhooks._native as n
 assert "site-packages" in primevox_webhooks.__file__, primevox_webhooks.__file__
@@ -38,5 +42,19 @@ step "mypy --strict (package and examples)"
 step "stubtest"
 (cd "$ROOT/target" && "$VPY" -m mypy.stubtest \
   --allowlist "$ROOT/bindings-python/stubtest-allowlist.txt" primevox_webhooks)
+
+step "the same abi3 wheel on other CPythons"
+ran=0
+for v in 3.9 3.13; do
+  py=$(ls -d "$HOME"/.pyenv/versions/"$v".*/bin/python3 2>/dev/null | sort -V | tail -1 || true)
+  [ -n "$py" ] || py=$(command -v "python$v" || true)
+  if [ -z "$py" ]; then echo "(no CPython $v on this machine)"; continue; fi
+  env_dir="$ROOT/target/py-abi3-$v"
+  [ -x "$env_dir/bin/python" ] || "$py" -m venv "$env_dir"
+  "$env_dir/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$WHEEL"
+  (cd "$ROOT/target" && "$env_dir/bin/python" "$ROOT/bindings-python/tests/abi3_smoke.py")
+  ran=$((ran + 1))
+done
+[ "$ran" -gt 0 ] || { echo "no other CPython found to check the abi3 wheel" >&2; exit 1; }
 
 step "ok"
