@@ -1,7 +1,7 @@
 //! What most consumers need from an event beyond its fields: who is calling, and a key to
 //! drop retried deliveries.
 
-use crate::event::Event;
+use crate::event::{Event, ExtraValue};
 use crate::kind::{Field, Kind};
 
 impl Event<'_> {
@@ -26,7 +26,8 @@ impl Event<'_> {
     /// A key that is the same for every retry of one delivery and different for different
     /// events: `kind:callUuid-or-conversationId:hash`, where the hash (FNV-1a 64) covers the
     /// event type and the kind's canonical fields, not `extra` (which may carry per-attempt
-    /// data). Identical in every binding.
+    /// data), except on `unknown` events, whose every field is in `extra`. Identical in every
+    /// binding.
     pub fn dedup_key(&self) -> String {
         let mut h = Fnv::new();
         h.write(self.event_type.as_bytes());
@@ -38,6 +39,18 @@ impl Event<'_> {
                     h.write(v.as_bytes());
                 }
                 None => h.write(&[0]),
+            }
+        }
+        if self.kind == Kind::Unknown {
+            for (name, value) in &self.extra {
+                let value = match value {
+                    ExtraValue::Text(t) => t.as_ref(),
+                    ExtraValue::Json(j) => j.as_str(),
+                };
+                for part in [name.as_ref(), value] {
+                    h.write(&(part.len() as u64).to_le_bytes());
+                    h.write(part.as_bytes());
+                }
             }
         }
         let id = self
@@ -108,5 +121,19 @@ mod tests {
         assert_eq!(to_e164("anonymous"), None);
         assert_eq!(to_e164("1012"), None);
         assert_eq!(to_e164("0125550100"), None);
+    }
+}
+
+#[cfg(test)]
+mod dedup_tests {
+    use crate::parse;
+
+    #[test]
+    fn unknown_events_with_different_fields_do_not_collide() {
+        let a = parse(b"eventType=newThing&callUuid=aaa&x=1", None).unwrap();
+        let b = parse(b"eventType=newThing&callUuid=bbb&x=2", None).unwrap();
+        assert_ne!(a.dedup_key(), b.dedup_key());
+        let again = parse(b"eventType=newThing&callUuid=aaa&x=1", None).unwrap();
+        assert_eq!(a.dedup_key(), again.dedup_key());
     }
 }
