@@ -43,7 +43,11 @@ fn parses_every_bundled_example() {
         let event = primevox_webhooks::from_json(out.trim()).unwrap();
         kinds.insert(event.kind().as_str());
     }
-    assert_eq!(kinds.len(), 11, "examples cover every documented kind: {kinds:?}");
+    assert_eq!(
+        kinds.len(),
+        11,
+        "examples cover every documented kind: {kinds:?}"
+    );
 }
 
 #[test]
@@ -59,7 +63,10 @@ fn errors_are_json_with_exit_1() {
         b"x",
     );
     assert_eq!(code, 1);
-    assert!(out.contains(r#""code":"unsupported_content_type""#), "{out}");
+    assert!(
+        out.contains(r#""code":"unsupported_content_type""#),
+        "{out}"
+    );
 }
 
 #[test]
