@@ -7,8 +7,8 @@
 //! the core event (interned names, no JSON round trip). `parse_many` releases the GIL while the
 //! core parses.
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, RandomState};
+use std::sync::OnceLock;
 
 use primevox_webhooks::{self as core, ExtraValue, Field, Kind, ParseOptions};
 use pyo3::exceptions::{PyImportError, PyTypeError};
@@ -198,10 +198,10 @@ impl Event {
     }
 
     fn __hash__(&self) -> u64 {
-        // DefaultHasher::new() uses fixed keys: the hash is stable within and across runs.
-        let mut h = DefaultHasher::new();
-        self.inner.hash(&mut h);
-        h.finish()
+        // Keyed randomly once per process, like Python's own str hashes: payloads cannot be
+        // crafted to collide in a set or dict of events.
+        static STATE: OnceLock<RandomState> = OnceLock::new();
+        STATE.get_or_init(RandomState::new).hash_one(&self.inner)
     }
 
     fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
