@@ -37,3 +37,18 @@ def test_readme_shows_the_examples_verbatim() -> None:
     for name in ("fastapi_receiver.py", "match_kinds.py"):
         code = (REPO / "examples" / "python" / name).read_text().rstrip()
         assert f"```python\n{code}\n```" in readme, name
+
+
+def test_root_readme_python_quick_start_runs() -> None:
+    """The repository README's Python quick start: the FastAPI block is the example file (served
+    in test_receivers), and the `match` block runs as written."""
+    readme = (REPO / "README.md").read_text()
+    section = readme.split("## Python quick start", 1)[1].split("\n## ", 1)[0]
+    blocks = [b.split("\n```", 1)[0] for b in section.split("```python\n")[1:]]
+    assert len(blocks) >= 2
+    fastapi = (REPO / "examples" / "python" / "fastapi_receiver.py").read_text().rstrip()
+    assert blocks[0].rstrip() == fastapi
+    for block in blocks[1:]:
+        r = subprocess.run([sys.executable, "-c", block], capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.strip(), "the snippet prints what it matched"
