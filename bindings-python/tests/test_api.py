@@ -260,6 +260,14 @@ def test_body_types() -> None:
     assert pv.parse(bytearray(CALL), FORM) == want
     assert pv.parse(memoryview(CALL), FORM) == want
     assert pv.parse(memoryview(b"xx" + CALL)[2:], FORM) == want
+    # Events never see later changes to a mutable body, nor lose a body that goes away.
+    buf = bytearray(CALL)
+    view = memoryview(bytearray(CALL))
+    from_buf, from_view = pv.parse(buf, FORM), pv.parse(view, FORM)
+    buf[:] = b"x" * len(buf)
+    view[:] = b"x" * len(view)
+    del buf, view
+    assert from_buf == want and from_view == want and from_buf.caller_id_name == "JANE DOE"
     for bad in (None, 5, [CALL], {"eventType": "x"}):
         with pytest.raises(TypeError):
             pv.parse(bad, FORM)  # type: ignore[arg-type]
