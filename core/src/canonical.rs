@@ -104,14 +104,14 @@ pub fn from_json(canonical: &str) -> Result<Event<'static>, ParseError> {
     let event_type = event_type.ok_or_else(|| bad("canonical JSON needs an eventType"))?;
     let mut event = Event::new(kind, event_type);
     for (f, v) in values {
-        if !kind.has_field(f) {
+        let Some(slot) = kind.slot(f) else {
             return Err(bad(format!(
                 "{} is not a field of {}",
                 f.camel_name(),
                 kind.as_str()
             )));
-        }
-        event.values[f.index()] = v.filter(|s| !s.is_empty()).map(Cow::Owned);
+        };
+        event.values[slot] = v.filter(|s| !s.is_empty()).map(Cow::Owned);
     }
     event.extra = extra;
     Ok(event)

@@ -34,7 +34,9 @@ pub type ExtraField<'a> = (Cow<'a, str>, ExtraValue<'a>);
 pub struct Event<'a> {
     pub(crate) kind: Kind,
     pub(crate) event_type: Cow<'a, str>,
-    pub(crate) values: [Option<Cow<'a, str>>; Field::COUNT],
+    /// Values of `kind.fields()`, by position (see [`Kind::slot`]): only a kind's own fields
+    /// take room, which halves the event's size.
+    pub(crate) values: [Option<Cow<'a, str>>; Kind::MAX_FIELDS],
     pub(crate) extra: Vec<ExtraField<'a>>,
 }
 
@@ -64,13 +66,11 @@ impl<'a> Event<'a> {
     /// as the parser would; an empty value leaves the field absent.
     pub fn with(mut self, field: Field, value: impl Into<Cow<'a, str>>) -> Self {
         let value = value.into();
-        if !self.kind.has_field(field) {
-            self.extra
-                .push((Cow::Borrowed(field.camel_name()), ExtraValue::Text(value)));
-        } else if value.is_empty() {
-            self.values[field.index()] = None;
-        } else {
-            self.values[field.index()] = Some(value);
+        match self.kind.slot(field) {
+            None => self
+                .extra
+                .push((Cow::Borrowed(field.camel_name()), ExtraValue::Text(value))),
+            Some(i) => self.values[i] = Some(value).filter(|v| !v.is_empty()),
         }
         self
     }
@@ -93,12 +93,13 @@ impl<'a> Event<'a> {
 
     /// A field's value; `None` when absent or not a field of this kind.
     pub fn get(&self, field: Field) -> Option<&str> {
-        self.values[field.index()].as_deref()
+        self.values[self.kind.slot(field)?].as_deref()
     }
 
     /// The kind's fields in canonical order, with their values.
     pub fn fields(&self) -> impl Iterator<Item = (Field, Option<&str>)> + '_ {
-        self.kind.fields().iter().map(move |&f| (f, self.get(f)))
+        let values = self.values.iter().map(|v| v.as_deref());
+        self.kind.fields().iter().copied().zip(values)
     }
 
     /// The fields the kind does not recognise, in the order received.

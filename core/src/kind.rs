@@ -490,6 +490,40 @@ impl Kind {
         self.field_mask() & (1 << f.index()) != 0
     }
 
+    /// The most fields any kind has.
+    pub const MAX_FIELDS: usize = 9;
+
+    /// Where `f` sits in [`Kind::fields`], if the kind has it.
+    pub fn slot(self, f: Field) -> Option<usize> {
+        const fn slots(fields: &[Field]) -> [u8; Field::COUNT] {
+            let mut t = [u8::MAX; Field::COUNT];
+            let mut i = 0;
+            while i < fields.len() {
+                t[fields[i] as usize] = i as u8;
+                i += 1;
+            }
+            t
+        }
+        const SLOTS: [[u8; Field::COUNT]; 12] = [
+            slots(MESSAGE_FIELDS),
+            slots(MESSAGE_FIELDS),
+            slots(INBOUND_CALL_FIELDS),
+            slots(EXTENSION_CALL_FIELDS),
+            slots(RINGING_FIELDS),
+            slots(EXTENSION_CALL_FIELDS),
+            slots(EXTENSION_CALL_FIELDS),
+            slots(EXTENSION_CALL_FIELDS),
+            slots(OUTBOUND_CALL_FIELDS),
+            slots(RING_GROUP_FIELDS),
+            slots(QUEUE_FIELDS),
+            [u8::MAX; Field::COUNT],
+        ];
+        match SLOTS[self as usize][f.index()] {
+            u8::MAX => None,
+            i => Some(usize::from(i)),
+        }
+    }
+
     /// The kind's fields as a bit set indexed by [`Field::index`].
     fn field_mask(self) -> u32 {
         const fn mask(fields: &[Field]) -> u32 {

@@ -371,7 +371,9 @@ fn assemble<'a>(pairs: &mut Members<'a>, strict: bool) -> Result<Event<'a>, Pars
         let Some(text) = text.filter(|t| !t.is_empty()) else {
             continue;
         };
-        if event.values[idx].is_some() {
+        // The kind has the field (checked above), so it has a slot.
+        let slot = kind.slot(field).unwrap_or_default();
+        if event.values[slot].is_some() {
             // A later duplicate keeps its JSON type in extra, like any other extra value.
             let value = if is_number {
                 ExtraValue::Json(text.into_owned())
@@ -381,15 +383,15 @@ fn assemble<'a>(pairs: &mut Members<'a>, strict: bool) -> Result<Event<'a>, Pars
             event.extra.push((key, value));
             continue;
         }
-        event.values[idx] = Some(if field.is_phone_number() {
+        event.values[slot] = Some(if field.is_phone_number() {
             restore_plus(text)
         } else {
             text
         });
     }
 
-    for &f in kind.fields() {
-        if kind.is_required(f) && event.values[f.index()].is_none() {
+    for (&f, value) in kind.fields().iter().zip(&event.values) {
+        if kind.is_required(f) && value.is_none() {
             return Err(ParseError::new(
                 ErrorCode::MissingField,
                 Some(f.camel_name()),
