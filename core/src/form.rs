@@ -70,7 +70,8 @@ const fn hex_table() -> [u8; 256] {
     t
 }
 
-static HEX_VALUE: [u8; 256] = hex_table();
+/// The value of a hex digit, or 0xFF.
+pub(crate) static HEX_VALUE: [u8; 256] = hex_table();
 
 /// Decodes `+` and percent-escapes; borrows when there are none.
 #[cfg(test)]

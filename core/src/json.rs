@@ -292,6 +292,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a string at `"`; borrows when it has no escapes.
+    #[inline]
     pub(crate) fn string(&mut self) -> Result<Cow<'a, str>, ParseError> {
         self.pos += 1;
         let start = self.pos;
@@ -336,8 +337,12 @@ impl<'a> Reader<'a> {
                     )))
                 }
             }
+            if self.b.get(self.pos) == Some(&b'\\') {
+                // Text escaped as \uXXXX runs escape after escape: no run to copy in between.
+                continue;
+            }
             let rest = &self.b[self.pos..];
-            let Some(i) = memchr::memchr2(b'"', b'\\', rest) else {
+            let Some(i) = find_quote_or_backslash(rest) else {
                 return Err(err("a JSON string is not closed"));
             };
             if self.strict {
@@ -356,7 +361,11 @@ impl<'a> Reader<'a> {
         let h = self.b.get(self.pos..self.pos + 4)?;
         let mut v = 0u32;
         for &c in h {
-            v = v * 16 + (c as char).to_digit(16)?;
+            let d = crate::form::HEX_VALUE[usize::from(c)];
+            if d > 15 {
+                return None;
+            }
+            v = v << 4 | u32::from(d);
         }
         self.pos += 4;
         Some(v)
@@ -392,6 +401,19 @@ impl<'a> Reader<'a> {
             Ok('\u{FFFD}')
         }
     }
+}
+
+/// Text written with `\u` escapes has short runs between them: a few bytes are looked at
+/// directly before paying for a vectorised search.
+fn find_quote_or_backslash(b: &[u8]) -> Option<usize> {
+    const SHORT: usize = 16;
+    if let Some(i) = b.iter().take(SHORT).position(|&c| c == b'"' || c == b'\\') {
+        return Some(i);
+    }
+    if b.len() <= SHORT {
+        return None;
+    }
+    memchr::memchr2(b'"', b'\\', &b[SHORT..]).map(|i| i + SHORT)
 }
 
 fn check_controls(s: &[u8]) -> Result<(), ParseError> {
