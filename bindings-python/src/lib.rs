@@ -8,10 +8,12 @@
 //! core parses.
 
 use std::hash::{BuildHasher, RandomState};
-use std::sync::OnceLock;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, OnceLock};
 
 use primevox_webhooks::{self as core, ExtraValue, Field, Kind, ParseOptions};
-use pyo3::exceptions::{PyImportError, PyTypeError};
+use pyo3::exceptions::{PyImportError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
 use pyo3::sync::PyOnceLock;
@@ -492,9 +494,53 @@ fn is_body(obj: &Bound<'_, PyAny>) -> bool {
         || obj.is_instance_of::<PyMemoryView>()
 }
 
+/// Items per unit of work in a large batch: workers parse chunks while this thread, holding the
+/// GIL, wraps the chunks already parsed (parsing and wrapping overlap).
+const CHUNK: usize = 256;
+/// Below this many bytes a batch is parsed on this thread: a second thread costs more than it saves.
+const MIN_BYTES_PER_THREAD: usize = 32 * 1024;
+
+type Parsed = Vec<Result<core::Event<'static>, core::ParseError>>;
+
+/// Wraps one chunk of results, in order, appending them to `out`; `bodies[first..]` are theirs.
+fn wrap_chunk(
+    py: Python<'_>,
+    out: &Bound<'_, PyList>,
+    results: Parsed,
+    bodies: &mut [Option<Body>],
+) -> PyResult<()> {
+    for (result, body) in results.into_iter().zip(bodies.iter_mut()) {
+        match result {
+            Ok(event) => out.append(new_event(py, event, body.take())?)?,
+            Err(e) => out.append(parse_error(py, &e).into_value(py))?,
+        }
+    }
+    Ok(())
+}
+
+/// Reads one item: `(body, content_type)` or a bare body.
+fn batch_item<'py>(
+    item: &Bound<'py, PyAny>,
+    content_types: &mut ContentTypes<'py>,
+) -> PyResult<(Body, Option<usize>)> {
+    if let Ok(t) = item.cast::<PyTuple>() {
+        if t.len() == 2 {
+            let body = body_from(&t.get_item(0)?)?;
+            return Ok((body, content_types.index(t.get_item(1)?)?));
+        }
+    } else if is_body(item) {
+        return Ok((body_from(item)?, None));
+    }
+    let (body, ct): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item.extract().map_err(|_| {
+        PyTypeError::new_err("parse_many items must be (body, content_type) pairs or bodies")
+    })?;
+    Ok((body_from(&body)?, content_types.index(ct)?))
+}
+
 /// Parse many bodies at once: one event or ``ParseError`` per item, in order (nothing raised for
 /// a bad payload). Each item is ``(body, content_type)`` or a bare body. The GIL is released while
-/// the core parses, spreading large batches over the machine's cores.
+/// the core parses; large batches are parsed on worker threads (one per core) while this thread
+/// wraps the results already parsed.
 #[pyfunction]
 #[pyo3(signature = (items, *, strict = false, max_body_bytes = 65536, max_depth = 32))]
 fn parse_many<'py>(
@@ -504,32 +550,26 @@ fn parse_many<'py>(
     max_body_bytes: usize,
     max_depth: usize,
 ) -> PyResult<Bound<'py, PyList>> {
-    let mut bodies: Vec<Body> = Vec::new();
+    let mut bodies: Vec<Option<Body>> = Vec::new();
     let mut cts: Vec<Option<usize>> = Vec::new();
     let mut content_types = ContentTypes { seen: Vec::new() };
     for item in items.try_iter()? {
-        let item = item?;
-        if is_body(&item) {
-            bodies.push(body_from(&item)?);
-            cts.push(None);
-            continue;
-        }
-        let (body, ct): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item.extract().map_err(|_| {
-            PyTypeError::new_err("parse_many items must be (body, content_type) pairs or bodies")
-        })?;
-        bodies.push(body_from(&body)?);
-        cts.push(content_types.index(ct)?);
+        let (body, ct) = batch_item(&item?, &mut content_types)?;
+        bodies.push(Some(body));
+        cts.push(ct);
     }
+    let mut total = 0usize;
     let batch: Vec<core::BatchItem<'static>> = bodies
         .iter()
         .zip(&cts)
         .map(|(body, ct)| {
-            let bytes = body.as_bytes();
+            let bytes = body.as_ref().map_or(&[][..], Body::as_bytes);
+            total += bytes.len();
             let ct: Option<&str> = ct.map(|i| &*content_types.seen[i].1);
             // SAFETY: `bodies` and `content_types` own these buffers, which never move or change
-            // (see `Body`; a `PyBackedStr` keeps its UTF-8 buffer alive). Both outlive `batch`;
-            // each event keeps its own `Body` alive afterwards (see `Event`), and events never
-            // borrow from the Content-Type.
+            // (see `Body`; a `PyBackedStr` keeps its UTF-8 buffer alive); a `Body` taken out of
+            // `bodies` moves into the event that borrows from it, which keeps it alive. Both
+            // outlive `batch`, and events never borrow from the Content-Type.
             unsafe {
                 (
                     std::slice::from_raw_parts(bytes.as_ptr(), bytes.len()),
@@ -539,16 +579,150 @@ fn parse_many<'py>(
         })
         .collect();
     let opts = options(strict, max_body_bytes, max_depth);
-    let results = py.detach(|| core::parse_many(&batch, &opts));
-    drop(batch);
     let out = PyList::empty(py);
-    for (result, body) in results.into_iter().zip(bodies) {
-        match result {
-            Ok(event) => out.append(new_event(py, event, Some(body))?)?,
-            Err(e) => out.append(parse_error(py, &e).into_value(py))?,
-        }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = cores
+        .min(total / MIN_BYTES_PER_THREAD)
+        .min(batch.len().div_ceil(CHUNK));
+    if workers <= 1 {
+        let results = py.detach(|| core::parse_many(&batch, &opts));
+        wrap_chunk(py, &out, results, &mut bodies)?;
+        return Ok(out);
     }
-    Ok(out)
+    let chunks: Vec<&[core::BatchItem<'static>]> = batch.chunks(CHUNK).collect();
+    let shared = out.clone().unbind();
+    let next = AtomicUsize::new(0);
+    let outcome = py.detach(|| {
+        let (tx, rx) = mpsc::channel::<(usize, std::thread::Result<Parsed>)>();
+        std::thread::scope(|s| {
+            for _ in 0..workers {
+                let tx = tx.clone();
+                let (chunks, next, opts) = (&chunks, &next, &opts);
+                s.spawn(move || loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(part) = chunks.get(i) else { break };
+                    let parsed = catch_unwind(AssertUnwindSafe(|| {
+                        part.iter()
+                            .map(|(b, ct)| core::parse_with(b, *ct, opts))
+                            .collect::<Parsed>()
+                    }));
+                    if tx.send((i, parsed)).is_err() {
+                        break;
+                    }
+                });
+            }
+            drop(tx);
+            // Wrap chunks in order as they arrive, holding the GIL only for that.
+            let mut ready: Vec<Option<Parsed>> = (0..chunks.len()).map(|_| None).collect();
+            let mut done = 0;
+            while done < chunks.len() {
+                let Ok((i, parsed)) = rx.recv() else { break };
+                match parsed {
+                    Ok(v) => ready[i] = Some(v),
+                    Err(panic) => {
+                        next.store(chunks.len(), Ordering::Relaxed); // stop the others
+                        return Err(panic);
+                    }
+                }
+                while let Some(v) = ready.get_mut(done).and_then(Option::take) {
+                    let first = done * CHUNK;
+                    let wrapped = Python::attach(|py| {
+                        wrap_chunk(py, shared.bind(py), v, &mut bodies[first..])
+                    });
+                    if let Err(e) = wrapped {
+                        next.store(chunks.len(), Ordering::Relaxed);
+                        return Ok(Err(e));
+                    }
+                    done += 1;
+                }
+            }
+            Ok(Ok(()))
+        })
+    });
+    match outcome {
+        Ok(result) => result.map(|()| out),
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+/// Whether ``presented`` equals ``expected`` (or one of several, for rotation), compared in
+/// constant time by the core. ``None`` and empty expected tokens never match.
+#[pyfunction]
+fn verify_token(presented: Option<PyBackedStr>, expected: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let expected: Vec<PyBackedStr> = if expected.is_instance_of::<PyString>() {
+        vec![expected.extract()?]
+    } else {
+        let mut list = Vec::new();
+        for t in expected
+            .try_iter()
+            .map_err(|_| PyTypeError::new_err("expected must be a str or an iterable of str"))?
+        {
+            list.push(t?.extract::<PyBackedStr>().map_err(|_| {
+                PyTypeError::new_err("expected must be a str or an iterable of str")
+            })?);
+        }
+        list
+    };
+    Ok(match presented {
+        Some(p) => core::verify_token(&p, &expected),
+        None => false,
+    })
+}
+
+/// The first value of ``name`` in a URL query string (``a=1&token=x``), form-decoded; ``None``
+/// when absent.
+#[pyfunction]
+fn query_param(query: &str, name: &str) -> Option<String> {
+    core::security::query_param(query, name)
+}
+
+/// CIDR ranges (``"203.0.113.0/24"``, ``"2001:db8::/32"``, or single addresses) of allowed peer
+/// addresses. ``ValueError`` names the first entry that is not an address or range.
+#[pyclass(frozen, module = "primevox_webhooks")]
+pub struct AllowList {
+    inner: core::AllowList,
+    ranges: Vec<String>,
+}
+
+#[pymethods]
+impl AllowList {
+    #[new]
+    fn new(ranges: &Bound<'_, PyAny>) -> PyResult<Self> {
+        if ranges.is_instance_of::<PyString>() {
+            return Err(PyTypeError::new_err(
+                "ranges must be a list of CIDR ranges, not one str",
+            ));
+        }
+        let mut list = Vec::new();
+        for r in ranges.try_iter()? {
+            list.push(r?.extract::<String>()?);
+        }
+        let inner = core::AllowList::parse(&list).map_err(PyValueError::new_err)?;
+        Ok(AllowList {
+            inner,
+            ranges: list,
+        })
+    }
+
+    /// Whether the peer address (with or without a port; IPv4-mapped IPv6 counts as IPv4) is in
+    /// one of the ranges. ``None`` or an unparseable address is not.
+    fn contains(&self, addr: Option<&str>) -> bool {
+        addr.is_some_and(|a| self.inner.contains_str(a))
+    }
+
+    fn __contains__(&self, addr: Option<&str>) -> bool {
+        self.contains(addr)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("AllowList({:?})", self.ranges)
+    }
+}
+
+/// For tests only: a panic inside the extension, which must reach Python as an exception.
+#[pyfunction]
+fn _panic_for_tests() {
+    panic!("deliberate panic for tests");
 }
 
 /// Rebuild an event from its canonical JSON (the output of ``to_json()``).
@@ -569,6 +743,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(parse, m)?)?;
     m.add_function(wrap_pyfunction!(parse_many, m)?)?;
     m.add_function(wrap_pyfunction!(from_json, m)?)?;
+    m.add_function(wrap_pyfunction!(verify_token, m)?)?;
+    m.add_function(wrap_pyfunction!(query_param, m)?)?;
+    m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
+    m.add_class::<AllowList>()?;
     let codes = core::ErrorCode::ALL.iter().map(|c| c.as_str());
     m.add("ERROR_CODES", PyTuple::new(py, codes)?)?;
     let kinds = Kind::ALL.iter().map(|k| k.as_str());

@@ -9,7 +9,9 @@
 All parsing and validation happen in the Rust core (``primevox_webhooks._native``); this package
 re-exports it with one class per event kind. Framework receivers live in the optional submodules
 ``primevox_webhooks.fastapi`` (FastAPI / Starlette), ``primevox_webhooks.flask`` and
-``primevox_webhooks.django``.
+``primevox_webhooks.django``; each takes the sender checks ``token`` / ``token_query`` /
+``token_header`` / ``allow`` (``verify_token`` and ``AllowList``, from the core, are exported for
+other frameworks).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Union
 from ._error import ErrorCode, Kind, ParseError
 from ._native import (
     ERROR_CODES,
+    AllowList,
     KINDS,
     CallHangup,
     Event,
@@ -36,7 +39,10 @@ from ._native import (
     from_json,
     parse,
     parse_many,
+    query_param,
+    verify_token,
 )
+from ._receiver import RequestRefused
 
 #: The union of every event class: what ``parse`` returns. ``match`` on it is checked exhaustively.
 AnyEvent = Union[
@@ -57,6 +63,7 @@ AnyEvent = Union[
 __all__ = [
     "ERROR_CODES",
     "KINDS",
+    "AllowList",
     "AnyEvent",
     "CallHangup",
     "ErrorCode",
@@ -71,10 +78,13 @@ __all__ = [
     "OutboundMessage",
     "ParseError",
     "QueueEntered",
+    "RequestRefused",
     "RingGroupEntered",
     "UnknownEvent",
     "VoicemailLeft",
     "from_json",
     "parse",
     "parse_many",
+    "query_param",
+    "verify_token",
 ]

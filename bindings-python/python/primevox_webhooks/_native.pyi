@@ -1,7 +1,7 @@
 """Type stubs for the native module (pyo3). ``python -m mypy.stubtest primevox_webhooks`` checks
 that they match the compiled module exactly."""
 
-from typing import Any, Callable, Iterable, Literal, Union, final
+from typing import Any, Callable, Iterable, Literal, Optional, Union, final
 
 from typing_extensions import Self, TypeAlias, disjoint_base
 
@@ -24,6 +24,10 @@ __all__ = [
     "parse",
     "parse_many",
     "from_json",
+    "verify_token",
+    "query_param",
+    "AllowList",
+    "_panic_for_tests",
     "ERROR_CODES",
     "KINDS",
 ]
@@ -311,3 +315,22 @@ def parse_many(
 
 def from_json(canonical: str) -> _AnyEvent:
     """Rebuild an event from its canonical JSON (the output of ``Event.to_json()``)."""
+
+def verify_token(presented: Optional[str], expected: Union[str, Iterable[str]]) -> bool:
+    """Whether ``presented`` equals ``expected`` (or one of several, for rotation), compared in
+    constant time by the core. ``None`` and empty expected tokens never match."""
+
+def query_param(query: str, name: str) -> Optional[str]:
+    """The first value of ``name`` in a URL query string, form-decoded; ``None`` when absent."""
+
+@final
+class AllowList:
+    """CIDR ranges of allowed peer addresses; ``ValueError`` names the first bad entry."""
+
+    def __new__(cls, ranges: Iterable[str]) -> Self: ...
+    def contains(self, addr: Optional[str]) -> bool:
+        """Whether the address (with or without a port; IPv4-mapped IPv6 as IPv4) is allowed."""
+    def __contains__(self, addr: Optional[str], /) -> bool: ...
+
+def _panic_for_tests() -> None:
+    """For tests only: panics inside the extension (reaches Python as ``PanicException``)."""
