@@ -83,13 +83,13 @@ def check_strict(url: str, error_body: Callable[[Any], dict[str, Any]]) -> None:
 
 
 def flat(body: Any) -> dict[str, Any]:
-    assert set(body) == {"code", "field", "message"}
-    return dict(body)
+    """Every receiver answers {"error": {"code", "field", "message"}}, as Node, Workers and the CLI."""
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "field", "message"}
+    return dict(body["error"])
 
 
-def fastapi_detail(body: Any) -> dict[str, Any]:
-    assert set(body) == {"detail"}
-    return flat(body["detail"])
+fastapi_detail = flat
 
 
 # --- FastAPI under uvicorn -------------------------------------------------------------------
@@ -140,7 +140,7 @@ def test_fastapi_example_as_written() -> None:
         assert r.json() == {"kind": "call.inbound", "dedup_key": event.dedup_key()}
         r = post(url + "/primevox", MISSING_UUID, FORM)
         assert r.status_code == 400
-        assert r.json()["detail"]["code"] == "missing_field"
+        assert r.json()["error"]["code"] == "missing_field"
         # The dependency does not disturb FastAPI's schema: no query/body parameter appears.
         r = httpx.get(url + "/openapi.json", timeout=30)
         assert r.status_code == 200

@@ -9,5 +9,5 @@ app = FastAPI()
 
 @app.post("/primevox")
 async def receive(event: PrimevoxEvent) -> dict[str, str]:
-    # A bad payload never gets here: it was answered 400 {"detail": {"code": ...}}.
+    # A bad payload never gets here: it was answered 400 {"error": {"code": ...}}.
     return {"kind": event.kind, "dedup_key": event.dedup_key()}

@@ -21,3 +21,38 @@ urlpatterns = [
     path("primevox", receive),
     path("primevox/strict", receive_strict),
 ]
+
+
+# Sender checks and body limits (test_security.py); the same routes as the other frameworks.
+@webhook_view(token=["new-secret", "old-secret"])
+def guarded(request: HttpRequest, event: AnyEvent) -> HttpResponse:
+    return HttpResponse(json.dumps({"kind": event.kind}), content_type="application/json")
+
+
+@webhook_view(token="hdr-secret", token_header="X-Primevox-Token")
+def guarded_header(request: HttpRequest, event: AnyEvent) -> HttpResponse:
+    return HttpResponse(json.dumps({"kind": event.kind}), content_type="application/json")
+
+
+@webhook_view(allow=["10.0.0.0/8", "2001:db8::/32"])
+def allow_other(request: HttpRequest, event: AnyEvent) -> HttpResponse:
+    return HttpResponse(json.dumps({"kind": event.kind}), content_type="application/json")
+
+
+@webhook_view(allow=["127.0.0.0/8"], token="s")
+def allow_local(request: HttpRequest, event: AnyEvent) -> HttpResponse:
+    return HttpResponse(json.dumps({"kind": event.kind}), content_type="application/json")
+
+
+@webhook_view(max_body_bytes=1024)
+def small(request: HttpRequest, event: AnyEvent) -> HttpResponse:
+    return HttpResponse(json.dumps({"kind": event.kind}), content_type="application/json")
+
+
+urlpatterns += [
+    path("guarded", guarded),
+    path("guarded-header", guarded_header),
+    path("allow-other", allow_other),
+    path("allow-local", allow_local),
+    path("small", small),
+]
