@@ -248,7 +248,17 @@ fn matches_target(value: &Json<'_>, target: &str, strict: bool) -> bool {
 /// Builds the event from the members in order: kind first (it needs `eventType` and
 /// `eventTarget`, which may come anywhere), then each member into its field or `extra`.
 fn assemble<'a>(pairs: &mut Members<'a>, strict: bool) -> Result<Event<'a>, ParseError> {
-    let et_index = pairs.iter().position(|m| m.2 == Slot::EventType);
+    // Like any field, the first non-empty eventType wins (`eventType=&eventType=InboundCall`
+    // is a call); strict mode rejects the duplicate below.
+    let non_empty = |v: &Json<'_>| match v {
+        Json::Str(s) => !s.trim_matches(|c: char| c.is_ascii_whitespace()).is_empty(),
+        Json::Null => false,
+        _ => true,
+    };
+    let et_index = pairs
+        .iter()
+        .position(|m| m.2 == Slot::EventType && non_empty(&m.1))
+        .or_else(|| pairs.iter().position(|m| m.2 == Slot::EventType));
     let event_type: Cow<'a, str> = match et_index.map(|i| &pairs[i].1) {
         Some(Json::Str(s)) if !s.trim_matches(|c: char| c.is_ascii_whitespace()).is_empty() => {
             s.clone()
