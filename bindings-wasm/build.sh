@@ -3,11 +3,13 @@
 #   cargo (wasm32-unknown-unknown, profile wasm-release) -> wasm-bindgen (--target web)
 #   -> wasm-opt (npm binaryen) -> pkg/primevox_webhooks_wasm_bg.wasm + glue + events.d.ts.
 # Installs what it needs idempotently: the rustup target, wasm-bindgen-cli at the version in
-# Cargo.lock under <repo>/.tools (git-ignored), and the npm dev dependencies (npm ci).
+# Cargo.lock under $PRIMEVOX_TOOLS (default ~/.cache/primevox-webhooks/tools), and the npm
+# dev dependencies (npm ci).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
-TOOLS="$ROOT/.tools"
+# Outside the clone, so a fresh clone on a machine that built it before reuses it.
+TOOLS="${PRIMEVOX_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/primevox-webhooks/tools}"
 PROFILE=wasm-release
 cd "$ROOT"
 

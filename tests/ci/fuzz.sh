@@ -8,11 +8,13 @@ cd "$(dirname "$0")/../.."
 root=$PWD
 seconds=${FUZZ_SECONDS:-20}
 cargo_fuzz_version=0.13.2
-export PATH="$root/.tools/bin:$PATH"
+# Outside the clone, so a fresh clone on a machine that built it before reuses it.
+tools="${PRIMEVOX_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/primevox-webhooks/tools}"
+export PATH="$tools/bin:$PATH"
 export RUSTC_BOOTSTRAP=1
 
 if ! cargo fuzz --version 2>/dev/null | grep -q " $cargo_fuzz_version\$"; then
-    cargo install cargo-fuzz --version "$cargo_fuzz_version" --root "$root/.tools" --quiet
+    cargo install cargo-fuzz --version "$cargo_fuzz_version" --root "$tools" --quiet
 fi
 
 cd core/fuzz

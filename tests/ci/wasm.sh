@@ -8,7 +8,7 @@
 #   5. a million parses with flat memory, and the shared JavaScript suite (tests/js) with
 #      PRIMEVOX_IMPL=wasm (the package's Node entry),
 #   6. the .wasm size, raw and gzipped.
-# Installs what it needs idempotently (rustup target, wasm-bindgen-cli under .tools, npm ci).
+# Installs what it needs idempotently (rustup target, wasm-bindgen-cli under ~/.cache/primevox-webhooks/tools, npm ci).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PKG="$ROOT/bindings-wasm"
