@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, OnceLock};
 
 use primevox_webhooks::{self as core, ExtraValue, Field, Kind, ParseOptions};
-use pyo3::exceptions::{PyImportError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyImportError, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
 use pyo3::sync::PyOnceLock;
@@ -460,28 +460,39 @@ fn parse<'py>(
 }
 
 /// A Content-Type per item, converted once per distinct value (batches repeat a few). The objects
-/// are held, so an identity match can never be a new object at a freed one's address.
+/// are held, so an identity match can never be a new object at a freed one's address. Equal
+/// strings that are different objects (one per line read) are found through a dict (their hash
+/// is cached in the string), not by comparing against each value seen.
 struct ContentTypes<'py> {
     seen: Vec<(Bound<'py, PyAny>, PyBackedStr)>,
+    by_value: Bound<'py, PyDict>,
 }
 
 impl<'py> ContentTypes<'py> {
+    fn new(py: Python<'py>) -> Self {
+        ContentTypes {
+            seen: Vec::new(),
+            by_value: PyDict::new(py),
+        }
+    }
+
     fn index(&mut self, obj: Bound<'py, PyAny>) -> PyResult<Option<usize>> {
         if obj.is_none() {
             return Ok(None);
         }
-        if let Some(i) = self.seen.iter().rev().take(8).position(|(o, _)| o.is(&obj)) {
+        if let Some(i) = self.seen.iter().rev().take(4).position(|(o, _)| o.is(&obj)) {
             return Ok(Some(self.seen.len() - 1 - i));
         }
-        // An equal string (cheaper to compare than to convert again).
-        if obj.is_exact_instance_of::<PyString>() {
-            for (i, (o, _)) in self.seen.iter().enumerate().rev().take(8) {
-                if o.eq(&obj)? {
-                    return Ok(Some(i));
-                }
+        let exact_str = obj.is_exact_instance_of::<PyString>();
+        if exact_str {
+            if let Some(i) = self.by_value.get_item(&obj)? {
+                return Ok(Some(i.extract()?));
             }
         }
         let text = obj.extract::<PyBackedStr>()?;
+        if exact_str {
+            self.by_value.set_item(&obj, self.seen.len())?;
+        }
         self.seen.push((obj, text));
         Ok(Some(self.seen.len() - 1))
     }
@@ -550,9 +561,10 @@ fn parse_many<'py>(
     max_body_bytes: usize,
     max_depth: usize,
 ) -> PyResult<Bound<'py, PyList>> {
-    let mut bodies: Vec<Option<Body>> = Vec::new();
-    let mut cts: Vec<Option<usize>> = Vec::new();
-    let mut content_types = ContentTypes { seen: Vec::new() };
+    let hint = items.len().unwrap_or(0);
+    let mut bodies: Vec<Option<Body>> = Vec::with_capacity(hint);
+    let mut cts: Vec<Option<usize>> = Vec::with_capacity(hint);
+    let mut content_types = ContentTypes::new(py);
     for item in items.try_iter()? {
         let (body, ct) = batch_item(&item?, &mut content_types)?;
         bodies.push(Some(body));
@@ -590,47 +602,68 @@ fn parse_many<'py>(
         return Ok(out);
     }
     let chunks: Vec<&[core::BatchItem<'static>]> = batch.chunks(CHUNK).collect();
+    let chunks: &[&[core::BatchItem<'static>]] = &chunks;
     let shared = out.clone().unbind();
     let next = AtomicUsize::new(0);
     let outcome = py.detach(|| {
+        let parse_chunk = |i: usize| -> std::thread::Result<Parsed> {
+            catch_unwind(AssertUnwindSafe(|| {
+                chunks[i]
+                    .iter()
+                    .map(|(b, ct)| core::parse_with(b, *ct, &opts))
+                    .collect::<Parsed>()
+            }))
+        };
         let (tx, rx) = mpsc::channel::<(usize, std::thread::Result<Parsed>)>();
         std::thread::scope(|s| {
-            for _ in 0..workers {
+            // This thread is one of the `workers`: it parses too whenever the next chunk to
+            // wrap is not ready yet.
+            for _ in 1..workers {
                 let tx = tx.clone();
-                let (chunks, next, opts) = (&chunks, &next, &opts);
+                let (next, parse_chunk) = (&next, &parse_chunk);
                 s.spawn(move || loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(part) = chunks.get(i) else { break };
-                    let parsed = catch_unwind(AssertUnwindSafe(|| {
-                        part.iter()
-                            .map(|(b, ct)| core::parse_with(b, *ct, opts))
-                            .collect::<Parsed>()
-                    }));
-                    if tx.send((i, parsed)).is_err() {
+                    if i >= chunks.len() || tx.send((i, parse_chunk(i))).is_err() {
                         break;
                     }
                 });
             }
             drop(tx);
-            // Wrap chunks in order as they arrive, holding the GIL only for that.
+            let stop = || next.store(chunks.len(), Ordering::Relaxed);
             let mut ready: Vec<Option<Parsed>> = (0..chunks.len()).map(|_| None).collect();
             let mut done = 0;
             while done < chunks.len() {
-                let Ok((i, parsed)) = rx.recv() else { break };
-                match parsed {
-                    Ok(v) => ready[i] = Some(v),
-                    Err(panic) => {
-                        next.store(chunks.len(), Ordering::Relaxed); // stop the others
-                        return Err(panic);
+                let mut arrived = rx.try_recv().ok();
+                if arrived.is_none() && ready[done].is_none() {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    arrived = if i < chunks.len() {
+                        Some((i, parse_chunk(i)))
+                    } else {
+                        let Ok(m) = rx.recv() else {
+                            return Ok(Err(PyRuntimeError::new_err(
+                                "parse_many: a worker thread stopped early",
+                            )));
+                        };
+                        Some(m)
+                    };
+                }
+                if let Some((i, parsed)) = arrived {
+                    match parsed {
+                        Ok(v) => ready[i] = Some(v),
+                        Err(panic) => {
+                            stop();
+                            return Err(panic);
+                        }
                     }
                 }
+                // Wrap the chunks ready in order, holding the GIL only for that.
                 while let Some(v) = ready.get_mut(done).and_then(Option::take) {
                     let first = done * CHUNK;
                     let wrapped = Python::attach(|py| {
                         wrap_chunk(py, shared.bind(py), v, &mut bodies[first..])
                     });
                     if let Err(e) = wrapped {
-                        next.store(chunks.len(), Ordering::Relaxed);
+                        stop();
                         return Ok(Err(e));
                     }
                     done += 1;

@@ -125,3 +125,22 @@ def test_gil_released_while_parsing() -> None:
     assert span > 0.002, "batch too small to observe"
     middle = [s for s in stamps if started + span / 4 < s < ended - span / 4]
     assert middle, f"no other thread ran during the middle of a {span * 1000:.1f} ms parse_many"
+
+
+def test_equal_content_types_as_distinct_objects_and_subclasses() -> None:
+    """One content type per line read (equal strings, distinct objects) and str subclasses."""
+
+    class ContentType(str):
+        pass
+
+    pad = "y" * 200  # 3,000 items of ~250 bytes: large enough for the worker threads
+    form = f"eventType=HangupCall&containerId=1&tenantId=2&callUuid=u&pad={pad}".encode()
+    json_body = f'{{"eventType":"queueEntered","containerId":"1","tenantId":"2","callUuid":"u","pad":"{pad}"}}'.encode()
+    items: list[tuple[bytes, str | None]] = []
+    for i in range(3000):
+        ct = "".join(["application/", "json" if i % 3 else "x-www-form-urlencoded"])
+        items.append((json_body if i % 3 else form, ContentType(ct) if i % 5 == 0 else ct))
+    items.append((json_body, ContentType("multipart/form-data")))
+    got = [as_comparable(r) for r in pv.parse_many(items)]
+    assert got == [expected(b, ct) for b, ct in items]
+    assert got[-1][0] == "unsupported_content_type"  # type: ignore[index]
