@@ -144,3 +144,18 @@ def test_equal_content_types_as_distinct_objects_and_subclasses() -> None:
     got = [as_comparable(r) for r in pv.parse_many(items)]
     assert got == [expected(b, ct) for b, ct in items]
     assert got[-1][0] == "unsupported_content_type"  # type: ignore[index]
+
+
+def test_bad_item_deep_in_a_large_batch_raises_type_error() -> None:
+    """A bad item after the worker threads started: TypeError, no hang, nothing leaked."""
+    body = ("eventType=HangupCall&containerId=1&tenantId=2&callUuid=u&pad=" + "y" * 300).encode()
+
+    def items() -> Iterator[object]:
+        for i in range(5000):
+            yield (body, FORM)
+            if i == 4000:
+                yield 5
+
+    with pytest.raises(TypeError):
+        pv.parse_many(items())  # type: ignore[arg-type]
+    assert len(pv.parse_many([(body, FORM)] * 5000)) == 5000
