@@ -4,12 +4,16 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const src = path.join(__dirname, '..', '..', 'core', 'generated', 'events.d.ts');
-const dst = path.join(__dirname, '..', 'events.d.ts');
-if (!fs.existsSync(src)) {
-  if (fs.existsSync(dst)) process.exit(0); // building from a packed tarball: the copy ships with it
-  console.error(`copy-types: ${src} not found (generate it with the core's codegen)`);
-  process.exit(1);
+// Also the generated event builder (event-builder.cjs), which makes event objects from the
+// addon's layout of an event.
+for (const name of ['events.d.ts', 'event-builder.cjs']) {
+  const src = path.join(__dirname, '..', '..', 'core', 'generated', name);
+  const dst = path.join(__dirname, '..', name);
+  if (!fs.existsSync(src)) {
+    if (fs.existsSync(dst)) continue; // building from a packed tarball: the copy ships with it
+    console.error(`copy-types: ${src} not found (generate it with the core's codegen)`);
+    process.exit(1);
+  }
+  const header = `// GENERATED: copied from core/generated/${name} by scripts/copy-types.js. Do not edit.\n`;
+  fs.writeFileSync(dst, header + fs.readFileSync(src, 'utf8'));
 }
-const header = '// GENERATED: copied from core/generated/events.d.ts by scripts/copy-types.js. Do not edit.\n';
-fs.writeFileSync(dst, header + fs.readFileSync(src, 'utf8'));

@@ -94,6 +94,100 @@ pub fn parse_bytes_js(
     )
 }
 
+/// Status slot (the table's last entry) of the layout functions.
+const LAYOUT_OK: u32 = 0;
+const LAYOUT_ERROR: u32 = 1;
+const LAYOUT_TOO_SMALL: u32 = 2;
+
+/// The layout path of `parse`: returns the values string of `api::write_layout` and fills
+/// `table` with its layout (the last entry is the status: 0 event, 1 error (the string is the
+/// error JSON), 2 table too small (the string is the canonical JSON)). No JSON crosses into
+/// JavaScript for an event, and the generated `event-builder.cjs` makes the object.
+fn parse_layout(
+    body: &[u8],
+    content_type: Option<&str>,
+    strict: Option<bool>,
+    max_body_bytes: Option<f64>,
+    max_depth: Option<u32>,
+    table: &mut Uint32Array,
+) -> Result<String> {
+    guarded(|| {
+        let opts = options(strict, max_body_bytes, max_depth);
+        // SAFETY: the JavaScript side owns this Uint32Array privately (one per module instance,
+        // not shared across threads) and cannot run while this synchronous call does.
+        let t = unsafe { table.as_mut() };
+        let Some(last) = t.len().checked_sub(1) else {
+            return Err(Error::new(Status::InvalidArg, "layout table is empty"));
+        };
+        let (entries, status) = t.split_at_mut(last);
+        Ok(
+            match primevox_webhooks::parse_with(body, content_type, &opts) {
+                Err(e) => {
+                    status[0] = LAYOUT_ERROR;
+                    api::error_to_json(&e)
+                }
+                Ok(event) => LAYOUT.with(|scratch| {
+                    let mut scratch = scratch.borrow_mut();
+                    scratch.clear();
+                    let mut values = String::with_capacity(body.len());
+                    api::write_layout(&event, &mut values, &mut scratch);
+                    if scratch.len() > entries.len() {
+                        status[0] = LAYOUT_TOO_SMALL;
+                        return event.to_json();
+                    }
+                    entries[..scratch.len()].copy_from_slice(&scratch);
+                    status[0] = LAYOUT_OK;
+                    values
+                }),
+            },
+        )
+    })
+}
+
+thread_local! {
+    static LAYOUT: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `parseBytes` through the layout path (see `parse_layout`).
+#[napi(js_name = "parseBytesLayout")]
+pub fn parse_bytes_layout(
+    body: &[u8],
+    content_type: Option<String>,
+    strict: Option<bool>,
+    max_body_bytes: Option<f64>,
+    max_depth: Option<u32>,
+    mut table: Uint32Array,
+) -> Result<String> {
+    parse_layout(
+        body,
+        content_type.as_deref(),
+        strict,
+        max_body_bytes,
+        max_depth,
+        &mut table,
+    )
+}
+
+/// `parseString` through the layout path (see `parse_layout`).
+#[napi(js_name = "parseStringLayout")]
+pub fn parse_string_layout(
+    body: String,
+    content_type: Option<String>,
+    strict: Option<bool>,
+    max_body_bytes: Option<f64>,
+    max_depth: Option<u32>,
+    mut table: Uint32Array,
+) -> Result<String> {
+    parse_layout(
+        body.as_bytes(),
+        content_type.as_deref(),
+        strict,
+        max_body_bytes,
+        max_depth,
+        &mut table,
+    )
+}
+
 /// Parses a body given as a string (its UTF-8 bytes). Same result as `parseBytes`.
 #[napi(js_name = "parseString")]
 pub fn parse_string_js(

@@ -12,7 +12,7 @@ usage:
       {\"error\": {\"code\", \"field\", \"message\"}} and exits 1
   primevox-webhooks encode [FILE|-]     canonical JSON in, the vendor's wire body out
   primevox-webhooks schema              the JSON Schema of the canonical event
-  primevox-webhooks codegen [DIR]       writes event.schema.json and events.d.ts (default core/generated)
+  primevox-webhooks codegen [DIR]       writes event.schema.json, events.d.ts and event-builder.{cjs,mjs} (default core/generated)
 ";
 
 fn main() -> ExitCode {
@@ -122,6 +122,14 @@ fn codegen_cmd(args: &[String]) -> ExitCode {
     let files = [
         ("event.schema.json", codegen::json_schema()),
         ("events.d.ts", codegen::typescript_types()),
+        (
+            "event-builder.cjs",
+            codegen::js_event_builder(codegen::JsModule::CommonJs),
+        ),
+        (
+            "event-builder.mjs",
+            codegen::js_event_builder(codegen::JsModule::Esm),
+        ),
     ];
     for (name, text) in files {
         if let Err(e) =

@@ -20,3 +20,15 @@ fn json_schema_is_fresh() {
 fn typescript_types_are_fresh() {
     check("events.d.ts", codegen::typescript_types());
 }
+
+#[test]
+fn js_event_builders_are_fresh() {
+    check(
+        "event-builder.cjs",
+        codegen::js_event_builder(codegen::JsModule::CommonJs),
+    );
+    check(
+        "event-builder.mjs",
+        codegen::js_event_builder(codegen::JsModule::Esm),
+    );
+}
