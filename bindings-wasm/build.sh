@@ -44,10 +44,11 @@ cd "$ROOT"
 cargo build -p primevox-webhooks-wasm --target wasm32-unknown-unknown --profile "$PROFILE"
 RAW="$ROOT/target/wasm32-unknown-unknown/$PROFILE/primevox_webhooks_wasm.wasm"
 WASM_OPT="$HERE/node_modules/.bin/wasm-opt"
-STAMP="$(cat "$RAW" "$ROOT/core/generated/events.d.ts" "$HERE/build.sh" | sha256sum | cut -c1-32) $WB_VERSION $("$WASM_OPT" --version | tr -d '\n')"
+STAMP="$(cat "$RAW" "$ROOT/core/generated/events.d.ts" "$ROOT/core/generated/event-builder.mjs" "$HERE/build.sh" | sha256sum | cut -c1-32) $WB_VERSION $("$WASM_OPT" --version | tr -d '\n')"
 WASM="$HERE/pkg/primevox_webhooks_wasm_bg.wasm"
 if [ -f "$HERE/pkg/.stamp" ] && [ "$(cat "$HERE/pkg/.stamp")" = "$STAMP" ] && [ -f "$WASM" ] \
-  && [ -f "$HERE/pkg/primevox_webhooks_wasm.js" ] && [ -f "$HERE/pkg/events.d.ts" ]; then
+  && [ -f "$HERE/pkg/primevox_webhooks_wasm.js" ] && [ -f "$HERE/pkg/events.d.ts" ] \
+  && [ -f "$HERE/pkg/event-builder.mjs" ]; then
   echo "== pkg/ is up to date"
 else
   TMP="$(mktemp -d "$HERE/.pkg-build.XXXXXX")"
@@ -61,9 +62,11 @@ else
   mv "$TMP/opt.wasm" "$TMP/primevox_webhooks_wasm_bg.wasm"
   # The event types come from the core's generated file (one source for every binding).
   cp "$ROOT/core/generated/events.d.ts" "$TMP/events.d.ts"
+  # So does the builder of event objects from the layout tables (src/lib.rs, `fast`).
+  cp "$ROOT/core/generated/event-builder.mjs" "$TMP/event-builder.mjs"
   printf '%s' "$STAMP" >"$TMP/.stamp"
   mkdir -p "$HERE/pkg"
-  for f in primevox_webhooks_wasm_bg.wasm primevox_webhooks_wasm.js events.d.ts .stamp; do
+  for f in primevox_webhooks_wasm_bg.wasm primevox_webhooks_wasm.js events.d.ts event-builder.mjs .stamp; do
     mv -f "$TMP/$f" "$HERE/pkg/$f"
   done
 fi
