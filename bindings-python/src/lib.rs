@@ -9,16 +9,15 @@
 
 use std::hash::{BuildHasher, RandomState};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{mpsc, Mutex, OnceLock};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, OnceLock};
 
 use primevox_webhooks::{self as core, ExtraValue, Field, Kind, ParseOptions};
 use pyo3::exceptions::{PyImportError, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{
-    PyByteArray, PyBytes, PyDict, PyIterator, PyList, PyMemoryView, PyString, PyTuple,
-};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString, PyTuple};
 
 /// Python strings created once per interpreter: kind strings, field names, dict keys.
 struct Interned {
@@ -549,60 +548,10 @@ fn batch_item<'py>(
     Ok((body_from(&body)?, content_types.index(ct)?))
 }
 
-/// One chunk of a batch: its bodies (kept alive until their events own them) and what the core
-/// parses: slices of those bodies and of the Content-Type strings.
-struct Chunk {
-    bodies: Vec<Option<Body>>,
-    batch: Vec<core::BatchItem<'static>>,
-    bytes: usize,
-}
-
-/// Reads up to `CHUNK` items from `iter`; an empty chunk means the iterator is exhausted.
-fn next_chunk<'py>(
-    iter: &Bound<'py, PyIterator>,
-    content_types: &mut ContentTypes<'py>,
-) -> PyResult<Chunk> {
-    let mut chunk = Chunk {
-        bodies: Vec::with_capacity(CHUNK),
-        batch: Vec::with_capacity(CHUNK),
-        bytes: 0,
-    };
-    for item in iter.clone().take(CHUNK) {
-        let (body, ct) = batch_item(&item?, content_types)?;
-        let bytes = body.as_bytes();
-        let ct: Option<&str> = ct.map(|i| &*content_types.seen[i].1);
-        chunk.bytes += bytes.len();
-        // SAFETY: the bytes live in a buffer `body` owns, which never moves or changes (see
-        // `Body`); `body` stays in `chunk.bodies` until it moves into the event that borrows
-        // from it, and chunks outlive every thread that reads them. The Content-Type's UTF-8
-        // lives as long as `content_types` (declared before any thread starts, dropped after);
-        // events never borrow from it.
-        chunk.batch.push(unsafe {
-            (
-                std::slice::from_raw_parts(bytes.as_ptr(), bytes.len()),
-                ct.map(|c| &*(c as *const str)),
-            )
-        });
-        chunk.bodies.push(Some(body));
-    }
-    Ok(chunk)
-}
-
-fn parse_items(batch: &[core::BatchItem<'static>], opts: &ParseOptions) -> Parsed {
-    batch
-        .iter()
-        .map(|(b, ct)| core::parse_with(b, *ct, opts))
-        .collect()
-}
-
-type Job = (usize, Vec<core::BatchItem<'static>>);
-type Done = (usize, std::thread::Result<Parsed>);
-
 /// Parse many bodies at once: one event or ``ParseError`` per item, in order (nothing raised for
-/// a bad payload). Each item is ``(body, content_type)`` or a bare body. The core parses without
-/// the GIL; a large batch streams through in chunks: this thread reads items and wraps parsed
-/// events (holding the GIL only for that) while worker threads, one per other core, parse the
-/// chunks in between, and this thread parses too rather than wait.
+/// a bad payload). Each item is ``(body, content_type)`` or a bare body. The GIL is released while
+/// the core parses; large batches are parsed on worker threads (one per core) while this thread
+/// wraps the results already parsed.
 #[pyfunction]
 #[pyo3(signature = (items, *, strict = false, max_body_bytes = 65536, max_depth = 32))]
 fn parse_many<'py>(
@@ -612,127 +561,121 @@ fn parse_many<'py>(
     max_body_bytes: usize,
     max_depth: usize,
 ) -> PyResult<Bound<'py, PyList>> {
+    let hint = items.len().unwrap_or(0);
+    let mut bodies: Vec<Option<Body>> = Vec::with_capacity(hint);
+    let mut cts: Vec<Option<usize>> = Vec::with_capacity(hint);
+    let mut content_types = ContentTypes::new(py);
+    for item in items.try_iter()? {
+        let (body, ct) = batch_item(&item?, &mut content_types)?;
+        bodies.push(Some(body));
+        cts.push(ct);
+    }
+    let mut total = 0usize;
+    let batch: Vec<core::BatchItem<'static>> = bodies
+        .iter()
+        .zip(&cts)
+        .map(|(body, ct)| {
+            let bytes = body.as_ref().map_or(&[][..], Body::as_bytes);
+            total += bytes.len();
+            let ct: Option<&str> = ct.map(|i| &*content_types.seen[i].1);
+            // SAFETY: `bodies` and `content_types` own these buffers, which never move or change
+            // (see `Body`; a `PyBackedStr` keeps its UTF-8 buffer alive); a `Body` taken out of
+            // `bodies` moves into the event that borrows from it, which keeps it alive. Both
+            // outlive `batch`, and events never borrow from the Content-Type.
+            unsafe {
+                (
+                    std::slice::from_raw_parts(bytes.as_ptr(), bytes.len()),
+                    ct.map(|c| &*(c as *const str)),
+                )
+            }
+        })
+        .collect();
     let opts = options(strict, max_body_bytes, max_depth);
     let out = PyList::empty(py);
-    let iter = items.try_iter()?;
-    let mut content_types = ContentTypes::new(py);
-    // Small batches (or small bodies): parse on this thread, a chunk at a time, the GIL released
-    // meanwhile, until a chunk is worth spreading over the cores.
-    let mut chunk = next_chunk(&iter, &mut content_types)?;
-    loop {
-        if chunk.batch.is_empty() {
-            return Ok(out);
-        }
-        if chunk.batch.len() == CHUNK && chunk.bytes >= MIN_BYTES_PER_THREAD {
-            break;
-        }
-        let results = py.detach(|| parse_items(&chunk.batch, &opts));
-        wrap_chunk(py, &out, results, &mut chunk.bodies)?;
-        if chunk.batch.len() < CHUNK {
-            return Ok(out);
-        }
-        chunk = next_chunk(&iter, &mut content_types)?;
-    }
-    // Large: stream the rest through worker threads (one per other core) and this thread.
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let (job_tx, job_rx) = mpsc::channel::<Job>();
-    let job_rx = Mutex::new(job_rx);
-    let (done_tx, done_rx) = mpsc::channel::<Done>();
-    let done_rx = Mutex::new(done_rx);
-    let run = |(k, batch): Job| -> Done {
-        let parsed = catch_unwind(AssertUnwindSafe(|| parse_items(&batch, &opts)));
-        (k, parsed)
-    };
-    // Bodies of each chunk sent out, by chunk number; declared before the threads start and
-    // dropped after they stop.
-    let mut bodies: Vec<Vec<Option<Body>>> = Vec::new();
-    let mut panic = None;
-    let result = std::thread::scope(|s| -> PyResult<()> {
-        for _ in 1..cores {
-            let done_tx = done_tx.clone();
-            let (job_rx, run) = (&job_rx, &run);
-            s.spawn(move || loop {
-                let job = match job_rx.lock() {
-                    Ok(rx) => rx.recv(),
-                    Err(_) => break,
-                };
-                let Ok(job) = job else { break };
-                if done_tx.send(run(job)).is_err() {
-                    break;
-                }
-            });
-        }
-        let mut main = || -> PyResult<()> {
-            let mut ready: Vec<Option<Parsed>> = vec![None];
-            let _ = job_tx.send((0, std::mem::take(&mut chunk.batch)));
-            bodies.push(std::mem::take(&mut chunk.bodies));
-            let mut wrapped = 0;
-            let mut exhausted = false;
-            let ahead = 2 * cores;
-            loop {
-                let mut store = |(k, parsed): Done, ready: &mut Vec<Option<Parsed>>| match parsed {
-                    Ok(v) => {
-                        ready[k] = Some(v);
-                        true
+    let workers = cores
+        .min(total / MIN_BYTES_PER_THREAD)
+        .min(batch.len().div_ceil(CHUNK));
+    if workers <= 1 {
+        let results = py.detach(|| core::parse_many(&batch, &opts));
+        wrap_chunk(py, &out, results, &mut bodies)?;
+        return Ok(out);
+    }
+    let chunks: Vec<&[core::BatchItem<'static>]> = batch.chunks(CHUNK).collect();
+    let chunks: &[&[core::BatchItem<'static>]] = &chunks;
+    let shared = out.clone().unbind();
+    let next = AtomicUsize::new(0);
+    let outcome = py.detach(|| {
+        let parse_chunk = |i: usize| -> std::thread::Result<Parsed> {
+            catch_unwind(AssertUnwindSafe(|| {
+                chunks[i]
+                    .iter()
+                    .map(|(b, ct)| core::parse_with(b, *ct, &opts))
+                    .collect::<Parsed>()
+            }))
+        };
+        let (tx, rx) = mpsc::channel::<(usize, std::thread::Result<Parsed>)>();
+        std::thread::scope(|s| {
+            // This thread is one of the `workers`: it parses too whenever the next chunk to
+            // wrap is not ready yet.
+            for _ in 1..workers {
+                let tx = tx.clone();
+                let (next, parse_chunk) = (&next, &parse_chunk);
+                s.spawn(move || loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= chunks.len() || tx.send((i, parse_chunk(i))).is_err() {
+                        break;
                     }
-                    Err(p) => {
-                        panic = Some(p);
-                        false
-                    }
-                };
-                if let Ok(rx) = done_rx.lock() {
-                    while let Ok(d) = rx.try_recv() {
-                        if !store(d, &mut ready) {
-                            return Ok(());
-                        }
-                    }
-                }
-                while let Some(v) = ready.get_mut(wrapped).and_then(Option::take) {
-                    wrap_chunk(py, &out, v, &mut bodies[wrapped])?;
-                    bodies[wrapped] = Vec::new(); // errors' bodies: no longer needed
-                    wrapped += 1;
-                }
-                if exhausted && wrapped == bodies.len() {
-                    return Ok(());
-                }
-                if !exhausted && bodies.len() - wrapped < ahead {
-                    let mut next = next_chunk(&iter, &mut content_types)?;
-                    if next.batch.is_empty() {
-                        exhausted = true;
+                });
+            }
+            drop(tx);
+            let stop = || next.store(chunks.len(), Ordering::Relaxed);
+            let mut ready: Vec<Option<Parsed>> = (0..chunks.len()).map(|_| None).collect();
+            let mut done = 0;
+            while done < chunks.len() {
+                let mut arrived = rx.try_recv().ok();
+                if arrived.is_none() && ready[done].is_none() {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    arrived = if i < chunks.len() {
+                        Some((i, parse_chunk(i)))
                     } else {
-                        let _ = job_tx.send((bodies.len(), std::mem::take(&mut next.batch)));
-                        ready.push(None);
-                        bodies.push(next.bodies);
-                    }
-                    continue;
+                        let Ok(m) = rx.recv() else {
+                            return Ok(Err(PyRuntimeError::new_err(
+                                "parse_many: a worker thread stopped early",
+                            )));
+                        };
+                        Some(m)
+                    };
                 }
-                // Nothing to read or wrap: parse a queued chunk here, or wait for one.
-                let own = job_rx.try_lock().ok().and_then(|rx| rx.try_recv().ok());
-                let d = match own {
-                    Some(job) => py.detach(|| run(job)),
-                    None => match py.detach(|| done_rx.lock().ok().map(|rx| rx.recv())) {
-                        Some(Ok(d)) => d,
-                        _ => {
-                            return Err(PyRuntimeError::new_err(
-                                "parse_many: the worker threads stopped early",
-                            ))
+                if let Some((i, parsed)) = arrived {
+                    match parsed {
+                        Ok(v) => ready[i] = Some(v),
+                        Err(panic) => {
+                            stop();
+                            return Err(panic);
                         }
-                    },
-                };
-                if !store(d, &mut ready) {
-                    return Ok(());
+                    }
+                }
+                // Wrap the chunks ready in order, holding the GIL only for that.
+                while let Some(v) = ready.get_mut(done).and_then(Option::take) {
+                    let first = done * CHUNK;
+                    let wrapped = Python::attach(|py| {
+                        wrap_chunk(py, shared.bind(py), v, &mut bodies[first..])
+                    });
+                    if let Err(e) = wrapped {
+                        stop();
+                        return Ok(Err(e));
+                    }
+                    done += 1;
                 }
             }
-        };
-        let result = main();
-        drop(job_tx); // the workers finish what is queued and stop
-        result
+            Ok(Ok(()))
+        })
     });
-    drop(bodies);
-    if let Some(p) = panic {
-        std::panic::resume_unwind(p);
+    match outcome {
+        Ok(result) => result.map(|()| out),
+        Err(panic) => std::panic::resume_unwind(panic),
     }
-    result.map(|()| out)
 }
 
 /// Whether ``presented`` equals ``expected`` (or one of several, for rotation), compared in

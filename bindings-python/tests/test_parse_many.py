@@ -159,3 +159,20 @@ def test_bad_item_deep_in_a_large_batch_raises_type_error() -> None:
     with pytest.raises(TypeError):
         pv.parse_many(items())  # type: ignore[arg-type]
     assert len(pv.parse_many([(body, FORM)] * 5000)) == 5000
+
+
+@pytest.mark.parametrize("n", [255, 256, 257, 511, 512, 513, 768, 1024, 2049, 3001, 5000])
+def test_chunk_boundaries_finish_in_order(n: int) -> None:
+    """Batch sizes around the 256-item chunks, big enough for the threads, some items bad: the
+    call finishes (checked from a daemon thread, so a hang fails instead of blocking the run)."""
+    pad = "z" * 300
+    items = [
+        (f"eventType=HangupCall&containerId={i}&tenantId=2&pad={pad}" + ("" if i % 97 == 5 else "&callUuid=u")).encode()
+        for i in range(n)
+    ]
+    got: list[object] = []
+    worker = threading.Thread(target=lambda: got.extend(pv.parse_many(items)), daemon=True)
+    worker.start()
+    worker.join(timeout=120)
+    assert not worker.is_alive(), f"parse_many({n} items) did not finish"
+    assert [as_comparable(r) for r in got] == [expected(b, None) for b in items]
