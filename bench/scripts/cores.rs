@@ -1,7 +1,7 @@
 // How much parallel speed-up does this machine really give one process right now? Times twice
 // the work on two threads against the work on one:
 // `rustc -O bench/scripts/cores.rs -o /tmp/cores && /tmp/cores`. Every batch (parse_many) figure
-// is bounded by it. Seen here on 2026-11-28: 0.41x while another benchmark ran (two threads
+// is bounded by it. Seen here on 2026-11-28: 0.81x while another benchmark ran (two threads
 // 166 ms, one 67 ms), 1.31x at load average 1.5 (103 ms and 68 ms); 2x would be two idle cores.
 use std::time::Instant;
 fn work(n: u64) -> u64 {
