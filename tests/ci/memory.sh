@@ -8,6 +8,8 @@ cd "$(dirname "$0")/../.."
 if ! command -v valgrind >/dev/null; then
     if command -v apt-get >/dev/null; then
         sudo_=""; [ "$(id -u)" -eq 0 ] || sudo_="sudo"
+        # A new machine may have no package lists yet.
+        $sudo_ apt-get update -qq >/dev/null
         $sudo_ apt-get install -y -qq valgrind >/dev/null
     else
         echo "memory: valgrind is not installed" >&2
