@@ -3,9 +3,9 @@
 //! wrapper (`index.js`) turns them into plain objects and `ParseError`s.
 //!
 //! Conventions shared with the wrapper:
-//! - `parse*` return one JSON text: the canonical event (an object whose first key is `kind`)
-//!   or the core's error object (`{"code":..,"field":..,"message":..}`, no `kind`). Returning
-//!   the error as a value keeps the hot path free of exceptions.
+//! - `parse*Layout` return the values string of the core's `api::write_layout` and fill a
+//!   table (see `parse_layout`); `parseManyStrings` returns one JSON text per item: the
+//!   canonical event or the core's error object. Errors are values: the hot path throws nothing.
 //! - The helpers (`encodeJson`, ...) throw a JS `Error` whose message is the core's error JSON.
 //! - A panic in the core never crosses into Node: it is caught here and thrown as a plain
 //!   `Error` ("primevox-webhooks internal error: ...").
@@ -55,43 +55,8 @@ fn guarded<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
     }
 }
 
-fn parse_bytes(
-    body: &[u8],
-    content_type: Option<&str>,
-    strict: Option<bool>,
-    max_body_bytes: Option<f64>,
-    max_depth: Option<u32>,
-) -> Result<String> {
-    guarded(|| {
-        let opts = options(strict, max_body_bytes, max_depth);
-        Ok(match api::parse_to_json(body, content_type, &opts) {
-            Ok(json) => json,
-            Err(e) => api::error_to_json(&e),
-        })
-    })
-}
-
 fn helper_error(e: &ParseError) -> Error {
     Error::new(Status::GenericFailure, api::error_to_json(e))
-}
-
-/// Parses a body given as bytes (Buffer / Uint8Array, read without copying). Returns the
-/// canonical event JSON, or the error JSON (see the module docs).
-#[napi(js_name = "parseBytes")]
-pub fn parse_bytes_js(
-    body: &[u8],
-    content_type: Option<String>,
-    strict: Option<bool>,
-    max_body_bytes: Option<f64>,
-    max_depth: Option<u32>,
-) -> Result<String> {
-    parse_bytes(
-        body,
-        content_type.as_deref(),
-        strict,
-        max_body_bytes,
-        max_depth,
-    )
 }
 
 /// Status slot (the table's last entry) of the layout functions.
@@ -148,7 +113,8 @@ thread_local! {
     static LAYOUT: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// `parseBytes` through the layout path (see `parse_layout`).
+/// Parses a body given as bytes (Buffer / Uint8Array, read without copying) through the layout
+/// path (see `parse_layout`).
 #[napi(js_name = "parseBytesLayout")]
 pub fn parse_bytes_layout(
     body: &[u8],
@@ -168,7 +134,7 @@ pub fn parse_bytes_layout(
     )
 }
 
-/// `parseString` through the layout path (see `parse_layout`).
+/// Parses a body given as a string (its UTF-8 bytes) through the layout path.
 #[napi(js_name = "parseStringLayout")]
 pub fn parse_string_layout(
     body: String,
@@ -185,24 +151,6 @@ pub fn parse_string_layout(
         max_body_bytes,
         max_depth,
         &mut table,
-    )
-}
-
-/// Parses a body given as a string (its UTF-8 bytes). Same result as `parseBytes`.
-#[napi(js_name = "parseString")]
-pub fn parse_string_js(
-    body: String,
-    content_type: Option<String>,
-    strict: Option<bool>,
-    max_body_bytes: Option<f64>,
-    max_depth: Option<u32>,
-) -> Result<String> {
-    parse_bytes(
-        body.as_bytes(),
-        content_type.as_deref(),
-        strict,
-        max_body_bytes,
-        max_depth,
     )
 }
 
