@@ -12,7 +12,8 @@ usage:
       {\"error\": {\"code\", \"field\", \"message\"}} and exits 1
   primevox-webhooks encode [FILE|-]     canonical JSON in, the vendor's wire body out
   primevox-webhooks schema              the JSON Schema of the canonical event
-  primevox-webhooks codegen [DIR]       writes event.schema.json, events.d.ts and event-builder.{cjs,mjs} (default core/generated)
+  primevox-webhooks codegen [DIR]       writes event.schema.json, events.d.ts, event-builder.{cjs,mjs},
+      openapi.json and asyncapi.json (default core/generated; run from the repository's root)
 ";
 
 fn main() -> ExitCode {
@@ -135,6 +136,32 @@ fn codegen_cmd(args: &[String]) -> ExitCode {
         if let Err(e) =
             std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(dir.join(name), text))
         {
+            eprintln!("cannot write {}: {e}", dir.join(name).display());
+            return ExitCode::from(2);
+        }
+        println!("wrote {}", dir.join(name).display());
+    }
+    write_api_documents(&dir)
+}
+
+/// `openapi.json` and `asyncapi.json`, whose examples are the payloads of `examples/` (run from
+/// the repository's root).
+fn write_api_documents(dir: &std::path::Path) -> ExitCode {
+    use primevox_webhooks::openapi;
+    let examples = match openapi::read_examples(std::path::Path::new("examples")) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("cannot read examples/ (run codegen from the repository's root): {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for (name, doc) in [
+        ("openapi.json", openapi::openapi_document(&examples)),
+        ("asyncapi.json", openapi::asyncapi_document(&examples)),
+    ] {
+        let written =
+            doc.and_then(|text| std::fs::write(dir.join(name), text).map_err(|e| e.to_string()));
+        if let Err(e) = written {
             eprintln!("cannot write {}: {e}", dir.join(name).display());
             return ExitCode::from(2);
         }

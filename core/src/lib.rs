@@ -31,6 +31,7 @@ mod form;
 mod helpers;
 mod json;
 pub mod kind;
+pub mod openapi;
 mod parse;
 pub mod security;
 pub mod validate;

@@ -32,3 +32,20 @@ fn js_event_builders_are_fresh() {
         codegen::js_event_builder(codegen::JsModule::Esm),
     );
 }
+
+fn examples() -> Vec<primevox_webhooks::openapi::Example> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples");
+    primevox_webhooks::openapi::read_examples(std::path::Path::new(dir)).expect("examples/")
+}
+
+#[test]
+fn openapi_document_is_fresh() {
+    let doc = primevox_webhooks::openapi::openapi_document(&examples()).expect("examples parse");
+    check("openapi.json", doc);
+}
+
+#[test]
+fn asyncapi_document_is_fresh() {
+    let doc = primevox_webhooks::openapi::asyncapi_document(&examples()).expect("examples parse");
+    check("asyncapi.json", doc);
+}
