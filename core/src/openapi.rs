@@ -4,12 +4,11 @@
 //! They describe the wire format a receiver gets, not the canonical event: one webhook (OpenAPI)
 //! or message (AsyncAPI) per kind, JSON for messages and `application/x-www-form-urlencoded` for
 //! calls, with the vendor's field spellings, and the payloads of `examples/` as examples. The
-//! examples are passed in (see [`read_examples`]) and must parse: a broken example fails the
-//! generation, so the documents and the parser cannot disagree about them.
+//! examples are passed in (see [`read_examples`]) and must parse in strict mode: a broken example
+//! fails the generation, so the documents and the parser cannot disagree about them.
 
 use std::path::Path;
 
-use crate::codegen::kind_description;
 use crate::error::ErrorCode;
 use crate::json::{write_str, Reader};
 use crate::kind::{Field, Kind};
@@ -92,7 +91,7 @@ pub fn openapi_document(examples: &[Example]) -> Result<String, String> {
         }
         let operation = obj([
             ("operationId", s(&operation_id(kind))),
-            ("summary", s(kind_description(kind))),
+            ("summary", s(kind.description())),
             ("description", s(&wire_description(kind))),
             ("tags", V::Arr(vec![s(tag(kind))])),
             (
@@ -155,7 +154,7 @@ pub fn asyncapi_document(examples: &[Example]) -> Result<String, String> {
         let mut m = vec![
             ("name".to_owned(), s(kind.as_str())),
             ("title".to_owned(), s(name)),
-            ("summary".to_owned(), s(kind_description(kind))),
+            ("summary".to_owned(), s(kind.description())),
             ("description".to_owned(), s(&wire_description(kind))),
         ];
         if kind != Kind::Unknown {
@@ -230,8 +229,13 @@ pub fn asyncapi_document(examples: &[Example]) -> Result<String, String> {
 /// payload as a JSON value.
 fn examples_by_kind(examples: &[Example]) -> Result<Vec<Vec<(&Example, V)>>, String> {
     let mut by_kind: Vec<Vec<(&Example, V)>> = vec![Vec::new(); Kind::ALL.len()];
+    // Strict: an example shows exactly what the vendor documents.
+    let strict = ParseOptions {
+        strict: true,
+        ..ParseOptions::default()
+    };
     for e in examples {
-        let event = parse_with(&e.body, Some(e.content_type()), &ParseOptions::default())
+        let event = parse_with(&e.body, Some(e.content_type()), &strict)
             .map_err(|err| format!("examples/{}: {}", e.name, err.message()))?;
         let value = payload_value(e)?;
         by_kind[event.kind() as usize].push((e, value));
@@ -359,7 +363,7 @@ fn payload_schema(kind: Kind) -> V {
     }
     let mut schema = vec![
         ("title".to_owned(), s(&schema_name(kind))),
-        ("description".to_owned(), s(kind_description(kind))),
+        ("description".to_owned(), s(kind.description())),
         ("type".to_owned(), s("object")),
         ("required".to_owned(), V::Arr(required)),
         ("properties".to_owned(), V::Obj(props)),
@@ -371,7 +375,11 @@ fn payload_schema(kind: Kind) -> V {
 }
 
 fn field_description(field: Field, name: &str) -> String {
-    let mut d = format!("Canonical field `{}`", field.camel_name());
+    let mut d = format!(
+        "{} Canonical name `{}`.",
+        field.description(),
+        field.camel_name()
+    );
     let others: Vec<&str> = field
         .wire_names()
         .iter()
@@ -379,11 +387,13 @@ fn field_description(field: Field, name: &str) -> String {
         .filter(|n| *n != name)
         .collect();
     if !others.is_empty() {
-        d.push_str(&format!(" (also accepted as `{}`)", others.join("`, `")));
+        d.push_str(&format!(
+            " Lenient mode also accepts `{}`; strict mode only this spelling.",
+            others.join("`, `")
+        ));
     }
-    d.push('.');
     if field.is_phone_number() {
-        d.push_str(" A phone number; a leading space before digits is read as an unencoded `+`.");
+        d.push_str(" A phone number: a leading space before digits is read as an unencoded `+`.");
     }
     d
 }
