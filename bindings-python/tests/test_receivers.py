@@ -141,11 +141,17 @@ def test_fastapi_example_as_written() -> None:
         r = post(url + "/primevox", MISSING_UUID, FORM)
         assert r.status_code == 400
         assert r.json()["error"]["code"] == "missing_field"
-        # The dependency does not disturb FastAPI's schema: no query/body parameter appears.
+        # The dependency adds no query parameter; delivery_openapi() documents the body: every
+        # kind's payload, JSON and form.
         r = httpx.get(url + "/openapi.json", timeout=30)
         assert r.status_code == 200
         operation = r.json()["paths"]["/primevox"]["post"]
-        assert "parameters" not in operation and "requestBody" not in operation
+        assert "parameters" not in operation
+        content = operation["requestBody"]["content"]
+        assert set(content) == {"application/json", "application/x-www-form-urlencoded"}
+        titles = {s["title"] for c in content.values() for s in c["schema"]["oneOf"]}
+        assert {"InboundMessagePayload", "InboundCallPayload", "UnknownEventPayload"} <= titles
+        assert "inbound-call.form" in content["application/x-www-form-urlencoded"]["examples"]
 
 
 # --- Starlette under uvicorn -----------------------------------------------------------------

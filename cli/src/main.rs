@@ -155,17 +155,25 @@ fn write_api_documents(dir: &std::path::Path) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    for (name, doc) in [
-        ("openapi.json", openapi::openapi_document(&examples)),
-        ("asyncapi.json", openapi::asyncapi_document(&examples)),
+    let openapi_doc = openapi::openapi_document(&examples);
+    for (path, doc) in [
+        (dir.join("openapi.json"), openapi_doc.clone()),
+        (
+            dir.join("asyncapi.json"),
+            openapi::asyncapi_document(&examples),
+        ),
+        // The Python package ships a copy: its FastAPI helper documents a delivery from it.
+        (
+            std::path::PathBuf::from(openapi::PYTHON_PACKAGE_COPY),
+            openapi_doc,
+        ),
     ] {
-        let written =
-            doc.and_then(|text| std::fs::write(dir.join(name), text).map_err(|e| e.to_string()));
+        let written = doc.and_then(|text| std::fs::write(&path, text).map_err(|e| e.to_string()));
         if let Err(e) = written {
-            eprintln!("cannot write {}: {e}", dir.join(name).display());
+            eprintln!("cannot write {}: {e}", path.display());
             return ExitCode::from(2);
         }
-        println!("wrote {}", dir.join(name).display());
+        println!("wrote {}", path.display());
     }
     ExitCode::SUCCESS
 }

@@ -35,6 +35,10 @@ impl Example {
     }
 }
 
+/// Where the Python package keeps its copy of the OpenAPI document, from the repository's root
+/// (`primevox_webhooks.fastapi.delivery_openapi()` reads it).
+pub const PYTHON_PACKAGE_COPY: &str = "bindings-python/python/primevox_webhooks/openapi.json";
+
 const JSON: &str = "application/json";
 const FORM: &str = "application/x-www-form-urlencoded";
 

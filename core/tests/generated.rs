@@ -41,7 +41,13 @@ fn examples() -> Vec<primevox_webhooks::openapi::Example> {
 #[test]
 fn openapi_document_is_fresh() {
     let doc = primevox_webhooks::openapi::openapi_document(&examples()).expect("examples parse");
-    check("openapi.json", doc);
+    check("openapi.json", doc.clone());
+    let copy = concat!(env!("CARGO_MANIFEST_DIR"), "/../").to_owned()
+        + primevox_webhooks::openapi::PYTHON_PACKAGE_COPY;
+    assert!(
+        std::fs::read_to_string(&copy).unwrap_or_default() == doc,
+        "{copy} is stale: run `cargo run -p primevox-webhooks-cli -- codegen`"
+    );
 }
 
 #[test]

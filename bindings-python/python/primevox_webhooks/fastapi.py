@@ -23,6 +23,10 @@ FastAPI's own would answer ``{"detail": {"code", "field", "message"}}``.
 dependency with other options: ``token`` (401 ``unauthorized``), ``allow`` (403 ``forbidden``),
 both checked before the body is read, and ``max_body_bytes`` (checked against Content-Length,
 then while reading).
+
+``@app.post("/primevox", openapi_extra=delivery_openapi())`` documents the request body (every
+kind's payload, JSON and form) in the app's ``/openapi.json``: the dependency reads the raw body
+itself, so FastAPI cannot infer it.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
 from . import AnyEvent, ParseError
+from ._openapi import delivery_openapi
 from ._receiver import (
     CLOSE,
     DEFAULT_MAX_BODY_BYTES,
@@ -47,6 +52,7 @@ from .starlette import checked_event, error_response, read_event
 
 __all__ = [
     "PrimevoxEvent",
+    "delivery_openapi",
     "PrimevoxHTTPException",
     "RequestRefused",
     "error_response",

@@ -1,0 +1,63 @@
+"""The OpenAPI description of a webhook delivery, for frameworks that publish one (FastAPI).
+
+``openapi.json`` beside this file is the SDK's OpenAPI 3.1 document (a copy of
+``core/generated/openapi.json``, generated from the kind table; a test keeps it fresh). Its
+``webhooks`` section has one entry per kind; a receiver route takes all of them, so its request
+body is one schema per media type: JSON (messages) and ``application/x-www-form-urlencoded``
+(calls), each the ``oneOf`` of the kinds sent that way, with the examples.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any, cast
+
+
+@lru_cache(maxsize=1)
+def openapi_document() -> dict[str, Any]:
+    """The SDK's OpenAPI 3.1 document (``webhooks``: one entry per event kind)."""
+    text = resources.files("primevox_webhooks").joinpath("openapi.json").read_text(encoding="utf-8")
+    return cast(dict[str, Any], json.loads(text))
+
+
+def _resolve(doc: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    ref = node.get("$ref")
+    if not isinstance(ref, str):
+        return node
+    target: Any = doc
+    for part in ref.removeprefix("#/").split("/"):
+        target = target[part]
+    return cast(dict[str, Any], target)
+
+
+@lru_cache(maxsize=1)
+def _delivery_request_body() -> dict[str, Any]:
+    doc = openapi_document()
+    content: dict[str, dict[str, Any]] = {}
+    for webhook in doc["webhooks"].values():
+        for media, body in webhook["post"]["requestBody"]["content"].items():
+            entry = content.setdefault(media, {"schema": {"oneOf": []}, "examples": {}})
+            entry["schema"]["oneOf"].append(_resolve(doc, body["schema"]))
+            entry["examples"].update(body.get("examples", {}))
+    return {
+        "required": True,
+        "description": "A PrimeVOX webhook delivery: JSON for messages, a form for calls.",
+        "content": content,
+    }
+
+
+def delivery_openapi() -> dict[str, Any]:
+    """``openapi_extra`` for a receiver route: its request body is a PrimeVOX delivery.
+
+    ::
+
+        @app.post("/primevox", openapi_extra=delivery_openapi())
+        async def receive(event: PrimevoxEvent) -> dict[str, str]: ...
+
+    The route's ``/openapi.json`` entry then shows the schema of every kind, JSON and form, with
+    the SDK's examples (the dependency reads the raw body itself, so FastAPI cannot infer it).
+    """
+    return {"requestBody": copy.deepcopy(_delivery_request_body())}
