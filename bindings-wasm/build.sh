@@ -74,8 +74,11 @@ trap 'rm -rf "$JS_TMP" ${TMP:+"$TMP"}' EXIT
 echo "== shared JavaScript layer -> pkg/api.mjs (bindings-node/scripts/build-js.mjs)"
 node "$ROOT/bindings-node/scripts/build-js.mjs" wasm --out "$JS_TMP"
 mkdir -p "$HERE/pkg/lib"
-for f in api.mjs events.d.ts event-builder.mjs lib/*.d.ts; do
+for f in api.mjs events.d.ts event-builder.mjs; do
   mv -f "$JS_TMP/$f" "$HERE/pkg/$f"
+done
+for f in "$JS_TMP"/lib/*.d.ts; do
+  mv -f "$f" "$HERE/pkg/lib/"
 done
 
 RAW_SIZE=$(wc -c <"$WASM")
