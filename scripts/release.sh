@@ -70,7 +70,50 @@ python_release() {
   "$TOOLS/bin/twine" check --strict "$wheel" "$DIST/primevox_webhooks-$VERSION.tar.gz"
 }
 
+# `npm pack --dry-run` of the stage must be clean (no warning), then the tarball goes to dist/.
+pack() {
+  local stage="$1" out
+  out="$(cd "$stage" && npm pack --dry-run 2>&1)" || { echo "$out" >&2; return 1; }
+  if grep -qi 'npm warn' <<<"$out"; then
+    echo "$out" >&2
+    echo "npm pack --dry-run warns for $stage" >&2
+    return 1
+  fi
+  echo "$out" | grep -E 'name:|version:|filename:|package size:|unpacked size:|total files:' || true
+  (cd "$stage" && npm pack --pack-destination "$DIST" >/dev/null)
+}
+
+node_release() {
+  step "node: the addon (napi build --platform --release) and the JS layer"
+  (cd bindings-node && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci; } \
+    && npm run build)
+  local addon="bindings-node/primevox-webhooks.linux-x64-gnu.node"
+  [ -f "$addon" ] || { echo "napi build did not write $addon" >&2; return 1; }
+  rm -f "$DIST"/primevox-webhooks-"$VERSION".tgz "$DIST"/primevox-webhooks-linux-x64-gnu-*.tgz
+  step "node: primevox-webhooks-linux-x64-gnu (the addon, napi-rs layout npm/linux-x64-gnu)"
+  node scripts/npm-stage.mjs bindings-node/npm/linux-x64-gnu "$STAGE/linux-x64-gnu" --addon "$addon"
+  pack "$STAGE/linux-x64-gnu"
+  step "node: primevox-webhooks (JS, types; the addon comes from its optionalDependencies)"
+  node scripts/npm-stage.mjs bindings-node "$STAGE/node" --optional-deps bindings-node/npm
+  if ls "$STAGE/node"/*.node >/dev/null 2>&1; then
+    echo "the main package must not carry a .node (it comes from the platform package)" >&2
+    return 1
+  fi
+  pack "$STAGE/node"
+}
+
+wasm_release() {
+  step "wasm: bindings-wasm/build.sh"
+  bash bindings-wasm/build.sh
+  rm -f "$DIST"/primevox-webhooks-wasm-*.tgz
+  step "wasm: primevox-webhooks-wasm"
+  node scripts/npm-stage.mjs bindings-wasm "$STAGE/wasm"
+  pack "$STAGE/wasm"
+}
+
 wants python && python_release
+wants node && node_release
+wants wasm && wasm_release
 
 step "dist/"
 ls -l "$DIST"

@@ -4,6 +4,10 @@
 # the things to run):
 #   python  a fresh venv installs the wheel (binary packages only), runs the README's Python quick
 #           start and serves its FastAPI receiver with uvicorn on 127.0.0.1: real deliveries.
+#   node    a fresh npm project installs the tarballs (the addon from the platform package, through
+#           optionalDependencies), runs the README's Express receiver: real deliveries.
+#   workers a fresh Workers project installs the wasm tarball; the README's Worker is bundled by
+#           `wrangler deploy --dry-run --outdir` (upload size) and answers under `wrangler dev`.
 # Also: the npm versions are the workspace's, core/generated/openapi.json and asyncapi.json are
 # valid and their examples match their schemas, and actionlint passes on .github/workflows.
 # Idempotent; installs what it needs (see scripts/release.sh).
@@ -63,6 +67,66 @@ PYTHON_BIN="$(command -v python3)"
   cd "$WORK/py-app"
   timed python "$ROOT/tests/release/python_install.py" "$ROOT" "$WORK/py-app"
 )
+
+step "node: a fresh npm project installs the tarballs (no Rust on PATH)"
+# npm resolves the platform package as it would from the registry: through the main package's
+# optionalDependencies (os/cpu/libc), with an override that points it at the tarball in dist/.
+# The platform packages not built here are not in any registry: npm skips those optional ones.
+EXPRESS="$(node -p 'require("./examples/node/package.json").dependencies.express')"
+mkdir -p "$WORK/node-app"
+cat >"$WORK/node-app/package.json" <<JSON
+{
+  "name": "release-install-node",
+  "private": true,
+  "type": "module",
+  "dependencies": {
+    "express": "$EXPRESS",
+    "primevox-webhooks": "file:$DIST/primevox-webhooks-$VERSION.tgz"
+  },
+  "overrides": {
+    "primevox-webhooks-linux-x64-gnu": "file:$DIST/primevox-webhooks-linux-x64-gnu-$VERSION.tgz"
+  }
+}
+JSON
+(
+  export PATH="$NO_RUST_PATH" CARGO_HOME=/nonexistent RUSTUP_HOME=/nonexistent
+  cd "$WORK/node-app"
+  timed npm install --no-audit --no-fund --loglevel=error
+  timed node "$ROOT/tests/release/node_install.mjs" "$ROOT"
+)
+
+step "workers: a fresh Workers project installs the wasm tarball; wrangler deploy --dry-run; wrangler dev"
+# wrangler is the repository's pinned one (bindings-wasm's lockfile; newer ones need Node 22).
+WRANGLER="$ROOT/bindings-wasm/node_modules/.bin/wrangler"
+mkdir -p "$WORK/worker-app"
+cat >"$WORK/worker-app/package.json" <<JSON
+{
+  "name": "release-install-worker",
+  "private": true,
+  "type": "module",
+  "dependencies": {
+    "primevox-webhooks-wasm": "file:$DIST/primevox-webhooks-wasm-$VERSION.tgz"
+  }
+}
+JSON
+(
+  export PATH="$NO_RUST_PATH" CARGO_HOME=/nonexistent RUSTUP_HOME=/nonexistent
+  cd "$WORK/worker-app"
+  timed npm install --no-audit --no-fund --loglevel=error
+  timed node "$ROOT/tests/release/workers_install.mjs" "$ROOT" "$WRANGLER"
+)
+
+step "sizes"
+WHEEL_SIZE=$(wc -c <"$WHEEL")
+NODE_ADDON="$(tar -xzOf "$DIST/primevox-webhooks-linux-x64-gnu-$VERSION.tgz" package/primevox-webhooks.linux-x64-gnu.node | wc -c)"
+NODE_ADDON_GZ="$(tar -xzOf "$DIST/primevox-webhooks-linux-x64-gnu-$VERSION.tgz" package/primevox-webhooks.linux-x64-gnu.node | gzip -9 | wc -c)"
+WASM_RAW="$(tar -xzOf "$DIST/primevox-webhooks-wasm-$VERSION.tgz" package/pkg/primevox_webhooks_wasm_bg.wasm | wc -c)"
+WASM_GZ="$(tar -xzOf "$DIST/primevox-webhooks-wasm-$VERSION.tgz" package/pkg/primevox_webhooks_wasm_bg.wasm | gzip -9 | wc -c)"
+echo "wheel $(basename "$WHEEL"): $WHEEL_SIZE bytes"
+echo "linux-x64-gnu .node: $NODE_ADDON bytes raw, $NODE_ADDON_GZ bytes gzip -9"
+echo ".wasm: $WASM_RAW bytes raw, $WASM_GZ bytes gzip -9"
+echo "Worker bundle: $(cat "$WORK/worker-app/sizes.json")"
+for f in "$DIST"/*; do echo "$(basename "$f"): $(wc -c <"$f") bytes"; done
 
 step "ok: dist/ installs and works without Rust"
 ls -l "$DIST"
