@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Runs every test of the project: Rust, Python, Node, WebAssembly (in workerd), benchmark smoke.
+# Runs every test of the project: Rust, Python, Node, WebAssembly (in workerd), the release build
+# installed without Rust (dist/), benchmark smoke.
 # Each part installs what it needs (idempotently) and can be run alone: bash tests/ci/<part>.sh
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
-parts=(rust python node wasm fuzz memory bench)
+parts=(rust python node wasm release fuzz memory bench)
 passed=0
 failed=0
 failures=()
