@@ -12,8 +12,9 @@ usage:
       {\"error\": {\"code\", \"field\", \"message\"}} and exits 1
   primevox-webhooks encode [FILE|-]     canonical JSON in, the vendor's wire body out
   primevox-webhooks schema              the JSON Schema of the canonical event
-  primevox-webhooks codegen [DIR]       writes event.schema.json, events.d.ts, event-builder.{cjs,mjs},
-      openapi.json and asyncapi.json (default core/generated; run from the repository's root)
+  primevox-webhooks codegen [ROOT]      rewrites every file and section generated from the kind table
+      (core/generated/, the Python classes and stubs, the README's tables) under the repository
+      root ROOT (default: the current directory)
 ";
 
 fn main() -> ExitCode {
@@ -119,61 +120,27 @@ fn encode_cmd(args: &[String]) -> ExitCode {
 }
 
 fn codegen_cmd(args: &[String]) -> ExitCode {
-    let dir = std::path::PathBuf::from(args.first().map_or("core/generated", String::as_str));
-    let files = [
-        ("event.schema.json", codegen::json_schema()),
-        ("events.d.ts", codegen::typescript_types()),
-        (
-            "event-builder.cjs",
-            codegen::js_event_builder(codegen::JsModule::CommonJs),
-        ),
-        (
-            "event-builder.mjs",
-            codegen::js_event_builder(codegen::JsModule::Esm),
-        ),
-    ];
-    for (name, text) in files {
-        if let Err(e) =
-            std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(dir.join(name), text))
-        {
-            eprintln!("cannot write {}: {e}", dir.join(name).display());
-            return ExitCode::from(2);
-        }
-        println!("wrote {}", dir.join(name).display());
+    let root = std::path::PathBuf::from(args.first().map_or(".", String::as_str));
+    if !root.join("core/src/kind.rs").is_file() {
+        eprintln!(
+            "codegen: {} is not the repository root (no core/src/kind.rs)",
+            root.display()
+        );
+        return ExitCode::from(2);
     }
-    write_api_documents(&dir)
-}
-
-/// `openapi.json` and `asyncapi.json`, whose examples are the payloads of `examples/` (run from
-/// the repository's root).
-fn write_api_documents(dir: &std::path::Path) -> ExitCode {
-    use primevox_webhooks::openapi;
-    let examples = match openapi::read_examples(std::path::Path::new("examples")) {
-        Ok(e) => e,
+    match codegen::write_all(&root) {
+        Ok(changed) => {
+            for path in &changed {
+                println!("wrote {}", path.display());
+            }
+            if changed.is_empty() {
+                println!("every generated file is up to date");
+            }
+            ExitCode::SUCCESS
+        }
         Err(e) => {
-            eprintln!("cannot read examples/ (run codegen from the repository's root): {e}");
-            return ExitCode::from(2);
+            eprintln!("codegen: {e}");
+            ExitCode::from(2)
         }
-    };
-    let openapi_doc = openapi::openapi_document(&examples);
-    for (path, doc) in [
-        (dir.join("openapi.json"), openapi_doc.clone()),
-        (
-            dir.join("asyncapi.json"),
-            openapi::asyncapi_document(&examples),
-        ),
-        // The Python package ships a copy: its FastAPI helper documents a delivery from it.
-        (
-            std::path::PathBuf::from(openapi::PYTHON_PACKAGE_COPY),
-            openapi_doc,
-        ),
-    ] {
-        let written = doc.and_then(|text| std::fs::write(&path, text).map_err(|e| e.to_string()));
-        if let Err(e) = written {
-            eprintln!("cannot write {}: {e}", path.display());
-            return ExitCode::from(2);
-        }
-        println!("wrote {}", path.display());
     }
-    ExitCode::SUCCESS
 }

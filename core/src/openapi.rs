@@ -9,6 +9,8 @@
 
 use std::path::Path;
 
+use crate::codegen::{Output, Target};
+
 use crate::error::ErrorCode;
 use crate::json::{write_str, Reader};
 use crate::kind::{Field, Kind};
@@ -61,6 +63,26 @@ pub fn read_examples(dir: &Path) -> std::io::Result<Vec<Example>> {
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
+}
+
+/// The generated API documents under the repository root `root`, from its `examples/`:
+/// `core/generated/openapi.json`, `core/generated/asyncapi.json` and the Python package's copy of
+/// the OpenAPI document. An example that does not parse strictly is an error.
+pub fn outputs(root: &Path) -> std::io::Result<Vec<Output>> {
+    let examples = read_examples(&root.join("examples"))?;
+    let invalid = |e: String| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
+    let openapi = openapi_document(&examples).map_err(invalid)?;
+    let asyncapi = asyncapi_document(&examples).map_err(invalid)?;
+    let file = |path, text| Output {
+        path,
+        target: Target::File,
+        text,
+    };
+    Ok(vec![
+        file("core/generated/openapi.json", openapi.clone()),
+        file("core/generated/asyncapi.json", asyncapi),
+        file(PYTHON_PACKAGE_COPY, openapi),
+    ])
 }
 
 /// The OpenAPI 3.1 document: a `webhooks` entry per kind (named by the kind string), whose
@@ -580,5 +602,29 @@ fn write(out: &mut String, v: &V, depth: usize) {
             pad(out, depth);
             out.push('}');
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example(name: &str, body: &str) -> Example {
+        Example {
+            name: name.to_owned(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn a_broken_or_missing_example_is_an_error() {
+        let call = "eventType=HangupCall&containerId=1&tenantId=2";
+        let err = openapi_document(&[example("call-hangup.form", call)]).unwrap_err();
+        assert!(err.starts_with("examples/call-hangup.form: "), "{err}");
+        let err = openapi_document(&[]).unwrap_err();
+        assert!(
+            err.starts_with("no example of kind message.inbound"),
+            "{err}"
+        );
     }
 }
