@@ -79,8 +79,8 @@ pack() {
     echo "npm pack --dry-run warns for $stage" >&2
     return 1
   fi
-  echo "$out" | grep -E 'name:|version:|filename:|package size:|unpacked size:|total files:' || true
-  (cd "$stage" && npm pack --pack-destination "$DIST" >/dev/null)
+  echo "$out"
+  (cd "$stage" && npm pack --pack-destination "$DIST" >/dev/null 2>&1)
 }
 
 node_release() {

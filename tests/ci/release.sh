@@ -92,7 +92,9 @@ JSON
   export PATH="$NO_RUST_PATH" CARGO_HOME=/nonexistent RUSTUP_HOME=/nonexistent
   cd "$WORK/node-app"
   timed npm install --no-audit --no-fund --loglevel=error
-  timed node "$ROOT/tests/release/node_install.mjs" "$ROOT"
+  # Run from inside the project, so that its imports resolve from the project's node_modules.
+  cp "$ROOT/tests/release/node_install.mjs" .
+  timed node node_install.mjs "$ROOT"
 )
 
 step "workers: a fresh Workers project installs the wasm tarball; wrangler deploy --dry-run; wrangler dev"

@@ -3,7 +3,7 @@
 // package's optionalDependencies), the package works from CommonJS and ESM, and the README's Node
 // quick start (an Express receiver) answers real deliveries on 127.0.0.1.
 //
-//   node node_install.mjs REPO_ROOT        (cwd: the npm project)
+//   node node_install.mjs REPO_ROOT        (copied into the npm project and run there)
 import { spawn, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
@@ -70,8 +70,9 @@ try {
     const body = readFileSync(join(root, 'examples', name));
     const type = name.endsWith('.json') ? 'application/json' : 'application/x-www-form-urlencoded';
     const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': type }, signal: AbortSignal.timeout(30_000) });
-    assert.equal(res.status, 200, `${name}: ${await res.text()}`);
-    assert.deepEqual(await res.json(), { ok: true });
+    const text = await res.text();
+    assert.equal(res.status, 200, `${name}: ${text}`);
+    assert.deepEqual(JSON.parse(text), { ok: true });
   }
   const bad = await fetch(url, {
     method: 'POST',
