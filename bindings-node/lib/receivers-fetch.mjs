@@ -96,6 +96,11 @@ async function receive(policyOf, request, env, handle, onError) {
   const verdict = (policy ?? untokened).check(request.method, undefined, queryOf(request.url), header);
   if (verdict.refuse) return respond(verdict.refuse);
   if (policy === null) return respond(answers.unauthorized);
+  if (request.bodyUsed) {
+    // Something in front of the receiver (c.req.json(), a body-parsing middleware) read it.
+    logOnce(JSON.parse(answers.bodyConsumed.body).error.message);
+    return respond(answers.bodyConsumed);
+  }
   const body = await readBody(request, verdict.read.maxBytes);
   const result = policy.receive(body, header('content-type'), header('content-encoding'));
   if (result.answer) return respond(result.answer);

@@ -105,6 +105,7 @@ export function httpHandler(onEvent, options) {
   const policy = new Policy(options, NODE_OWN);
   return function primevoxHttpHandler(req, res) {
     const getBody = async (read) => {
+      if (bodyConsumed(req)) return consumed();
       const body = await readBody(req, read);
       return typeof body === 'symbol' ? body : { body, contentEncoding: req.headers['content-encoding'] };
     };
