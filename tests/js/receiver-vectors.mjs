@@ -1,12 +1,14 @@
 // The shared receiver vectors (tests/receivers/*.json, format in its README) for the JavaScript
 // receivers: loading, a raw HTTP/1.1 client (declared lengths that lie, chunked bodies, Expect),
 // and the checks of one answer. Used by native/receiver-vectors.test.mjs (real servers on
-// 127.0.0.1).
+// 127.0.0.1) and bindings-wasm/test/http/ (the example Worker under wrangler dev).
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { root } from './impl.mjs';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const DIR = path.join(root, 'tests', 'receivers');
 
