@@ -13,6 +13,7 @@
 
 mod helpers;
 mod parse;
+mod receiver;
 mod security;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -10,6 +10,7 @@
 
 mod helpers;
 mod parse;
+mod receiver;
 mod security;
 
 use wasm_bindgen::prelude::*;
