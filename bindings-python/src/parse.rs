@@ -9,6 +9,18 @@ use crate::errors::parse_error;
 use crate::kinds::new_event;
 
 /// Parse the raw body of a PrimeVOX webhook POST into one event.
+///
+/// ``body`` is the request body exactly as received (``bytes``, ``bytearray``, ``memoryview`` or
+/// ``str``); ``content_type`` is the request's Content-Type header (``None``: decided from the
+/// body). PrimeVOX sends messages as JSON and calls as ``application/x-www-form-urlencoded``.
+///
+/// Returns an instance of the kind's class (``InboundCall``, ``InboundMessage``, ...;
+/// ``UnknownEvent`` for an event type this SDK does not know), immutable, with one attribute
+/// per canonical field, so ``match event:`` works.
+///
+/// Raises ``ParseError`` (a ``ValueError``) with a stable ``code`` such as ``"missing_field"``
+/// and the ``field`` concerned. ``strict=True`` refuses anything not exactly as documented;
+/// ``max_body_bytes`` (default 65536) and ``max_depth`` (JSON nesting, default 32) bound the input.
 #[pyfunction]
 #[pyo3(signature = (body, content_type = None, *, strict = false, max_body_bytes = 65536, max_depth = 32))]
 fn parse<'py>(

@@ -39,7 +39,12 @@ def installed_from_the_wheel() -> None:
     for name in ("parse", "parse_many", "from_json", "verify_token"):
         doc = pydoc.render_doc(getattr(pv, name), renderer=pydoc.plaintext)
         assert len(doc.split()) > 20, (name, doc)
-    assert "content_type" in pydoc.render_doc(pv.parse, renderer=pydoc.plaintext)
+    parse_doc = pydoc.render_doc(pv.parse, renderer=pydoc.plaintext)
+    for word in ("content_type", "ParseError", "strict", "max_body_bytes"):
+        assert word in parse_doc, (word, parse_doc)
+    from primevox_webhooks.fastapi import delivery_openapi
+
+    assert "openapi_extra" in (delivery_openapi.__doc__ or "")
     assert (pathlib.Path(str(pv.__file__)).parent / "py.typed").is_file()
 
 
