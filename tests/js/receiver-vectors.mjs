@@ -99,7 +99,9 @@ export function send(port, request, timeoutMs = 10_000) {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      sock.destroy();
+      // Close gently (a reset could cut off what a proxy in between still forwards).
+      sock.end();
+      setTimeout(() => sock.destroy(), 1000).unref();
       if (err) reject(err);
       else resolve(value);
     };
