@@ -49,7 +49,7 @@ export async function parseRequest(request, options) {
   return parse(body, request.headers.get('content-type') ?? undefined, o);
 }
 
-/** The JSON body of a 400 answer: `{"error":{"code","field","message"}}`. */
+/** The JSON body of an error answer for a ParseError: `{"error":{"code","field","message"}}`. */
 export function errorBody(err) {
   return { error: { code: err.code, field: err.field, message: err.message } };
 }
@@ -114,7 +114,7 @@ async function receive(policyOf, request, env, handle, onError) {
 
 /**
  * A Workers `fetch` handler: checks the sender, parses each POST, calls
- * `onEvent(event, request, env, ctx)`, then answers 200 `{"ok":true}` (or the Response `onEvent`
+ * `onEvent(event, request, env, ctx)`, then answers the core's ok answer (or the Response `onEvent`
  * returns); every refusal and error is the core's answer.
  */
 export function createFetchHandler(onEvent, options) {
@@ -130,8 +130,8 @@ export function createFetchHandler(onEvent, options) {
 
 /**
  * Hono middleware: `app.all('/hook', primevoxWebhook(options), (c) => ...)` (all methods, so that
- * the receiver answers 405 itself). Stores the event as `c.get('primevoxEvent')` and calls the
- * next handler; a handler that throws is answered 500 handler_failed.
+ * the receiver refuses other methods itself). Stores the event as `c.get('primevoxEvent')` and calls the
+ * next handler; a handler that throws gets the core's handler-failed answer.
  */
 export function primevoxWebhook(options) {
   const onError = checkHandlers(() => {}, options && options.onError);
@@ -140,7 +140,7 @@ export function primevoxWebhook(options) {
     const res = await receive(policyOf, c.req.raw, c.env, async (event) => {
       c.set('primevoxEvent', event);
       await next();
-      if (c.error) throw c.error; // Hono caught the handler's error and made its own 500
+      if (c.error) throw c.error; // Hono caught the handler's error and made its own answer
       return c.finalized ? c.res : undefined;
     }, onError);
     c.res = res;
