@@ -1,6 +1,6 @@
 // Types of the receiver options every JavaScript receiver shares (the core's receiver policy,
 // checked when the receiver is created: a bad option throws a TypeError naming it).
-import type { ParseOptions } from '../events';
+import type { ParseOptions } from '../events.js';
 
 /** Receiver options, the same keys in every language (Python spells them snake_case). */
 export interface ReceiverOptions extends ParseOptions {

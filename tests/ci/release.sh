@@ -31,6 +31,13 @@ node scripts/sync-versions.mjs --check
 step "OpenAPI 3.1 / AsyncAPI 3 documents: valid, every kind, examples match their schemas"
 "$TOOLS/bin/python" tests/release/check_api_documents.py
 
+step "types and exports of the npm tarballs (arethetypeswrong: CommonJS, ESM, bundlers)"
+(cd tests/release && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; })
+ATTW=tests/release/node_modules/.bin/attw
+"$ATTW" -f ascii "$DIST/primevox-webhooks-$VERSION.tgz"
+# The wasm package is ESM only: require() from CommonJS is not offered, the rest must resolve.
+"$ATTW" -f ascii --ignore-rules cjs-resolves-to-esm "$DIST/primevox-webhooks-wasm-$VERSION.tgz"
+
 step "actionlint .github/workflows"
 "$TOOLS/bin/actionlint" -version | head -1
 # With shellcheck (from the tools venv) on PATH, actionlint also checks every run: script.
