@@ -36,7 +36,7 @@ step "types and exports of the npm tarballs (arethetypeswrong: CommonJS, ESM, bu
 ATTW=tests/release/node_modules/.bin/attw
 "$ATTW" -f ascii "$DIST/primevox-webhooks-$VERSION.tgz"
 # The wasm package is ESM only: require() from CommonJS is not offered, the rest must resolve.
-"$ATTW" -f ascii --ignore-rules cjs-resolves-to-esm "$DIST/primevox-webhooks-wasm-$VERSION.tgz"
+"$ATTW" -f ascii "$DIST/primevox-webhooks-wasm-$VERSION.tgz" --ignore-rules cjs-resolves-to-esm
 
 step "actionlint .github/workflows"
 "$TOOLS/bin/actionlint" -version | head -1
