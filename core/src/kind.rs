@@ -13,7 +13,7 @@
 /// JSON Schema and the README's event table are all derived from it.
 ///
 /// Per field: its camelCase and snake_case names, whether it holds a phone number, a description,
-/// and every wire spelling with the kinds whose documentation uses that spelling (an empty list: a
+/// the shape strict mode requires of its content (`any`, `digits`, `uuid`), and every wire spelling with the kinds whose documentation uses that spelling (an empty list: a
 /// spelling accepted in lenient mode only). Per kind: the kind string, class name, how its body
 /// arrives (`json` or `form`), the wire `eventType` and `eventTarget`, its fields in canonical
 /// order with `required` / `optional`, the vendor's wire order, and a description.
@@ -25,6 +25,7 @@ macro_rules! kind_table {
                 ContainerId {
                     camel: "containerId", snake: container_id, phone: false,
                     doc: "The PrimeVOX container (the customer's account) the event belongs to.",
+                    shape: digits,
                     wire: {
                         "containerId" => [InboundCall, CallHangup, ExtensionRinging, ExtensionAnswered,
                             ExtensionHangup, VoicemailLeft, OutboundCall, RingGroupEntered, QueueEntered],
@@ -34,6 +35,7 @@ macro_rules! kind_table {
                 TenantId {
                     camel: "tenantId", snake: tenant_id, phone: false,
                     doc: "The tenant within the container.",
+                    shape: digits,
                     wire: {
                         "tenantId" => [InboundCall, CallHangup, ExtensionRinging, ExtensionAnswered,
                             ExtensionHangup, VoicemailLeft, OutboundCall, RingGroupEntered, QueueEntered],
@@ -43,6 +45,7 @@ macro_rules! kind_table {
                 ConversationId {
                     camel: "conversationId", snake: conversation_id, phone: false,
                     doc: "The message conversation's id.",
+                    shape: any,
                     wire: {
                         "conversationId" => [],
                         "conversationID" => [InboundMessage, OutboundMessage],
@@ -51,41 +54,49 @@ macro_rules! kind_table {
                 ToNumber {
                     camel: "toNumber", snake: to_number, phone: true,
                     doc: "The number a message was sent to.",
+                    shape: any,
                     wire: { "toNumber" => [InboundMessage, OutboundMessage] },
                 }
                 FromNumber {
                     camel: "fromNumber", snake: from_number, phone: true,
                     doc: "The number a message was sent from.",
+                    shape: any,
                     wire: { "fromNumber" => [InboundMessage, OutboundMessage] },
                 }
                 MessageText {
                     camel: "messageText", snake: message_text, phone: false,
                     doc: "The message body.",
+                    shape: any,
                     wire: { "messageText" => [InboundMessage, OutboundMessage] },
                 }
                 DidNumber {
                     camel: "didNumber", snake: did_number, phone: true,
                     doc: "The dialled phone number (DID) a call came in on.",
+                    shape: any,
                     wire: { "didNumber" => [InboundCall] },
                 }
                 DidDescription {
                     camel: "didDescription", snake: did_description, phone: false,
                     doc: "The description the customer gave that DID.",
+                    shape: any,
                     wire: { "didDescription" => [InboundCall] },
                 }
                 DidGroup {
                     camel: "didGroup", snake: did_group, phone: false,
                     doc: "The group the DID belongs to.",
+                    shape: any,
                     wire: { "didGroup" => [InboundCall] },
                 }
                 CidPrefix {
                     camel: "cidPrefix", snake: cid_prefix, phone: false,
                     doc: "The caller-id prefix configured on the DID.",
+                    shape: any,
                     wire: { "cidPrefix" => [InboundCall] },
                 }
                 CallUuid {
                     camel: "callUuid", snake: call_uuid, phone: false,
                     doc: "The call's id.",
+                    shape: uuid,
                     wire: {
                         "callUuid" => [InboundCall, CallHangup, ExtensionRinging, ExtensionAnswered,
                             ExtensionHangup, VoicemailLeft, OutboundCall, RingGroupEntered, QueueEntered],
@@ -94,6 +105,7 @@ macro_rules! kind_table {
                 CallerIdNum {
                     camel: "callerIdNum", snake: caller_id_num, phone: true,
                     doc: "The caller's number.",
+                    shape: any,
                     wire: {
                         "callerIdNum" => [InboundCall, CallHangup, ExtensionRinging, ExtensionAnswered,
                             ExtensionHangup, VoicemailLeft, RingGroupEntered, QueueEntered],
@@ -102,6 +114,7 @@ macro_rules! kind_table {
                 CallerIdName {
                     camel: "callerIdName", snake: caller_id_name, phone: false,
                     doc: "The caller's name.",
+                    shape: any,
                     wire: {
                         "callerIdName" => [InboundCall, CallHangup, ExtensionAnswered, ExtensionHangup,
                             VoicemailLeft],
@@ -110,6 +123,7 @@ macro_rules! kind_table {
                 ExtensionNumber {
                     camel: "extensionNumber", snake: extension_number, phone: false,
                     doc: "The extension's number.",
+                    shape: any,
                     wire: {
                         "extensionNumber" => [ExtensionAnswered],
                         "extNumber" => [CallHangup, ExtensionRinging, ExtensionHangup, VoicemailLeft,
@@ -119,6 +133,7 @@ macro_rules! kind_table {
                 ExtensionName {
                     camel: "extensionName", snake: extension_name, phone: false,
                     doc: "The extension's name.",
+                    shape: any,
                     wire: {
                         "extensionName" => [ExtensionAnswered],
                         "extName" => [CallHangup, ExtensionRinging, ExtensionHangup, VoicemailLeft,
@@ -128,11 +143,13 @@ macro_rules! kind_table {
                 NumberDialed {
                     camel: "numberDialed", snake: number_dialed, phone: true,
                     doc: "The number an extension dialled out to.",
+                    shape: any,
                     wire: { "numberDialed" => [OutboundCall] },
                 }
                 RingGroupNumber {
                     camel: "ringGroupNumber", snake: ring_group_number, phone: false,
                     doc: "The ring group's extension.",
+                    shape: any,
                     wire: {
                         "ringGroupNumber" => [],
                         "rgNumber" => [RingGroupEntered],
@@ -141,6 +158,7 @@ macro_rules! kind_table {
                 QueueNumber {
                     camel: "queueNumber", snake: queue_number, phone: false,
                     doc: "The queue's extension.",
+                    shape: any,
                     wire: { "queueNumber" => [QueueEntered] },
                 }
             }
@@ -266,6 +284,29 @@ macro_rules! is_required {
     };
 }
 
+macro_rules! shape {
+    (any) => {
+        Shape::Any
+    };
+    (digits) => {
+        Shape::Digits
+    };
+    (uuid) => {
+        Shape::Uuid
+    };
+}
+
+/// What strict mode requires of a field's content (lenient mode keeps content as sent).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Shape {
+    /// Any text.
+    Any,
+    /// ASCII digits only (ids).
+    Digits,
+    /// A UUID: `8-4-4-4-12` hexadecimal digits, either case.
+    Uuid,
+}
+
 macro_rules! is_json {
     (json) => {
         true
@@ -285,6 +326,7 @@ macro_rules! define_kinds {
             $F:ident {
                 camel: $camel:literal, snake: $snake:ident, phone: $phone:literal,
                 doc: $fdoc:literal,
+                shape: $shape:ident,
                 wire: { $( $spell:literal => [ $( $wk:ident ),* $(,)? ] ),* $(,)? } $(,)?
             }
         )* }
@@ -335,6 +377,11 @@ macro_rules! define_kinds {
             /// One line describing the field, for generated documentation.
             pub fn description(self) -> &'static str {
                 match self { $( Field::$F => $fdoc, )* }
+            }
+
+            /// What strict mode requires of the field's content.
+            pub fn shape(self) -> Shape {
+                match self { $( Field::$F => shape!($shape), )* }
             }
 
             /// Every wire spelling this field is documented or known under, its canonical name
