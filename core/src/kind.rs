@@ -16,7 +16,9 @@
 /// the shape strict mode requires of its content (`any`, `digits`, `uuid`), and every wire spelling with the kinds whose documentation uses that spelling (an empty list: a
 /// spelling accepted in lenient mode only). Per kind: the kind string, class name, how its body
 /// arrives (`json` or `form`), the wire `eventType` and `eventTarget`, its fields in canonical
-/// order with `required` / `optional`, the vendor's wire order, and a description.
+/// order with `required` / `optional`, the vendor's wire order, the field holding the outside
+/// party's number (`caller`) and the one naming the call or conversation (`id`; `none` for
+/// either when the kind has none), and a description.
 #[macro_export]
 macro_rules! kind_table {
     ($callback:ident) => {
@@ -169,6 +171,7 @@ macro_rules! kind_table {
                     fields: [required ContainerId, required TenantId, optional ConversationId,
                         required ToNumber, required FromNumber, optional MessageText],
                     wire_order: [ToNumber, FromNumber, ContainerId, TenantId, ConversationId, MessageText],
+                    caller: FromNumber, id: ConversationId,
                     doc: "A text message arrived from an outside number (`inboundMessage`).",
                 }
                 OutboundMessage {
@@ -177,6 +180,7 @@ macro_rules! kind_table {
                     fields: [required ContainerId, required TenantId, optional ConversationId,
                         required ToNumber, required FromNumber, optional MessageText],
                     wire_order: [ToNumber, FromNumber, ContainerId, TenantId, ConversationId, MessageText],
+                    caller: ToNumber, id: ConversationId,
                     doc: "A PrimeVOX user sent a text message (`outboundMessage`).",
                 }
                 InboundCall {
@@ -187,6 +191,7 @@ macro_rules! kind_table {
                         required CallUuid, optional CallerIdNum, optional CallerIdName],
                     wire_order: [ContainerId, TenantId, DidNumber, DidDescription, DidGroup,
                         CidPrefix, CallUuid, CallerIdNum, CallerIdName],
+                    caller: CallerIdNum, id: CallUuid,
                     doc: "A call came into the phone system, before anything happened to it (`InboundCall`).",
                 }
                 CallHangup {
@@ -197,6 +202,7 @@ macro_rules! kind_table {
                         optional ExtensionName],
                     wire_order: [ContainerId, TenantId, ExtensionNumber, ExtensionName, CallUuid,
                         CallerIdName, CallerIdNum],
+                    caller: CallerIdNum, id: CallUuid,
                     doc: "A call ended, whatever happened to it (`HangupCall`).",
                 }
                 ExtensionRinging {
@@ -206,6 +212,7 @@ macro_rules! kind_table {
                         optional CallerIdNum, optional ExtensionNumber, optional ExtensionName],
                     wire_order: [ContainerId, TenantId, ExtensionNumber, ExtensionName, CallUuid,
                         CallerIdNum],
+                    caller: CallerIdNum, id: CallUuid,
                     doc: "An extension is ringing (`ringAttempt`, eventTarget `extension`).",
                 }
                 ExtensionAnswered {
@@ -216,6 +223,7 @@ macro_rules! kind_table {
                         optional ExtensionName],
                     wire_order: [ContainerId, TenantId, CallUuid, CallerIdNum, CallerIdName,
                         ExtensionNumber, ExtensionName],
+                    caller: CallerIdNum, id: CallUuid,
                     doc: "An extension answered a call (`ExtensionAnswered`).",
                 }
                 ExtensionHangup {
@@ -226,6 +234,7 @@ macro_rules! kind_table {
                         optional ExtensionName],
                     wire_order: [ContainerId, TenantId, ExtensionNumber, ExtensionName, CallUuid,
                         CallerIdName, CallerIdNum],
+                    caller: CallerIdNum, id: CallUuid,
                     doc: "An extension's call ended (`inboundCallCompleted`).",
                 }
                 VoicemailLeft {
@@ -236,6 +245,7 @@ macro_rules! kind_table {
                         optional ExtensionName],
                     wire_order: [ContainerId, TenantId, ExtensionNumber, ExtensionName, CallUuid,
                         CallerIdName, CallerIdNum],
+                    caller: CallerIdNum, id: CallUuid,
                     doc: "A caller left a voicemail (`voicemailHangup`).",
                 }
                 OutboundCall {
@@ -245,6 +255,7 @@ macro_rules! kind_table {
                         optional ExtensionNumber, optional ExtensionName, optional NumberDialed],
                     wire_order: [ContainerId, TenantId, ExtensionNumber, ExtensionName, CallUuid,
                         NumberDialed],
+                    caller: none, id: CallUuid,
                     doc: "An extension placed an outbound call (`outboundCall`).",
                 }
                 RingGroupEntered {
@@ -253,6 +264,7 @@ macro_rules! kind_table {
                     fields: [required ContainerId, required TenantId, required CallUuid,
                         optional CallerIdNum, optional RingGroupNumber],
                     wire_order: [ContainerId, TenantId, RingGroupNumber, CallUuid, CallerIdNum],
+                    caller: CallerIdNum, id: CallUuid,
                     doc: "A caller entered a ring group (`ringAttempt`, eventTarget `ringGroup`).",
                 }
                 QueueEntered {
@@ -261,6 +273,7 @@ macro_rules! kind_table {
                     fields: [required ContainerId, required TenantId, required CallUuid,
                         optional CallerIdNum, optional QueueNumber],
                     wire_order: [ContainerId, TenantId, QueueNumber, CallUuid, CallerIdNum],
+                    caller: CallerIdNum, id: CallUuid,
                     doc: "A caller entered a queue (`queueEntered`).",
                 }
                 Unknown {
@@ -268,6 +281,7 @@ macro_rules! kind_table {
                     event_type: None, event_target: None,
                     fields: [],
                     wire_order: [],
+                    caller: none, id: none,
                     doc: "An event type this SDK does not know; every field is kept in `extra`.",
                 }
             }
@@ -307,6 +321,15 @@ pub enum Shape {
     Uuid,
 }
 
+macro_rules! opt_field {
+    (none) => {
+        None
+    };
+    ($f:ident) => {
+        Some(Field::$f)
+    };
+}
+
 macro_rules! is_json {
     (json) => {
         true
@@ -336,6 +359,7 @@ macro_rules! define_kinds {
                 event_type: $et:expr, event_target: $tgt:expr,
                 fields: [ $( $req:ident $kf:ident ),* $(,)? ],
                 wire_order: [ $( $wf:ident ),* $(,)? ],
+                caller: $caller:ident, id: $id:ident,
                 doc: $kdoc:literal $(,)?
             }
         )* }
@@ -437,6 +461,16 @@ macro_rules! define_kinds {
             /// The kind's fields in canonical order (empty for `Unknown`).
             pub fn fields(self) -> &'static [Field] {
                 match self { $( Kind::$K => &[$( Field::$kf ),*], )* }
+            }
+
+            /// The field holding the outside party's number (see `Event::caller_number`).
+            pub fn caller_field(self) -> Option<Field> {
+                match self { $( Kind::$K => opt_field!($caller), )* }
+            }
+
+            /// The field that names the call or conversation (the id in `Event::dedup_key`).
+            pub fn id_field(self) -> Option<Field> {
+                match self { $( Kind::$K => opt_field!($id), )* }
             }
         }
 
@@ -845,6 +879,12 @@ mod tests {
             for (s, f) in k.wire_fields() {
                 assert_eq!(k.wire_name(*f), Some(*s));
                 assert!(f.wire_names().contains(s));
+            }
+            for f in [k.caller_field(), k.id_field()].into_iter().flatten() {
+                assert!(
+                    k.has_field(f),
+                    "{k:?}: caller/id {f:?} is not one of its fields"
+                );
             }
             for f in Field::ALL {
                 assert_eq!(k.has_field(f), k.slot(f).is_some());
