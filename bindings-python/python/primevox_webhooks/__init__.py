@@ -42,7 +42,7 @@ from ._native import (
     query_param,
     verify_token,
 )
-from ._receiver import RequestRefused
+from ._receiver import ReceiverOptionError, ReceiverOptions, RequestRefused
 
 #: The union of every event class: what ``parse`` returns. ``match`` on it is checked exhaustively.
 AnyEvent = Union[
@@ -78,6 +78,8 @@ __all__ = [
     "OutboundMessage",
     "ParseError",
     "QueueEntered",
+    "ReceiverOptionError",
+    "ReceiverOptions",
     "RequestRefused",
     "RingGroupEntered",
     "UnknownEvent",
