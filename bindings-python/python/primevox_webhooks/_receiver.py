@@ -34,6 +34,8 @@ __all__ = [
     "DEFAULT_MAX_DEPTH",
     "LOG",
     "Answer",
+    "Read",
+    "Receiver",
     "ReceiverOptionError",
     "ReceiverOptions",
     "RequestRefused",
@@ -205,7 +207,7 @@ def parse_body(rx: Receiver, body: bytes, header: Callable[[str], Optional[str]]
     got = rx.parse_body(body, header("content-type"), header("content-encoding"))
     if isinstance(got, Answer):
         raise _refusal(got)
-    return got  # type: ignore[return-value]
+    return got
 
 
 def body_consumed() -> RequestRefused:

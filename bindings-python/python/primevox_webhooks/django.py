@@ -41,24 +41,8 @@ from django.views.decorators.csrf import (  # type: ignore[import-untyped,unused
 )
 
 from . import AnyEvent, ParseError
-from ._receiver import (
-    CONTENT_TYPE,
-    Answer,
-    Read,
-    Receiver,
-    ReceiverOptions,
-    RequestRefused,
-    asgi_peer,
-    body_consumed,
-    call_handler,
-    check,
-    error_body,
-    parse_body,
-    read_limited,
-    read_limited_async,
-    receiver,
-    status_of,
-)
+from . import _receiver as policy
+from ._receiver import Answer, ReceiverOptions, RequestRefused
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -85,7 +69,7 @@ def _meta(request: HttpRequest, key: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _dechunk(read: Callable[[int], bytes], verdict: Read) -> bytes:
+def _dechunk(read: Callable[[int], bytes], verdict: policy.Read) -> bytes:
     """A chunked body from a WSGI server that passes it on undecoded (runserver), bounded."""
 
     def line() -> bytes:
@@ -113,15 +97,15 @@ def _dechunk(read: Callable[[int], bytes], verdict: Read) -> bytes:
 
 def _cached_body(request: HttpRequest) -> Optional[bytes]:
     """The body if something already read and cached it (``request.body``, or ``request.POST``
-    of a form); ``RequestRefused`` (body_consumed) if it was read without caching."""
+    of a form); ``RequestRefused`` (policy.body_consumed) if it was read without caching."""
     if hasattr(request, "_body"):
         return bytes(request.body)
     if getattr(request, "_read_started", False):
-        raise body_consumed()
+        raise policy.body_consumed()
     return None
 
 
-def _body(request: HttpRequest, verdict: Read) -> bytes:
+def _body(request: HttpRequest, verdict: policy.Read) -> bytes:
     cached = _cached_body(request)
     if cached is not None:
         return cached
@@ -129,34 +113,34 @@ def _body(request: HttpRequest, verdict: Read) -> bytes:
         # WSGIRequest bounds its stream to Content-Length, which a chunked body has none of.
         stream = request.META["wsgi.input"]
         if request.META.get("wsgi.input_terminated"):  # the server decoded it (werkzeug)
-            return read_limited(stream.read, verdict)
+            return policy.read_limited(stream.read, verdict)
         # runserver hands the raw chunks on, in a LimitedStream of length 0: read under it.
         raw = getattr(stream, "_read", None) if getattr(stream, "limit", None) == 0 else None
         return _dechunk(raw if callable(raw) else stream.read, verdict)
-    return read_limited(request.read, verdict)
+    return policy.read_limited(request.read, verdict)
 
 
-def _event(request: HttpRequest, rx: Receiver) -> AnyEvent:
+def _event(request: HttpRequest, rx: policy.Receiver) -> AnyEvent:
     header = request.headers.get
     if getattr(request, "scope", {}).get(CHECKED):  # guard_asgi checked it and read the body
-        return parse_body(rx, _cached_body(request) or bytes(request.body), header)
+        return policy.parse_body(rx, _cached_body(request) or bytes(request.body), header)
     peer = request.META.get("REMOTE_ADDR")
-    verdict = check(
+    verdict = policy.check(
         rx, request.method or "", peer if isinstance(peer, str) else None, _meta(request, "QUERY_STRING"), header
     )
-    return parse_body(rx, _body(request, verdict), header)
+    return policy.parse_body(rx, _body(request, verdict), header)
 
 
 def read_event(request: HttpRequest, **options: Unpack[ReceiverOptions]) -> AnyEvent:
     """Check the sender (``REMOTE_ADDR`` against ``allow``, the token; ``RequestRefused``), read
     the body bounded by ``max_body_bytes`` and parse it with its Content-Type (``ParseError``)."""
-    return _event(request, receiver(options))
+    return _event(request, policy.receiver(options))
 
 
 def answer_response(answer: Answer) -> HttpResponse:
     """The core's answer as a Django response (its body sent as is; no "Connection: close":
     WSGI forbids hop-by-hop headers from applications)."""
-    return HttpResponse(answer.body, status=answer.status, headers=dict(answer.headers), content_type=CONTENT_TYPE)
+    return HttpResponse(answer.body, status=answer.status, headers=dict(answer.headers), content_type=policy.CONTENT_TYPE)
 
 
 def error_response(err: Union[ParseError, RequestRefused]) -> HttpResponse:
@@ -166,7 +150,7 @@ def error_response(err: Union[ParseError, RequestRefused]) -> HttpResponse:
         return answer_response(answer)
     import json
 
-    return HttpResponse(json.dumps(error_body(err)), status=status_of(err), content_type=CONTENT_TYPE)
+    return HttpResponse(json.dumps(policy.error_body(err)), status=policy.status_of(err), content_type=policy.CONTENT_TYPE)
 
 
 @overload
@@ -179,7 +163,7 @@ def webhook_view(
     """Decorate ``view(request, event)`` (or pass a router): every method reaches it (405 but for
     POST), CSRF-exempt, the sender checked before the body is read, a refused request answered
     with ``error_response``. Bad options raise ``ReceiverOptionError`` here."""
-    rx = receiver(options)
+    rx = policy.receiver(options)
 
     def decorate(inner: _View) -> _WrappedView:
         @functools.wraps(inner)
@@ -188,8 +172,10 @@ def webhook_view(
                 event = _event(request, rx)
             except (ParseError, RequestRefused) as err:
                 return error_response(err)
-            handler = inner if hasattr(inner, "dispatch") else functools.partial(inner, request)
-            got = call_handler(handler, event)
+            handler: Callable[[AnyEvent], Any] = (
+                inner if hasattr(inner, "dispatch") else functools.partial(inner, request)  # type: ignore[assignment]
+            )
+            got = policy.call_handler(handler, event)
             return answer_response(got) if isinstance(got, Answer) else got
 
         exempt: _WrappedView = csrf_exempt(wrapped)
@@ -199,7 +185,7 @@ def webhook_view(
     return decorate if view is None else decorate(view)
 
 
-def _receiver_at(scope: dict[str, Any]) -> Optional[Receiver]:
+def _receiver_at(scope: dict[str, Any]) -> Optional[policy.Receiver]:
     from django.urls import Resolver404, resolve  # type: ignore[import-untyped,unused-ignore]
 
     path = scope.get("path", "")
@@ -209,12 +195,12 @@ def _receiver_at(scope: dict[str, Any]) -> Optional[Receiver]:
     except Resolver404:
         return None
     rx = getattr(match.func, "primevox_receiver", None)
-    return rx if isinstance(rx, Receiver) else None
+    return rx if isinstance(rx, policy.Receiver) else None
 
 
 async def _send(send: Callable[[Any], Awaitable[None]], answer: Answer) -> None:
     body = answer.body.encode()
-    headers = [(b"content-type", CONTENT_TYPE.encode()), (b"content-length", str(len(body)).encode())]
+    headers = [(b"content-type", policy.CONTENT_TYPE.encode()), (b"content-length", str(len(body)).encode())]
     headers += [(k.encode(), v.encode()) for k, v in answer.headers]
     if answer.close:
         headers.append((b"connection", b"close"))
@@ -223,7 +209,7 @@ async def _send(send: Callable[[Any], Awaitable[None]], answer: Answer) -> None:
 
 
 def guard_asgi(application: _ASGIApp) -> _ASGIApp:
-    """Wrap Django's ASGI application: for a URL served by a ``webhook_view``, check the sender
+    """Wrap Django's ASGI application: for a URL served by a ``webhook_view``, policy.check the sender
     before the body is read, and read at most ``max_body_bytes + 1`` bytes within
     ``body_timeout_ms``, before Django (which would read the whole body first) sees it."""
 
@@ -238,14 +224,14 @@ def guard_asgi(application: _ASGIApp) -> _ASGIApp:
             headers[name] = f"{headers[name]}, {value}" if name in headers else value
         client = scope.get("client")
         try:
-            verdict = check(
+            verdict = policy.check(
                 rx,
                 scope.get("method", ""),
-                asgi_peer(rx, client[0] if client else None, headers.get),
+                policy.asgi_peer(rx, client[0] if client else None, headers.get),
                 scope.get("query_string", b"").decode("latin-1"),
                 headers.get,
             )
-            body = await read_limited_async(_chunks(receive), verdict)
+            body = await policy.read_limited_async(_chunks(receive), verdict)
         except RequestRefused as err:
             return await _send(send, err.answer)
         sent = False

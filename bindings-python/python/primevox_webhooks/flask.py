@@ -33,22 +33,8 @@ import flask
 from flask import Request, Response
 
 from . import AnyEvent, ParseError
-from ._receiver import (
-    CONTENT_TYPE,
-    Answer,
-    Receiver,
-    ReceiverOptions,
-    RequestRefused,
-    body_consumed,
-    call_handler,
-    check,
-    error_body,
-    headers_of,
-    parse_body,
-    read_limited,
-    receiver,
-    status_of,
-)
+from . import _receiver as policy
+from ._receiver import Answer, ReceiverOptions, RequestRefused
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -59,31 +45,31 @@ __all__ = ["ParseError", "RequestRefused", "error_response", "get_event", "read_
 EVERY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
-def _event(req: Request, rx: Receiver) -> AnyEvent:
+def _event(req: Request, rx: policy.Receiver) -> AnyEvent:
     header = req.headers.get
-    verdict = check(rx, req.method, req.remote_addr, req.query_string.decode("latin-1"), header)
+    verdict = policy.check(rx, req.method, req.remote_addr, req.query_string.decode("latin-1"), header)
     if "_cached_data" in req.__dict__:
         body = req.get_data(cache=True, as_text=False, parse_form_data=False)
     elif "form" in req.__dict__ and (req.content_length or 0) > 0:
         # request.form consumed the stream: the raw body is gone, and rebuilding it from the
         # form would lose order, duplicates and the exact bytes.
-        raise body_consumed()
+        raise policy.body_consumed()
     else:
         # werkzeug bounds the stream to Content-Length, or decodes a chunked body
-        body = read_limited(req.stream.read, verdict)
-    return parse_body(rx, body, header)
+        body = policy.read_limited(req.stream.read, verdict)
+    return policy.parse_body(rx, body, header)
 
 
 def read_event(request: Optional[Request] = None, **options: Unpack[ReceiverOptions]) -> AnyEvent:
     """Check the sender of ``request`` (default: the current request; ``RequestRefused``), then
     read its body (at most ``max_body_bytes``) and parse it (``ParseError``)."""
-    return _event(flask.request if request is None else request, receiver(options))
+    return _event(flask.request if request is None else request, policy.receiver(options))
 
 
 def _response(status: int, body: str, headers: dict[str, str]) -> Response:
     # No "Connection: close": WSGI forbids hop-by-hop headers from applications; the server
     # deals with a body left unread (werkzeug and gunicorn close the connection).
-    return Response(body, status=status, headers=headers, content_type=CONTENT_TYPE)
+    return Response(body, status=status, headers=headers, content_type=policy.CONTENT_TYPE)
 
 
 def answer_response(answer: Answer) -> Response:
@@ -94,9 +80,9 @@ def answer_response(answer: Answer) -> Response:
 def error_response(err: Union[ParseError, RequestRefused]) -> Response:
     """``{"error": {"code", "field", "message"}}`` with the status of the error (400 bad payload,
     401 token, 403 address, 405 method, 415 encoding, 500 body consumed)."""
-    response = flask.jsonify(error_body(err))
-    response.status_code = status_of(err)
-    response.headers.update(headers_of(err, hop_by_hop=False))
+    response = flask.jsonify(policy.error_body(err))
+    response.status_code = policy.status_of(err)
+    response.headers.update(policy.headers_of(err, hop_by_hop=False))
     return response
 
 
@@ -117,14 +103,14 @@ def webhook_view(
 ) -> Callable[[], Response]:
     """A Flask view function receiving webhooks for ``handler`` (a function or a router); it
     answers every method itself. Bad options raise ``ReceiverOptionError`` here."""
-    rx = receiver(options)
+    rx = policy.receiver(options)
 
     def primevox_webhook() -> Response:
         try:
             event = _event(flask.request, rx)
         except (ParseError, RequestRefused) as err:
             return error_response(err)
-        got = call_handler(handler, event)
+        got = policy.call_handler(handler, event)
         return answer_response(got) if isinstance(got, Answer) else flask.make_response(got)
 
     primevox_webhook.methods = EVERY_METHOD  # type: ignore[attr-defined]

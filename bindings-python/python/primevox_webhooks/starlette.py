@@ -35,23 +35,8 @@ from starlette.routing import Route, request_response
 from starlette.types import Receive, Scope, Send
 
 from . import AnyEvent, ParseError
-from ._receiver import (
-    CONTENT_TYPE,
-    Answer,
-    Receiver,
-    ReceiverOptions,
-    asgi_peer,
-    RequestRefused,
-    body_consumed,
-    call_handler_async,
-    check,
-    error_body,
-    headers_of,
-    parse_body,
-    read_limited_async,
-    receiver,
-    status_of,
-)
+from . import _receiver as policy
+from ._receiver import Answer, ReceiverOptions, RequestRefused
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -70,30 +55,30 @@ def _header(request: Request) -> Callable[[str], Optional[str]]:
     return lambda name: ", ".join(request.headers.getlist(name)) or None
 
 
-async def checked_event(request: Request, rx: Receiver) -> AnyEvent:
+async def checked_event(request: Request, rx: policy.Receiver) -> AnyEvent:
     """The core's checks on ``request``, then its body read (bounded in size and time) and
     parsed: the event, or ``RequestRefused`` / ``ParseError``."""
     header = _header(request)
     client = request.client
     query = request.scope.get("query_string", b"")
-    verdict = check(
+    verdict = policy.check(
         rx,
         request.method,
-        asgi_peer(rx, client.host if client is not None else None, header),
+        policy.asgi_peer(rx, client.host if client is not None else None, header),
         query.decode("latin-1") if isinstance(query, bytes) else "",
         header,
     )
     try:
-        body = await read_limited_async(request.stream(), verdict)
+        body = await policy.read_limited_async(request.stream(), verdict)
     except RuntimeError:  # "Stream consumed": something read the body without caching it
-        raise body_consumed() from None
-    return parse_body(rx, body, header)
+        raise policy.body_consumed() from None
+    return policy.parse_body(rx, body, header)
 
 
 async def read_event(request: Request, **options: Unpack[ReceiverOptions]) -> AnyEvent:
     """Check the sender of ``request`` (``RequestRefused``), read its body (at most
     ``max_body_bytes``) and parse it (``ParseError``)."""
-    return await checked_event(request, receiver(options))
+    return await checked_event(request, policy.receiver(options))
 
 
 def answer_response(answer: Answer) -> Response:
@@ -101,7 +86,7 @@ def answer_response(answer: Answer) -> Response:
     headers = dict(answer.headers)
     if answer.close:
         headers["connection"] = "close"
-    return Response(answer.body, status_code=answer.status, headers=headers, media_type=CONTENT_TYPE)
+    return Response(answer.body, status_code=answer.status, headers=headers, media_type=policy.CONTENT_TYPE)
 
 
 def error_response(err: Union[ParseError, RequestRefused]) -> Response:
@@ -113,7 +98,7 @@ def error_response(err: Union[ParseError, RequestRefused]) -> Response:
         return answer_response(answer)
     from starlette.responses import JSONResponse
 
-    return JSONResponse(error_body(err), status_code=status_of(err), headers=headers_of(err))
+    return JSONResponse(policy.error_body(err), status_code=policy.status_of(err), headers=policy.headers_of(err))
 
 
 def webhook_endpoint(
@@ -121,15 +106,15 @@ def webhook_endpoint(
 ) -> Callable[[Request], Awaitable[Response]]:
     """A Starlette endpoint that receives webhooks for ``handler`` (a function, sync or async, or
     a router). Bad options raise ``ReceiverOptionError`` here, not per request."""
-    rx = receiver(options)
+    rx = policy.receiver(options)
 
     async def primevox_webhook(request: Request) -> Response:
         try:
             event = await checked_event(request, rx)
         except (ParseError, RequestRefused) as err:
             return error_response(err)
-        got = await call_handler_async(handler, event)
-        return answer_response(got) if isinstance(got, Answer) else got  # type: ignore[no-any-return]
+        got = await policy.call_handler_async(handler, event)
+        return answer_response(got) if isinstance(got, Answer) else got
 
     return primevox_webhook
 
@@ -143,7 +128,7 @@ def webhook_route(
 
 class _EveryMethod:
     """An endpoint as an ASGI app: Starlette routes a function to GET/HEAD only, an app to every
-    method, so that the receiver answers the others itself."""
+    method, so that the policy.receiver answers the others itself."""
 
     def __init__(self, endpoint: Callable[[Request], Awaitable[Response]]) -> None:
         self.app = request_response(endpoint)
