@@ -14,8 +14,8 @@
 //!    [`Refusal::HandlerFailed`] (log the error server-side, never send it) or
 //!    [`Refusal::BodyConsumed`]; [`Refusal::RequestTimeout`] when the body did not come in time.
 //!
-//! Codes, statuses, messages and defaults are in one table ([`crate::error`] and the constants
-//! here), which bindings export through [`table_json`].
+//! Codes, statuses, messages and defaults are in one table ([`crate::Refusal`],
+//! [`crate::ErrorCode`] and the constants here), which bindings export through [`table_json`].
 
 mod answer;
 mod encoding;
