@@ -263,3 +263,16 @@ def test_django_runserver_reads_chunked_deliveries() -> None:
         assert (status, body) == (200, b'{"ok":true}')
         status, _, _ = rv.send(port, "/v/chunked-too-large", next(v for v in rv.REQUESTS if v["name"] == "chunked-too-large")["request"])
         assert status == 400
+
+
+def test_django_asgi_without_guard_still_refuses_and_says_how_to_guard(caplog: pytest.LogCaptureFixture) -> None:
+    django_setup()
+    from django.core.asgi import get_asgi_application
+
+    vector = next(v for v in rv.REQUESTS if v["name"] == "token-missing")
+    with caplog.at_level(logging.WARNING, logger="primevox_webhooks"):
+        with uvicorn_server(get_asgi_application()) as url:
+            port = urlsplit(url).port
+            assert port
+            rv.check("django-asgi", vector, rv.send(port, "/v/token-missing", vector["request"]))
+    assert "guard_asgi" in caplog.text

@@ -120,14 +120,23 @@ def _body(request: HttpRequest, verdict: policy.Read) -> bytes:
     return policy.read_limited(request.read, verdict)
 
 
+_UNGUARDED: list[bool] = []  # warned once per process
+
+
 def _event(request: HttpRequest, rx: policy.Receiver) -> AnyEvent:
     header = request.headers.get
     if getattr(request, "scope", {}).get(CHECKED):  # guard_asgi checked it and read the body
         return policy.parse_body(rx, _cached_body(request) or bytes(request.body), header)
-    peer = request.META.get("REMOTE_ADDR")
-    verdict = policy.check(
-        rx, request.method or "", peer if isinstance(peer, str) else None, _meta(request, "QUERY_STRING"), header
-    )
+    if hasattr(request, "scope") and not _UNGUARDED:
+        _UNGUARDED.append(True)
+        policy.LOG.warning(
+            "Django under ASGI read this webhook's whole body before the sender was checked: "
+            "wrap the application, application = primevox_webhooks.django.guard_asgi(get_asgi_application())"
+        )
+    peer: Optional[str] = _meta(request, "REMOTE_ADDR") or None
+    if hasattr(request, "scope"):
+        peer = policy.asgi_peer(rx, peer, header)
+    verdict = policy.check(rx, request.method or "", peer, _meta(request, "QUERY_STRING"), header)
     return policy.parse_body(rx, _body(request, verdict), header)
 
 
