@@ -140,7 +140,10 @@ mod tests {
     #[test]
     fn the_minimal_format_of_the_calls_issue_reads() {
         let s = parse_line(r#"{"at": 5, "contentType": null, "body": "a=b"}"#).unwrap();
-        assert_eq!((s.at, s.content_type, s.refused()), (5, None, false));
+        assert_eq!(
+            (s.at, s.content_type.clone(), s.refused()),
+            (5, None, false)
+        );
         assert!(parse_line(r#"{"at": 5, "contentType": null}"#).is_err());
         assert!(parse_line(r#"{"at": "x", "body": ""}"#).is_err());
         assert!(parse_line(r#"{"at": 1, "bodyBase64": "@@"}"#).is_err());
