@@ -76,7 +76,7 @@ fn after_help() -> String {
 
 /// What to send, resolved from KIND|SCENARIO.
 enum Plan {
-    Kind(Event<'static>),
+    Kind(Box<Event<'static>>),
     Scenario(&'static scenario::Scenario),
 }
 
@@ -92,9 +92,9 @@ impl Plan {
     fn run(&self) -> Vec<(u64, Event<'static>)> {
         match self {
             Plan::Kind(e) if e.kind().is_call() => {
-                vec![(0, e.clone().with(Field::CallUuid, fresh_call_uuid()))]
+                vec![(0, (**e).clone().with(Field::CallUuid, fresh_call_uuid()))]
             }
-            Plan::Kind(e) => vec![(0, e.clone())],
+            Plan::Kind(e) => vec![(0, (**e).clone())],
             Plan::Scenario(s) => s.deliveries(&fresh_call_uuid()),
         }
     }
@@ -105,7 +105,7 @@ fn plan(what: &str) -> Result<Plan, Failure> {
         return Ok(Plan::Scenario(s));
     }
     if let Some(k) = Kind::from_kind_str(what) {
-        return samples::sample(k).map(Plan::Kind).ok_or_else(|| {
+        return samples::sample(k).map(|e| Plan::Kind(Box::new(e))).ok_or_else(|| {
             Failure::usage(format!(
                 "kind {what:?} has no wire format to send; pick a documented kind"
             ))
