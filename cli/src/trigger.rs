@@ -105,11 +105,13 @@ fn plan(what: &str) -> Result<Plan, Failure> {
         return Ok(Plan::Scenario(s));
     }
     if let Some(k) = Kind::from_kind_str(what) {
-        return samples::sample(k).map(|e| Plan::Kind(Box::new(e))).ok_or_else(|| {
-            Failure::usage(format!(
-                "kind {what:?} has no wire format to send; pick a documented kind"
-            ))
-        });
+        return samples::sample(k)
+            .map(|e| Plan::Kind(Box::new(e)))
+            .ok_or_else(|| {
+                Failure::usage(format!(
+                    "kind {what:?} has no wire format to send; pick a documented kind"
+                ))
+            });
     }
     let names: Vec<&str> = SCENARIOS.iter().map(|s| s.name).collect();
     Err(Failure::usage(format!(
