@@ -134,9 +134,14 @@ impl Listener {
     }
 
     /// Stops it with SIGTERM; returns its exit code and stderr (at most 10 s).
-    pub fn stop(mut self) -> (i32, String) {
+    pub fn stop(self) -> (i32, String) {
+        self.stop_with("TERM")
+    }
+
+    /// Stops it with a signal (TERM, INT); returns its exit code and stderr (at most 10 s).
+    pub fn stop_with(mut self, signal: &str) -> (i32, String) {
         let mut child = self.child.take().unwrap();
-        term(&child);
+        send_signal(&child, signal);
         let mut err = child.stderr.take().unwrap();
         let start = Instant::now();
         let status = loop {
@@ -165,12 +170,12 @@ impl Drop for Listener {
     }
 }
 
-fn term(child: &Child) {
+fn send_signal(child: &Child, signal: &str) {
     let ok = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args([&format!("-{signal}"), &child.id().to_string()])
         .status()
         .is_ok_and(|s| s.success());
-    assert!(ok, "kill -TERM {}", child.id());
+    assert!(ok, "kill -{signal} {}", child.id());
 }
 
 /// A scratch directory for one test.
