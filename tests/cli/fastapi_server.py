@@ -13,6 +13,7 @@ from fastapi_receiver import app  # noqa: E402
 sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 sock.bind(("127.0.0.1", 0))
+sock.listen(128)  # connections queue from now on, before uvicorn has started
 print(f"port {sock.getsockname()[1]}", flush=True)
 server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
 server.run(sockets=[sock])
