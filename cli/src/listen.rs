@@ -12,11 +12,11 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use http_body_util::BodyExt;
-use primevox_webhooks::Event;
+use primevox_webhooks::receiver::{self, Answer, Check, Receiver, ReceiverOptions};
+use primevox_webhooks::{Event, Refusal};
 use reqwest::Url;
 
 use crate::capture::Saved;
-use crate::policy::{self, Answer, Check, Receiver, ReceiverOptions};
 use crate::send::{self, target_url};
 use crate::{now_ms, Failure, Outcome};
 
@@ -93,7 +93,7 @@ pub fn run(a: Args) -> Outcome {
         strict: a.strict,
         ..ReceiverOptions::default()
     })
-    .map_err(|e| Failure::usage(e.to_string()))?;
+    .map_err(|e| Failure::usage(format!("bad option: {e}")))?;
     let forward = match &a.forward_to {
         Some(u) => Some((send::client()?, target_url("--forward-to", u)?)),
         None => None,
@@ -214,7 +214,7 @@ async fn handle(
 
     let peer_text = peer.ip().to_string();
     let verdict = if path == app.path {
-        let mut request = policy::Request::new(&method, Some(&peer_text), &query);
+        let mut request = receiver::Request::new(&method, Some(&peer_text), &query);
         for name in app.receiver.headers() {
             for v in parts.headers.get_all(name.as_str()) {
                 if let Ok(v) = v.to_str() {
@@ -232,14 +232,15 @@ async fn handle(
             // Not read for the checks; read for the capture only (bounded), so that a real
             // delivery refused for a wrong token is still on record, byte for byte.
             let body = if app.save.is_some() {
-                read_body(body, 65_537, 2_000).await.unwrap_or_default()
+                let max = app.receiver.max_body_bytes() + 1;
+                read_body(body, max, 2_000).await.unwrap_or_default()
             } else {
                 Vec::new()
             };
             (answer, body, None)
         }
         Check::Read(read) => match read_body(body, read.max_bytes, read.timeout_ms).await {
-            None => (timeout_answer(), Vec::new(), None),
+            None => (Answer::refusal(Refusal::RequestTimeout), Vec::new(), None),
             Some(bytes) => {
                 let parsed = app.receiver.parse_body(
                     &bytes,
@@ -320,22 +321,13 @@ fn not_found(path: &str) -> Answer {
     a
 }
 
-fn timeout_answer() -> Answer {
-    let mut a = Answer::ok();
-    a.status = 408;
-    a.code = Some("request_timeout");
-    a.message = "the body did not arrive in time".into();
-    a.close = true;
-    a
-}
-
 fn respond(answer: &Answer) -> Response {
     let mut res = Response::new(Body::from(answer.body()));
     *res.status_mut() = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_REQUEST);
     let h = res.headers_mut();
     h.insert(
         "content-type",
-        HeaderValue::from_static("application/json; charset=utf-8"),
+        HeaderValue::from_static(receiver::CONTENT_TYPE),
     );
     for (k, v) in &answer.headers {
         h.insert(*k, HeaderValue::from_static(v));

@@ -10,7 +10,6 @@ mod codegen;
 mod encode;
 mod listen;
 mod parse;
-mod policy;
 mod replay;
 mod samples;
 mod scenario;

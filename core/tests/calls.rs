@@ -126,9 +126,10 @@ fn invalid_states() {
         s.replace("call.hangup", "message.inbound"),
         s.replace("]}", "],\"more\":1}"),
         // The same delivery twice.
-        s.replace("}]}", "},")
-            .replace("\"deliveries\":[", "\"deliveries\":[")
-            + &s[s.find("{\"at\"").unwrap()..],
+        {
+            let d = &s[s.find("{\"at\"").unwrap()..s.len() - 2];
+            format!("{{\"version\":1,\"callUuid\":\"abc\",\"deliveries\":[{d},{d}]}}")
+        },
         "{\"version\":1,\"callUuid\":\"abc\",\"deliveries\":[]}".into(),
     ];
     for b in &bad {

@@ -29,7 +29,7 @@ struct Entry {
     seq: u64,
 }
 
-type Hook = Box<dyn FnMut(&CallSummary) + Send>;
+type Hook = Box<dyn FnMut(&CallSummary) + Send + Sync>;
 
 /// Tracks many calls, keyed by the lowercased `callUuid`.
 ///
@@ -74,7 +74,7 @@ impl CallTracker {
     }
 
     /// Runs `hook` with the record whenever a delivery ends a call for the first time.
-    pub fn on_complete(mut self, hook: impl FnMut(&CallSummary) + Send + 'static) -> Self {
+    pub fn on_complete(mut self, hook: impl FnMut(&CallSummary) + Send + Sync + 'static) -> Self {
         self.on_complete = Some(Box::new(hook));
         self
     }
