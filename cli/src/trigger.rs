@@ -36,7 +36,7 @@ pub struct Args {
     #[arg(long, value_name = "H", requires = "token")]
     token_header: Option<String>,
     /// How many times to send the kind or run the scenario (each time a fresh callUuid).
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     count: u32,
     /// How many deliveries (or scenario calls) to have in flight at once.
     #[arg(long, value_name = "C", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]

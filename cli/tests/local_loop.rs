@@ -432,3 +432,65 @@ fn forward_to_resends_the_raw_request() {
         assert_eq!(y["status"], 200);
     }
 }
+
+/// With the example's callUuid, each kind goes out exactly as its example in examples/ (the
+/// vendor's spelling, order and eventTarget): form bodies byte for byte, JSON member by member.
+#[test]
+fn trigger_sends_each_kind_as_its_vendor_example() {
+    let dir = scratch("examples");
+    let cap = dir.join("capture.jsonl");
+    let listen = Listener::start(&["--save", cap.to_str().unwrap()]);
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples");
+    let mut files: Vec<_> = std::fs::read_dir(examples)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("form" | "json")
+            )
+        })
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 11);
+    for (i, path) in files.iter().enumerate() {
+        let bytes = std::fs::read(path).unwrap();
+        let example = primevox_webhooks::parse(&bytes, None).unwrap();
+        let mut args = vec!["trigger", example.kind().as_str(), "--to", &listen.url];
+        let set = example.call_uuid().map(|u| format!("callUuid={u}"));
+        if let Some(s) = &set {
+            args.extend(["--set", s]);
+        }
+        let out = run(&args, b"");
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let line = &saved(&cap)[i];
+        let body = line["body"].as_str().unwrap();
+        let text = std::str::from_utf8(&bytes).unwrap().trim_end();
+        if example.kind().is_message() {
+            assert_eq!(line["contentType"], "application/json");
+            let want: serde_json::Value = serde_json::from_str(text).unwrap();
+            let got: serde_json::Value = serde_json::from_str(body).unwrap();
+            assert_eq!(got, want, "{}", path.display());
+            let keys = [
+                "eventType",
+                "toNumber",
+                "fromNumber",
+                "containerID",
+                "tenantID",
+                "conversationID",
+                "messageText",
+            ];
+            let at: Vec<usize> = keys
+                .iter()
+                .map(|k| body.find(&format!("\"{k}\":")).unwrap())
+                .collect();
+            assert!(
+                at.windows(2).all(|w| w[0] < w[1]),
+                "documented order: {body}"
+            );
+        } else {
+            assert_eq!(line["contentType"], "application/x-www-form-urlencoded");
+            assert_eq!(body, text, "{}", path.display());
+        }
+    }
+}
