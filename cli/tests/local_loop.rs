@@ -270,6 +270,48 @@ fn trigger_every_kind_and_scenario_then_calls_and_replay() {
         .collect();
     assert_eq!(want.len(), 6);
     assert_eq!(strip(picked), strip(&want));
+    // --speed keeps the saved gaps, divided: the last call's 26 s of gaps at 1000x.
+    let missed: Vec<&serde_json::Value> = {
+        let id = call_ids
+            .iter()
+            .find(|(_, v)| **v == "call:missed")
+            .unwrap()
+            .0;
+        lines
+            .iter()
+            .filter(|l| l["body"].as_str().unwrap().contains(id.as_str()))
+            .collect()
+    };
+    let span = missed[3]["at"].as_u64().unwrap() - missed[0]["at"].as_u64().unwrap();
+    let from = missed[0]["at"].as_u64().unwrap().to_string();
+    let until_kinds = [
+        "--kind",
+        "call.inbound",
+        "--kind",
+        "extension.ringing",
+        "--kind",
+        "call.hangup",
+    ];
+    let mut args = vec![
+        "replay",
+        cap.to_str().unwrap(),
+        "--to",
+        &second.url,
+        "--since",
+        &from,
+        "--speed",
+        "1",
+    ];
+    args.extend(until_kinds);
+    let before = saved(&cap2).len();
+    let started = std::time::Instant::now();
+    let out = run(&args, b"");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(saved(&cap2).len() > before + 3);
+    assert!(
+        started.elapsed().as_millis() as u64 >= span,
+        "replay at --speed 1 keeps the {span} ms of gaps"
+    );
     assert_eq!(second.stop().0, 0);
 }
 
@@ -313,6 +355,16 @@ fn set_overrides_fields_and_count_repeats_with_fresh_call_ids() {
     for p in &printed {
         let e = primevox_webhooks::from_json(p).unwrap_or_else(|e| panic!("{e:?}: {p}"));
         assert_eq!(e.container_id(), Some("99"));
+    }
+    // --speed 5000 divides the scenario's 26.2 s of gaps: each run spans at least 5.24 ms.
+    for id in &ids {
+        let ats: Vec<u64> = lines
+            .iter()
+            .filter(|l| l["body"].as_str().unwrap().contains(id.as_str()))
+            .map(|l| l["at"].as_u64().unwrap())
+            .collect();
+        assert_eq!(ats.len(), 4);
+        assert!(ats[3] - ats[0] >= 5, "gaps kept: {ats:?}");
     }
     let calls = run(&["calls", "-"], std::fs::read(&cap).unwrap().as_slice());
     assert_eq!(calls.stdout.lines().count(), 3);
