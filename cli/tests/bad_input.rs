@@ -413,3 +413,37 @@ fn every_subcommand_has_complete_help() {
         }
     }
 }
+
+#[test]
+fn listen_bounds_bodies_declared_or_chunked() {
+    let dir = scratch("bounds");
+    let cap = dir.join("capture.jsonl");
+    let listen = Listener::start(&["--save", cap.to_str().unwrap()]);
+    let big = vec![b'a'; 70_000];
+    let declared = [
+        format!("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", big.len()).as_bytes(),
+        &big,
+    ]
+    .concat();
+    let answer = raw_http(listen.port, &declared);
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains(r#""code":"body_too_large""#), "{answer}");
+    // Chunked, no length declared: read up to the limit, then refused the same way.
+    let mut chunked = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".to_vec();
+    for chunk in big.chunks(10_000) {
+        chunked.extend(format!("{:x}\r\n", chunk.len()).as_bytes());
+        chunked.extend(chunk);
+        chunked.extend(b"\r\n");
+    }
+    chunked.extend(b"0\r\n\r\n");
+    let answer = raw_http(listen.port, &chunked);
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains(r#""code":"body_too_large""#), "{answer}");
+    let lines = saved(&cap);
+    assert_eq!(lines.len(), 2);
+    for l in &lines {
+        assert_eq!(l["error"]["code"], "body_too_large");
+        // Never more than the limit and one byte is kept.
+        assert!(l["body"].as_str().unwrap().len() <= 65_537);
+    }
+}
