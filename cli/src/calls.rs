@@ -9,10 +9,9 @@ use primevox_webhooks::parse;
 use crate::capture::read_lines;
 use crate::{Failure, Outcome};
 
-/// Stitch saved deliveries into calls: one record (JSON) per call and line, sorted by
-/// firstSeenAt, then callUuid.
+/// Stitch saved deliveries into call records, one JSON line per call.
 ///
-/// Reads JSON lines {"at": <ms>, "contentType": <string or null>, "body": <string>} (or
+/// Records are sorted by firstSeenAt, then callUuid. Reads JSON lines {"at": <ms>, "contentType": <string or null>, "body": <string>} (or
 /// "bodyBase64" for bytes that are not UTF-8): the format `listen --save` writes, also while
 /// listen is still writing it. Messages and unknown events are skipped, and so are deliveries
 /// the receiver refused (a saved status outside 2xx). A line that cannot be read, or whose

@@ -20,10 +20,9 @@ use crate::capture::Saved;
 use crate::send::{self, target_url};
 use crate::{now_ms, Failure, Outcome};
 
-/// Receive deliveries on a real HTTP server, with the same checks and answers as the library
-/// receivers; print one line per delivery, save and forward them.
+/// Receive deliveries on a real HTTP server; print, save and forward them.
 ///
-/// The first line on stdout is always `listening on http://HOST:PORT/PATH` (with the port the
+/// The checks and answers are the library receivers' (the core's receiver policy). The first line on stdout is always `listening on http://HOST:PORT/PATH` (with the port the
 /// system gave for --port 0). Then one line per delivery: the UTC time, the status answered,
 /// the kind, the callUuid or conversationId, and the caller; with --json, the event's canonical
 /// JSON (or the {"error": …} answered) instead. Stops cleanly on Ctrl-C or SIGTERM.

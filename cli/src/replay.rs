@@ -8,10 +8,10 @@ use crate::capture::{read_lines, Saved};
 use crate::send::{self, target_url};
 use crate::{Failure, Outcome};
 
-/// Re-send saved deliveries (a `listen --save` file) byte for byte, in file order: the same
-/// method, Content-Type and body, to --to. Exits 1 when any is not answered 2xx.
+/// Re-send saved deliveries (a `listen --save` file) byte for byte.
 ///
-/// Without --speed or --rate the deliveries go one after another as fast as they are answered.
+/// In file order, with the same method, Content-Type and body, to --to. Exits 1 when any is not
+/// answered 2xx. Without --speed or --rate the deliveries go one after another as fast as they are answered.
 /// A line that cannot be read stops the replay before anything is sent (exit 2, naming the line).
 #[derive(clap::Args)]
 pub struct Args {

@@ -10,7 +10,7 @@ use crate::scenario::{self, fresh_call_uuid, SCENARIOS};
 use crate::send::{self, target_url};
 use crate::{samples, Failure, Outcome};
 
-/// Send deliveries exactly as PrimeVOX does: one event KIND, or a whole call SCENARIO.
+/// Send deliveries as PrimeVOX does: one event KIND, or a whole call SCENARIO.
 ///
 /// Messages go as JSON (containerID, tenantID), calls form-encoded with each event's documented
 /// spellings and eventTarget, with the values of the bundled examples. Every call delivery of
