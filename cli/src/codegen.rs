@@ -10,12 +10,15 @@ use crate::{Failure, Outcome};
 #[derive(clap::Args)]
 pub struct SchemaArgs {}
 
-/// Write event.schema.json, events.d.ts and event-builder.{cjs,mjs}.
+/// Rewrite every file and section generated from the kind table.
+///
+/// That is core/generated/, the Python classes and stubs and the README's tables, under the
+/// repository root ROOT.
 #[derive(clap::Args)]
 pub struct Args {
-    /// The folder to write into.
-    #[arg(value_name = "DIR", default_value = "core/generated")]
-    dir: PathBuf,
+    /// The repository root (the folder holding core/src/kind.rs).
+    #[arg(value_name = "ROOT", default_value = ".")]
+    root: PathBuf,
 }
 
 pub fn schema(_: SchemaArgs) -> Outcome {
@@ -24,26 +27,19 @@ pub fn schema(_: SchemaArgs) -> Outcome {
 }
 
 pub fn run(a: Args) -> Outcome {
-    let dir = a.dir;
-    let files = [
-        ("event.schema.json", codegen::json_schema()),
-        ("events.d.ts", codegen::typescript_types()),
-        (
-            "event-builder.cjs",
-            codegen::js_event_builder(codegen::JsModule::CommonJs),
-        ),
-        (
-            "event-builder.mjs",
-            codegen::js_event_builder(codegen::JsModule::Esm),
-        ),
-    ];
-    for (name, text) in files {
-        std::fs::create_dir_all(&dir)
-            .and_then(|_| std::fs::write(dir.join(name), text))
-            .map_err(|e| {
-                Failure::usage(format!("cannot write {}: {e}", dir.join(name).display()))
-            })?;
-        println!("wrote {}", dir.join(name).display());
+    let root = a.root;
+    if !root.join("core/src/kind.rs").is_file() {
+        return Err(Failure::usage(format!(
+            "codegen: {} is not the repository root (no core/src/kind.rs)",
+            root.display()
+        )));
+    }
+    let changed = codegen::write_all(&root).map_err(|e| Failure::usage(format!("codegen: {e}")))?;
+    for path in &changed {
+        println!("wrote {}", path.display());
+    }
+    if changed.is_empty() {
+        println!("every generated file is up to date");
     }
     Ok(())
 }

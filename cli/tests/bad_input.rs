@@ -396,7 +396,7 @@ fn every_subcommand_has_complete_help() {
         ("parse", &["--content-type", "--strict", "--max-body-bytes"]),
         ("encode", &["FILE|-"]),
         ("schema", &[]),
-        ("codegen", &["DIR"]),
+        ("codegen", &["ROOT"]),
     ];
     let top = run(&["--help"], b"");
     assert_eq!(top.code, 0);
