@@ -246,6 +246,8 @@ def guard_asgi(application: _ASGIApp) -> _ASGIApp:
             )
             body = await policy.read_limited_async(_chunks(receive), verdict)
         except RequestRefused as err:
+            if err.answer is None:  # only the core's refusals are raised here
+                raise
             return await _send(send, err.answer)
         sent = False
 
