@@ -34,7 +34,7 @@ const FORM: &[u8] = b"eventType=InboundCall&eventTarget=phoneNumber&containerId=
 fn options_are_checked_and_named_as_written() {
     assert!(err(r#"{"token":null}"#)
         .message()
-        .starts_with("token is null"));
+        .starts_with("token is not set (null"));
     assert!(err(r#"{"token":""}"#)
         .message()
         .starts_with("token is empty"));
