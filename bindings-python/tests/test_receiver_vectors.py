@@ -140,7 +140,11 @@ def test_every_vector(framework: str, caplog: pytest.LogCaptureFixture) -> None:
         with serve(framework) as url:
             port = urlsplit(url).port
             assert port
+            skipped = rv.NOT_RUN.get(framework, {})
+            assert all("stallAfterBytes" in v["request"] for v in rv.REQUESTS if v["name"] in skipped)
             for v in rv.REQUESTS:
+                if v["name"] in skipped:
+                    continue
                 before = len(learned.lines)
                 with caplog.at_level(logging.WARNING, logger="primevox_webhooks"):
                     got = rv.send(port, "/v/" + v["name"], v["request"])

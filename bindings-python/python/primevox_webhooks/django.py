@@ -83,11 +83,15 @@ def _dechunk(read: Callable[[int], bytes], verdict: policy.Read) -> bytes:
 
     out = bytearray()
     while len(out) < verdict.max_bytes:
-        size = int(line().split(b";")[0].strip() or b"0", 16)
+        try:
+            size = int(line().split(b";")[0].strip() or b"0", 16)
+        except ValueError:
+            break  # not chunked encoding: what was read is all there is
         if size == 0:
             line()  # the blank line after the last chunk (no trailers expected)
             break
-        chunk = read(size)
+        want = min(size, verdict.max_bytes - len(out))  # a huge declared chunk is not read whole
+        chunk = read(want)
         out += chunk
         if len(chunk) < size:
             break
@@ -242,6 +246,8 @@ def guard_asgi(application: _ASGIApp) -> _ASGIApp:
             )
             body = await policy.read_limited_async(_chunks(receive), verdict)
         except RequestRefused as err:
+            if err.answer is None:  # only the core's refusals are raised here
+                raise
             return await _send(send, err.answer)
         sent = False
 
