@@ -1,7 +1,7 @@
 // Types of the Node receivers (Express, Fastify, node:http).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Event } from '../events';
-import type { ReceiverOptions } from './receiver';
+import type { Event } from '../events.js';
+import type { ReceiverOptions } from './receiver.js';
 
 /** Options of the Node receivers: the core's, and where a handler's error goes. */
 export interface NodeReceiverOptions extends ReceiverOptions {
