@@ -447,3 +447,49 @@ fn listen_bounds_bodies_declared_or_chunked() {
         assert!(l["body"].as_str().unwrap().len() <= 65_537);
     }
 }
+
+#[test]
+fn listen_undoes_gzip_and_refuses_unknown_encodings() {
+    use std::io::Write;
+    let dir = scratch("encodings");
+    let cap = dir.join("capture.jsonl");
+    let listen = Listener::start(&["--save", cap.to_str().unwrap()]);
+    let body = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/queue-entered.form"
+    ))
+    .unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&body).unwrap();
+    let gz = gz.finish().unwrap();
+    let head = |encoding: &str, len: usize| {
+        format!("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Encoding: {encoding}\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n")
+    };
+    let ok = raw_http(
+        listen.port,
+        &[head("gzip", gz.len()).as_bytes(), &gz].concat(),
+    );
+    assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
+    let br = raw_http(
+        listen.port,
+        &[head("br", body.len()).as_bytes(), &body].concat(),
+    );
+    assert!(br.starts_with("HTTP/1.1 415"), "{br}");
+    assert!(
+        br.contains(r#""code":"unsupported_content_encoding""#),
+        "{br}"
+    );
+    let printed = listen.next_lines(2);
+    assert!(
+        printed[0].contains(" 200 queue.entered e41d6b2c-8f3a-4b95-a07c-d26e1f8b3a59 +13125550164"),
+        "{printed:?}"
+    );
+    // The capture keeps the bytes as they came (compressed, so base64).
+    let lines = saved(&cap);
+    use base64::Engine;
+    let kept = base64::engine::general_purpose::STANDARD
+        .decode(lines[0]["bodyBase64"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(kept, gz);
+    assert_eq!(lines[1]["status"], 415);
+}
