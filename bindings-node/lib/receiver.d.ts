@@ -27,7 +27,7 @@ export interface ReceiverOptions extends ParseOptions {
    * knows no sender address, and `allow` refuses every request.
    */
   peerHeader?: string;
-  /** How long the receiver waits for the whole body (Node), in ms; then 408. Default 10000. */
+  /** How long the receiver waits for the whole body, in ms; then 408. Default 10000. */
   bodyTimeoutMs?: number;
 }
 

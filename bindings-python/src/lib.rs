@@ -12,6 +12,7 @@ mod errors;
 mod event;
 mod kinds;
 mod parse;
+mod receiver;
 mod security;
 
 use pyo3::prelude::*;
@@ -26,6 +27,7 @@ const CONCEPTS: &[Register] = &[
     parse::register,
     batch::register,
     security::register,
+    receiver::register,
 ];
 
 #[pymodule]

@@ -30,7 +30,7 @@ from ._native import (
     query_param,
     verify_token,
 )
-from ._receiver import RequestRefused
+from ._receiver import ReceiverOptionError, ReceiverOptions, RequestRefused
 
 # BEGIN GENERATED classes (primevox-webhooks codegen from core/src/kind.rs; do not edit)
 from ._native import (
@@ -88,6 +88,8 @@ __all__ = [
     "Event",
     "Kind",
     "ParseError",
+    "ReceiverOptionError",
+    "ReceiverOptions",
     "RequestRefused",
     "from_json",
     "parse",
