@@ -11,16 +11,23 @@ from __future__ import annotations
 
 import copy
 import json
-from functools import lru_cache
 from importlib import resources
 from typing import Any, cast
 
 
-@lru_cache(maxsize=1)
+_cache: dict[str, dict[str, Any]] = {}
+
+
+def _document() -> dict[str, Any]:
+    if "document" not in _cache:
+        text = resources.files("primevox_webhooks").joinpath("openapi.json").read_text(encoding="utf-8")
+        _cache["document"] = cast(dict[str, Any], json.loads(text))
+    return _cache["document"]
+
+
 def openapi_document() -> dict[str, Any]:
-    """The SDK's OpenAPI 3.1 document (``webhooks``: one entry per event kind)."""
-    text = resources.files("primevox_webhooks").joinpath("openapi.json").read_text(encoding="utf-8")
-    return cast(dict[str, Any], json.loads(text))
+    """The SDK's OpenAPI 3.1 document (``webhooks``: one entry per event kind), a fresh copy."""
+    return copy.deepcopy(_document())
 
 
 def _resolve(doc: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
@@ -33,20 +40,22 @@ def _resolve(doc: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     return cast(dict[str, Any], target)
 
 
-@lru_cache(maxsize=1)
 def _delivery_request_body() -> dict[str, Any]:
-    doc = openapi_document()
+    if "request body" in _cache:
+        return _cache["request body"]
+    doc = _document()
     content: dict[str, dict[str, Any]] = {}
     for webhook in doc["webhooks"].values():
         for media, body in webhook["post"]["requestBody"]["content"].items():
             entry = content.setdefault(media, {"schema": {"oneOf": []}, "examples": {}})
             entry["schema"]["oneOf"].append(_resolve(doc, body["schema"]))
             entry["examples"].update(body.get("examples", {}))
-    return {
+    _cache["request body"] = {
         "required": True,
         "description": "A PrimeVOX webhook delivery: JSON for messages, a form for calls.",
         "content": content,
     }
+    return _cache["request body"]
 
 
 def delivery_openapi() -> dict[str, Any]:
