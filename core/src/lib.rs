@@ -33,6 +33,8 @@ mod json;
 pub mod kind;
 mod parse;
 pub mod security;
+#[cfg(feature = "serde")]
+mod serde_impl;
 pub mod validate;
 
 pub use batch::{parse_many, parse_many_map, BatchItem};
