@@ -192,3 +192,21 @@ pub fn js_event_builder(module: JsModule) -> String {
     }
     s
 }
+
+/// The per-kind overloads of the Python `Router.on` (spliced into
+/// `bindings-python/python/primevox_webhooks/_router.py` between its `BEGIN GENERATED` and
+/// `END GENERATED` lines; `core/tests/router_codegen.rs` fails when they are stale), so that mypy
+/// gives a handler registered for one kind that kind's event class.
+pub fn python_router_overloads() -> String {
+    let mut s = String::new();
+    for kind in Kind::ALL {
+        let (k, class) = (kind.as_str(), kind.class_name());
+        s.push_str(&format!(
+            "    @overload\n    def on(\n        self, kind: Literal[\"{k}\"], handler: Callable[[{class}], _R]\n    ) -> Callable[[{class}], _R]: ...\n"
+        ));
+        s.push_str(&format!(
+            "    @overload\n    def on(\n        self, kind: Literal[\"{k}\"]\n    ) -> Callable[[Callable[[{class}], _R]], Callable[[{class}], _R]]: ...\n"
+        ));
+    }
+    s
+}

@@ -11,7 +11,7 @@ re-exports it with one class per event kind. Framework receivers live in the opt
 ``primevox_webhooks.fastapi`` (FastAPI / Starlette), ``primevox_webhooks.flask`` and
 ``primevox_webhooks.django``; each takes the sender checks ``token`` / ``token_query`` /
 ``token_header`` / ``allow`` (``verify_token`` and ``AllowList``, from the core, are exported for
-other frameworks).
+other frameworks). ``Router`` dispatches events to handlers registered by kind.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from ._native import (
     verify_token,
 )
 from ._receiver import RequestRefused
+from ._router import HandlerError, Router
 
 #: The union of every event class: what ``parse`` returns. ``match`` on it is checked exhaustively.
 AnyEvent = Union[
@@ -68,6 +69,7 @@ __all__ = [
     "CallHangup",
     "ErrorCode",
     "Event",
+    "HandlerError",
     "ExtensionAnswered",
     "ExtensionHangup",
     "ExtensionRinging",
@@ -80,6 +82,7 @@ __all__ = [
     "QueueEntered",
     "RequestRefused",
     "RingGroupEntered",
+    "Router",
     "UnknownEvent",
     "VoicemailLeft",
     "from_json",

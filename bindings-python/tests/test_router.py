@@ -1,0 +1,251 @@
+"""pv.Router / pv.HandlerError: registration, order, failures, async, timeouts."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from typing import Any
+
+import pytest
+
+import primevox_webhooks as pv
+
+FORM = "application/x-www-form-urlencoded"
+HANGUP = pv.parse(b"eventType=HangupCall&containerId=1&tenantId=2&callUuid=u-1", FORM)
+INBOUND = pv.parse(
+    b"eventType=InboundCall&eventTarget=phoneNumber&containerId=1&tenantId=2"
+    b"&didNumber=%2B15125550100&callUuid=u-1&callerIdNum=5125550199&callerIdName=JANE",
+    FORM,
+)
+UNKNOWN = pv.parse(b'{"eventType":"somethingNew","x":1}', "application/json")
+
+
+def test_exported_names() -> None:
+    assert "Router" in pv.__all__ and "HandlerError" in pv.__all__
+    assert issubclass(pv.HandlerError, Exception)
+
+
+def test_kind_handlers_in_registration_order_then_on_any() -> None:
+    router = pv.Router()
+    seen: list[str] = []
+    router.on_any(lambda e: seen.append("any1"))
+    router.on("call.hangup", lambda e: seen.append("h1"))
+    router.on(["call.inbound", "call.hangup"], lambda e: seen.append("h2"))
+    router.on_any(lambda e: seen.append("any2"))
+    router.on("call.inbound", lambda e: seen.append("inbound"))
+    router.dispatch(HANGUP)
+    assert seen == ["h1", "h2", "any1", "any2"]
+    seen.clear()
+    router.dispatch(INBOUND)
+    assert seen == ["h2", "inbound", "any1", "any2"]
+
+
+def test_decorator_form_returns_the_function() -> None:
+    router = pv.Router()
+    got: list[Any] = []
+
+    @router.on("call.hangup")
+    def hung_up(event: pv.CallHangup) -> None:
+        got.append(event.call_uuid)
+
+    @router.on_any()
+    def anything(event: pv.Event) -> None:
+        got.append(event.kind)
+
+    @router.on_any
+    def bare(event: pv.Event) -> None:
+        got.append("bare")
+
+    assert callable(hung_up) and hung_up.__name__ == "hung_up"
+    router.dispatch(HANGUP)
+    assert got == ["u-1", "call.hangup", "bare"]
+
+
+def test_unknown_events_reach_on_unknown_and_on_any() -> None:
+    router = pv.Router()
+    seen: list[str] = []
+    router.on("unknown", lambda e: seen.append("unknown:" + e.event_type))
+    router.on("call.hangup", lambda e: seen.append("hangup"))
+    router.on_any(lambda e: seen.append("any"))
+    router.dispatch(UNKNOWN)
+    assert seen == ["unknown:somethingNew", "any"]
+
+
+def test_bad_registrations_raise_at_once() -> None:
+    router = pv.Router()
+    with pytest.raises(ValueError, match="'call.nope' is not an event kind"):
+        router.on("call.nope", lambda e: None)  # type: ignore[call-overload]
+    with pytest.raises(ValueError, match="'nope'"):
+        router.on(["call.hangup", "nope"], lambda e: None)  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="empty"):
+        router.on([], lambda e: None)
+    with pytest.raises(TypeError, match="kind"):
+        router.on(42, lambda e: None)  # type: ignore[call-overload]
+    with pytest.raises(TypeError, match="callable"):
+        router.on("call.hangup", "not a function")  # type: ignore[call-overload]
+    with pytest.raises(TypeError, match="callable"):
+        router.on("call.hangup")(None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="callable"):
+        router.on_any(3)  # type: ignore[call-overload]
+    with pytest.raises(TypeError, match="callable"):
+        router.on_error(3)  # type: ignore[call-overload]
+    with pytest.raises(TypeError, match="callable"):
+        router.on_call_completed(3)  # type: ignore[arg-type]
+    # Nothing half-registered: the failed calls left the router empty.
+    router.dispatch(HANGUP)
+    for bad in (0, -1, float("inf"), float("nan"), "5", True):
+        with pytest.raises(ValueError, match="timeout"):
+            pv.Router(timeout=bad)  # type: ignore[arg-type]
+
+
+def test_a_failure_lets_the_others_run_then_raises_with_every_error() -> None:
+    router = pv.Router()
+    seen: list[str] = []
+    reported: list[tuple[Exception, Any]] = []
+    boom1, boom2 = ValueError("first"), KeyError("second")
+
+    def fail1(e: pv.Event) -> None:
+        raise boom1
+
+    def fail2(e: pv.Event) -> None:
+        raise boom2
+
+    router.on("call.hangup", fail1)
+    router.on("call.hangup", lambda e: seen.append("after"))
+    router.on_any(fail2)
+    router.on_any(lambda e: seen.append("any"))
+    router.on_error(lambda err, ev: reported.append((err, ev)))
+    router.on_error(lambda err, ev: seen.append("on_error:" + type(err).__name__))
+    with pytest.raises(pv.HandlerError) as info:
+        router.dispatch(HANGUP)
+    assert seen == ["after", "any", "on_error:ValueError", "on_error:KeyError"]
+    assert info.value.errors == [boom1, boom2]
+    assert info.value.event == HANGUP
+    assert info.value.__cause__ is boom1
+    assert reported == [(boom1, HANGUP), (boom2, HANGUP)]
+    assert "2 handlers failed for call.hangup" in str(info.value)
+
+
+def test_a_failing_on_error_handler_is_not_lost() -> None:
+    router = pv.Router()
+    router.on("call.hangup", lambda e: 1 / 0)
+
+    def bad_reporter(err: Exception, ev: pv.Event) -> None:
+        raise RuntimeError("reporter down")
+
+    router.on_error(bad_reporter)
+    with pytest.raises(pv.HandlerError) as info:
+        router.dispatch(HANGUP)
+    assert [type(e) for e in info.value.errors] == [ZeroDivisionError, RuntimeError]
+
+
+def test_no_failure_no_on_error() -> None:
+    router = pv.Router()
+    called: list[object] = []
+    router.on_error(lambda err, ev: called.append(err))
+    router.on("call.hangup", lambda e: None)
+    assert router.dispatch(HANGUP) is None
+    assert called == []
+
+
+def test_base_exceptions_are_not_swallowed() -> None:
+    router = pv.Router()
+
+    def interrupt(e: pv.Event) -> None:
+        raise KeyboardInterrupt
+
+    router.on_any(interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        router.dispatch(HANGUP)
+
+
+def test_dispatch_rejects_what_is_not_an_event() -> None:
+    with pytest.raises(TypeError, match="expected an event"):
+        pv.Router().dispatch({"kind": "call.hangup"})  # type: ignore[arg-type]
+
+
+def test_sync_dispatch_counts_an_async_handler_as_a_failure() -> None:
+    router = pv.Router()
+    seen: list[str] = []
+
+    async def later(e: pv.Event) -> None:
+        seen.append("never")
+
+    router.on("call.hangup", later)
+    router.on("call.hangup", lambda e: seen.append("sync"))
+    with pytest.raises(pv.HandlerError) as info:
+        router.dispatch(HANGUP)
+    assert seen == ["sync"]
+    (err,) = info.value.errors
+    assert isinstance(err, TypeError) and "dispatch_async" in str(err)
+
+
+def test_dispatch_async_awaits_async_handlers_in_order() -> None:
+    router = pv.Router()
+    seen: list[str] = []
+
+    async def first(e: pv.Event) -> None:
+        await asyncio.sleep(0.02)
+        seen.append("first")
+
+    async def failing(e: pv.Event) -> None:
+        await asyncio.sleep(0)
+        raise ValueError("async boom")
+
+    async def report(err: Exception, ev: pv.Event) -> None:
+        await asyncio.sleep(0)
+        seen.append("reported:" + str(err))
+
+    router.on("call.hangup", first)
+    router.on("call.hangup", lambda e: seen.append("sync"))
+    router.on("call.hangup", failing)
+    router.on_any(lambda e: seen.append("any"))
+    router.on_error(report)
+    with pytest.raises(pv.HandlerError) as info:
+        asyncio.run(router.dispatch_async(HANGUP))
+    assert seen == ["first", "sync", "any", "reported:async boom"]
+    assert [str(e) for e in info.value.errors] == ["async boom"]
+    # and without failures it returns None
+    ok = pv.Router()
+    ok.on_any(first)
+    assert asyncio.run(ok.dispatch_async(HANGUP)) is None
+
+
+def test_an_async_handler_that_never_returns_is_bounded_by_the_timeout() -> None:
+    router = pv.Router(timeout=0.2)
+    seen: list[str] = []
+
+    async def forever(e: pv.Event) -> None:
+        await asyncio.Event().wait()
+
+    router.on("call.hangup", forever)
+    router.on_any(lambda e: seen.append("still ran"))
+    started = time.monotonic()
+    with pytest.raises(pv.HandlerError) as info:
+        asyncio.run(router.dispatch_async(HANGUP))
+    elapsed = time.monotonic() - started
+    assert 0.15 < elapsed < 5
+    assert seen == ["still ran"]
+    (err,) = info.value.errors
+    assert isinstance(err, TimeoutError) and "0.2 s" in str(err) and "forever" in str(err)
+    assert pv.Router().timeout == 30.0
+    assert pv.Router(timeout=None).timeout is None
+
+
+def test_registration_is_safe_from_threads() -> None:
+    router = pv.Router()
+    count = [0]
+    lock = threading.Lock()
+
+    def bump(e: pv.Event) -> None:
+        with lock:
+            count[0] += 1
+
+    threads = [threading.Thread(target=lambda: [router.on("call.hangup", bump) for _ in range(50)]) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    router.dispatch(HANGUP)
+    assert count[0] == 200
