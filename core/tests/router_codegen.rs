@@ -21,7 +21,7 @@ fn python_router_overloads_are_fresh() {
         .expect("END GENERATED line");
     assert!(body_start <= end, "END GENERATED before BEGIN GENERATED");
     let want = codegen::python_router_overloads();
-    if &text[body_start..end] == want {
+    if text[body_start..end] == want {
         return;
     }
     if std::env::var_os("PRIMEVOX_WRITE_GENERATED").is_some() {
