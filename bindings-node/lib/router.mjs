@@ -1,6 +1,6 @@
 // Router / HandlerError: handlers registered by event kind, the same rules as Python's pv.Router
 // (README "Routing events"). Plain JavaScript over plain event objects: one file for both packages.
-import { KINDS } from './router-kinds.mjs';
+import { KINDS } from './parse.mjs';
 
 /** The default of `new Router({ timeoutMs })`, in milliseconds. */
 export const DEFAULT_HANDLER_TIMEOUT_MS = 30_000;
