@@ -23,6 +23,7 @@
 pub mod api;
 mod batch;
 mod canonical;
+mod charset;
 pub mod codegen;
 mod encode;
 mod error;
@@ -32,6 +33,7 @@ mod helpers;
 mod json;
 pub mod kind;
 mod parse;
+pub mod receiver;
 pub mod security;
 #[cfg(feature = "serde")]
 mod serde_impl;
@@ -40,7 +42,7 @@ pub mod validate;
 pub use batch::{parse_many, parse_many_map, BatchItem};
 pub use canonical::from_json;
 pub use encode::Encoded;
-pub use error::{ErrorCode, ParseError};
+pub use error::{ErrorCode, ParseError, Refusal};
 pub use event::{Event, ExtraField, ExtraValue};
 pub use helpers::to_e164;
 pub use kind::{Field, Kind};

@@ -4,6 +4,7 @@ use std::borrow::Cow;
 
 use smallvec::SmallVec;
 
+use crate::charset::{self, Charset};
 use crate::error::{ErrorCode, ParseError};
 use crate::event::{Event, ExtraValue};
 use crate::json::{self, Json, Reader};
@@ -25,8 +26,8 @@ impl Default for ParseOptions {
     fn default() -> Self {
         ParseOptions {
             strict: false,
-            max_body_bytes: 64 * 1024,
-            max_depth: 32,
+            max_body_bytes: crate::receiver::DEFAULT_MAX_BODY_BYTES,
+            max_depth: crate::receiver::DEFAULT_MAX_DEPTH,
         }
     }
 }
@@ -140,6 +141,21 @@ pub fn parse_with<'a>(
         ));
     }
     let declared = declared(content_type)?;
+    if content_type.map(charset::of).transpose()? == Some(Charset::Windows1252) {
+        let looks_json = matches!(trim_body(body).first(), Some(b'{' | b'['));
+        let form = declared == Declared::Form || (declared == Declared::Sniff && !looks_json);
+        let text = charset::windows_1252_to_utf8(body, form);
+        return parse_decoded(text.as_bytes(), declared, options).map(Event::into_owned);
+    }
+    parse_decoded(body, declared, options)
+}
+
+/// Parses a body whose bytes are (meant to be) UTF-8.
+fn parse_decoded<'a>(
+    body: &'a [u8],
+    declared: Declared,
+    options: &ParseOptions,
+) -> Result<Event<'a>, ParseError> {
     let b = trim_body(body);
     if b.is_empty() {
         return Err(ParseError::new(
