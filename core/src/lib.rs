@@ -22,6 +22,7 @@
 
 pub mod api;
 mod batch;
+pub mod calls;
 mod canonical;
 mod charset;
 pub mod codegen;
