@@ -1,5 +1,7 @@
 //! serde support (feature `serde`): an [`Event`] serializes to exactly its canonical JSON
-//! ([`Event::to_json`]) and deserializes, owned, exactly as [`crate::from_json`] reads it.
+//! ([`Event::to_json`]) and deserializes, owned, exactly as [`crate::from_json`] reads it; the
+//! call record ([`CallSummary`]) serializes to exactly [`CallSummary::to_json`], and a [`Call`]
+//! to and from its state JSON ([`Call::to_json`], [`Call::from_json`]).
 //!
 //! Both directions go through the core's own canonical code rather than a second description of
 //! the shape: `Deserialize` captures the input as JSON text and hands it to `from_json`, so the
@@ -16,6 +18,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde::ser::{Error as _, SerializeMap, SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 
+use crate::calls::{Call, CallSummary};
 use crate::event::{Event, ExtraValue};
 use crate::json::{write_str, Json, Reader};
 
@@ -57,7 +60,29 @@ impl Serialize for Extras<'_, '_> {
     }
 }
 
-/// A non-string `extra` value, kept as the compact JSON text the parser produced.
+impl Serialize for CallSummary {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // The core writes the record once (to_json); serde gets that shape, never a second copy.
+        JsonText(&self.to_json()).serialize(serializer)
+    }
+}
+
+impl Serialize for Call {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        JsonText(&self.to_json()).serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Call {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut text = String::with_capacity(512);
+        Capture(&mut text).deserialize(deserializer)?;
+        Call::from_json(&text).map_err(|e| de::Error::custom(e.message()))
+    }
+}
+
+/// Compact JSON text written by the core (an `extra` value, a call record): passed through raw
+/// to serde_json, rebuilt as a tree for other formats.
 struct JsonText<'j>(&'j str);
 
 impl Serialize for JsonText<'_> {

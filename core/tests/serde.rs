@@ -148,3 +148,66 @@ fn deserialize_from_a_format_that_is_not_serde_json() {
     let s: serde::de::value::StrDeserializer<ValueError> = "call.hangup".into_deserializer();
     assert!(Event::deserialize(s).is_err());
 }
+
+#[test]
+fn call_records_serialize_as_their_to_json() {
+    use primevox_webhooks::calls::Call;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/calls");
+    let mut checked = 0;
+    let form = Some("application/x-www-form-urlencoded");
+    let mut call = Call::default();
+    for (i, body) in [
+        "eventType=InboundCall&containerId=1&tenantId=2&callUuid=ABC&callerIdNum=5125550199&didNumber=5125550100",
+        "eventType=queueEntered&containerId=1&tenantId=2&callUuid=abc&queueNumber=600",
+        "eventType=ExtensionAnswered&containerId=1&tenantId=2&callUuid=abc&extNumber=101&extName=Front",
+        "eventType=HangupCall&containerId=1&tenantId=2&callUuid=abc",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let event = parse(body.as_bytes(), form).unwrap();
+        call.add(&event, 1_700_000_000_000 + i as u64 * 1000).unwrap();
+        let record = call.summary();
+        assert_eq!(serde_json::to_string(&record).unwrap(), record.to_json());
+        assert_eq!(serde_json::to_string(&call).unwrap(), call.to_json());
+        let back: Call = serde_json::from_str(&call.to_json()).unwrap();
+        assert_eq!(back.summary(), record);
+        checked += 1;
+    }
+    // The shared call vectors' states, where they hold one.
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let v: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        let Some(deliveries) = v["deliveries"].as_array() else {
+            continue;
+        };
+        let mut call = Call::default();
+        for d in deliveries {
+            let (Some(body), Some(at)) = (d["body"].as_str(), d["at"].as_u64()) else {
+                continue;
+            };
+            let ct = d["content_type"].as_str().or(d["contentType"].as_str());
+            if let Ok(event) = parse(body.as_bytes(), ct) {
+                let _ = call.add(&event, at);
+            }
+        }
+        let record = call.summary();
+        assert_eq!(
+            serde_json::to_string(&record).unwrap(),
+            record.to_json(),
+            "{path:?}"
+        );
+        let value = serde_json::to_value(&record).unwrap();
+        assert_eq!(
+            value,
+            serde_json::from_str::<Value>(&record.to_json()).unwrap()
+        );
+        checked += 1;
+    }
+    assert!(checked >= 4);
+    let err = serde_json::from_str::<Call>(r#"{"version":9}"#).unwrap_err();
+    assert!(!err.to_string().is_empty());
+}
