@@ -21,6 +21,8 @@
 #![deny(missing_docs)]
 
 pub mod api;
+#[cfg(feature = "axum")]
+pub mod axum;
 mod batch;
 pub mod calls;
 mod canonical;
