@@ -8,7 +8,7 @@ use crate::charset::{self, Charset};
 use crate::error::{ErrorCode, ParseError};
 use crate::event::{Event, ExtraValue};
 use crate::json::{self, Json, Reader};
-use crate::kind::{wire_type, Field, Kind, WireType};
+use crate::kind::{wire_type, Field, Kind};
 use crate::{form, validate};
 
 /// How to parse. `Default` is lenient with a 64 KiB body limit and a nesting depth of 32.
@@ -296,8 +296,8 @@ fn assemble<'a>(pairs: &mut Members<'a>, strict: bool) -> Result<Event<'a>, Pars
     };
     let target_index = pairs.iter().position(|m| m.2 == Slot::EventTarget);
     let kind = match wire_type(&event_type, strict) {
-        Some(WireType::Known(k)) => k,
-        Some(WireType::RingAttempt) => ring_attempt_kind(pairs, target_index, strict)?,
+        Some(k) if !k.shares_event_type() => k,
+        Some(k) => kind_by_target(k, pairs, target_index, strict)?,
         None if strict => {
             return Err(ParseError::new(
                 ErrorCode::UnknownEventType,
@@ -336,7 +336,10 @@ fn assemble<'a>(pairs: &mut Members<'a>, strict: bool) -> Result<Event<'a>, Pars
             event.extra.push((key, to_extra(value)));
             continue;
         }
+        // Strict mode takes only the spelling documented for this kind (`extNumber` is
+        // documented for other extension events, not for ExtensionAnswered).
         let field = match slot {
+            Slot::Field(f) if strict && kind.wire_name(f) != Some(&*key) => None,
             Slot::Field(f) if kind.has_field(f) => Some(f),
             _ => None,
         };
@@ -435,13 +438,17 @@ fn assemble<'a>(pairs: &mut Members<'a>, strict: bool) -> Result<Event<'a>, Pars
     Ok(event)
 }
 
-fn ring_attempt_kind(
+/// The kind among those sharing `first`'s `eventType` (a `ringAttempt`): by `eventTarget`,
+/// else (lenient mode) by which kind's own fields (not shared with the others) are present; the
+/// kind declared last wins a tie (a ring group's number outweighs the extension it rang).
+fn kind_by_target(
+    first: Kind,
     pairs: &[Member<'_>],
     target_index: Option<usize>,
     strict: bool,
 ) -> Result<Kind, ParseError> {
     let target = target_index.map(|i| &pairs[i].1);
-    for k in [Kind::ExtensionRinging, Kind::RingGroupEntered] {
+    for k in first.sharing_event_type() {
         if let Some(v) = target {
             if matches_target(v, k.wire_event_target().unwrap_or_default(), strict) {
                 return Ok(k);
@@ -449,20 +456,26 @@ fn ring_attempt_kind(
         }
     }
     if strict {
+        let event_type = first.wire_event_type().unwrap_or_default();
+        let targets: Vec<String> = first
+            .sharing_event_type()
+            .map(|k| format!("'{}'", k.wire_event_target().unwrap_or_default()))
+            .collect();
+        let targets = targets.join(" or ");
         return Err(match target {
             None => ParseError::new(
                 ErrorCode::MissingField,
                 Some("eventTarget"),
-                "a ringAttempt needs eventTarget 'extension' or 'ringGroup' (strict mode)",
+                format!("a {event_type} needs eventTarget {targets} (strict mode)"),
             ),
             Some(_) => ParseError::new(
                 ErrorCode::InvalidField,
                 Some("eventTarget"),
-                "a ringAttempt's eventTarget must be 'extension' or 'ringGroup' (strict mode)",
+                format!("a {event_type}'s eventTarget must be {targets} (strict mode)"),
             ),
         });
     }
-    let has = |f: Field| {
+    let present = |f: Field| {
         pairs.iter().any(|(_, v, slot)| {
             *slot == Slot::Field(f)
                 && match v {
@@ -472,13 +485,16 @@ fn ring_attempt_kind(
                 }
         })
     };
-    Ok(if has(Field::RingGroupNumber) {
-        Kind::RingGroupEntered
-    } else if has(Field::ExtensionNumber) {
-        Kind::ExtensionRinging
-    } else {
-        Kind::Unknown
-    })
+    let own = |k: Kind, f: Field| {
+        first
+            .sharing_event_type()
+            .all(|other| other == k || !other.has_field(f))
+    };
+    Ok(first
+        .sharing_event_type()
+        .rev()
+        .find(|&k| k.fields().iter().any(|&f| own(k, f) && present(f)))
+        .unwrap_or(Kind::Unknown))
 }
 
 /// A phone number that reads " 15125550100" had its `+` decoded to a space by the sender's
