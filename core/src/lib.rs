@@ -31,6 +31,7 @@ pub mod codegen;
 mod encode;
 mod error;
 mod event;
+pub mod ffi;
 mod form;
 mod helpers;
 mod json;
