@@ -7,6 +7,8 @@
 //! the core event (interned names, no JSON round trip). `parse_many` releases the GIL while the
 //! core parses.
 
+mod calls;
+
 use std::hash::{BuildHasher, RandomState};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -780,6 +782,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(query_param, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     m.add_class::<AllowList>()?;
+    calls::register(m)?;
     let codes = core::ErrorCode::ALL.iter().map(|c| c.as_str());
     m.add("ERROR_CODES", PyTuple::new(py, codes)?)?;
     let kinds = Kind::ALL.iter().map(|k| k.as_str());
