@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyList, PyString, PyTuple};
 
-use crate::Event;
+use crate::event::Event;
 
 static CALL_ERROR: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
@@ -457,7 +457,7 @@ impl CallTracker {
 }
 
 /// Registers the call classes on the native module.
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Call>()?;
     m.add_class::<CallSummary>()?;
     m.add_class::<Party>()?;
