@@ -2,8 +2,7 @@
 // allow-list, refused before the body is read.
 import { describe, test, expect } from 'vitest';
 import { Hono } from 'hono';
-import { createFetchHandler, primevoxWebhook, verifyToken } from 'primevox-webhooks-wasm';
-import { queryParam, AllowList } from '../../js/api.js';
+import { createFetchHandler, primevoxWebhook, verifyToken, queryParam, AllowList } from 'primevox-webhooks-wasm';
 
 const FORM = 'application/x-www-form-urlencoded';
 const CALL = 'eventType=InboundCall&containerId=1001&tenantId=42&callUuid=0f8e5c62-4b7d-4c1e-9a3b-2d6f8e1c7a90';

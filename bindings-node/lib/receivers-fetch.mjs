@@ -1,6 +1,9 @@
 // Fetch-API receivers: parseRequest, a Workers fetch handler factory and a Hono middleware.
 // Only HTTP plumbing lives here; parsing and validation are the core's (via parse()).
-import { parse, ParseError, resolveOptions, verifyToken, queryParam, AllowList, tokenList } from './api.js';
+import { parse } from './parse.mjs';
+import { ParseError } from './errors.mjs';
+import { resolveOptions } from './options.mjs';
+import { verifyToken, queryParam, AllowList, tokenList } from './security.mjs';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
