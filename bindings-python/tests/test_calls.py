@@ -200,3 +200,16 @@ def test_any_order_split_and_state_give_one_record(
         merged.merge(c)
     assert merged.summary_json() == one.summary_json()
     assert merged == one
+
+
+def test_readme_python_example(capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Calls\n", 1)[1].split("\n## ", 1)[0]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    scope: dict[str, Any] = {}
+    exec(compile(code, "README.md (Calls)", "exec"), scope)
+    scope["on_webhook"](b"eventType=InboundCall&containerId=1&tenantId=2&callUuid=r-1&callerIdNum=5125550199", FORM)
+    scope["on_webhook"](b'{"eventType":"inboundMessage","toNumber":"1","fromNumber":"2","containerID":"1","tenantID":"2"}', None)
+    assert capsys.readouterr().out == ""
+    scope["on_webhook"](b"eventType=HangupCall&containerId=1&tenantId=2&callUuid=R-1&extNumber=&extName=", FORM)
+    assert capsys.readouterr().out == "text back 5125550199\n"
