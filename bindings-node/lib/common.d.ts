@@ -63,4 +63,5 @@ export declare class AllowList {
   /** Whether the address (with or without a port, IPv4-mapped or not) is in one of the ranges. */
   contains(addr: string): boolean;
 }
+export * from './calls';
 export * from './router';

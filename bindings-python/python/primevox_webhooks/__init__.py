@@ -18,10 +18,18 @@ from __future__ import annotations
 
 from typing import Union
 
-from ._error import ErrorCode, Kind, ParseError
+from ._calls import CallTracker, Tracked
+from ._error import CallError, CallErrorCode, ErrorCode, Kind, ParseError
 from ._native import (
+    CALL_ERROR_CODES,
     ERROR_CODES,
     AllowList,
+    Call,
+    CallSummary,
+    ExtensionRung,
+    Party,
+    QueueVisit,
+    RingGroupVisit,
     KINDS,
     CallHangup,
     Event,
@@ -62,10 +70,16 @@ AnyEvent = Union[
 ]
 
 __all__ = [
+    "CALL_ERROR_CODES",
     "ERROR_CODES",
     "KINDS",
     "AllowList",
     "AnyEvent",
+    "Call",
+    "CallError",
+    "CallErrorCode",
+    "CallSummary",
+    "CallTracker",
     "CallHangup",
     "ErrorCode",
     "Event",
@@ -73,16 +87,21 @@ __all__ = [
     "ExtensionAnswered",
     "ExtensionHangup",
     "ExtensionRinging",
+    "ExtensionRung",
     "InboundCall",
     "InboundMessage",
     "Kind",
     "OutboundCall",
     "OutboundMessage",
     "ParseError",
+    "Party",
     "QueueEntered",
+    "QueueVisit",
     "RequestRefused",
     "RingGroupEntered",
+    "RingGroupVisit",
     "Router",
+    "Tracked",
     "UnknownEvent",
     "VoicemailLeft",
     "from_json",
