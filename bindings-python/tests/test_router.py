@@ -249,3 +249,77 @@ def test_registration_is_safe_from_threads() -> None:
         t.join(10)
     router.dispatch(HANGUP)
     assert count[0] == 200
+
+
+MESSAGE = pv.parse(
+    b'{"eventType":"inboundMessage","containerId":"1","tenantId":"2","conversationId":"c",'
+    b'"toNumber":"+15125550100","fromNumber":"+15125550199","messageText":"hi"}',
+    "application/json",
+)
+
+
+def test_on_call_completed_runs_once_when_a_call_ends() -> None:
+    router = pv.Router()
+    records: list[pv.CallSummary] = []
+    seen: list[str] = []
+
+    @router.on_call_completed
+    def completed(record: pv.CallSummary) -> None:
+        records.append(record)
+
+    router.on_any(lambda e: seen.append(e.kind))
+    assert isinstance(router.calls, pv.CallTracker)
+    router.dispatch(INBOUND)
+    router.dispatch(MESSAGE)  # not a call: no record, no error
+    assert records == []
+    router.dispatch(HANGUP)
+    assert len(records) == 1
+    record = records[0]
+    assert record.call_uuid == "u-1"
+    assert record.ended is True
+    assert record.outcome == "missed"
+    assert record.deliveries == 2
+    router.dispatch(HANGUP)  # a retry of the delivery that ended it
+    assert len(records) == 1
+    assert seen == ["call.inbound", "message.inbound", "call.hangup", "call.hangup"]
+
+
+def test_on_call_completed_with_a_given_store_and_its_failures() -> None:
+    fed: list[tuple[str, int]] = []
+
+    class Store:
+        def add(self, event: pv.Event, at_ms: int) -> tuple[pv.CallSummary, bool]:
+            fed.append((event.kind, at_ms))
+            if event.kind == "call.hangup":
+                raise ConnectionError("store down")
+            return pv.CallTracker().add(event, at_ms)
+
+    router = pv.Router(calls=Store())
+    called: list[object] = []
+    reported: list[Exception] = []
+    router.on_call_completed(lambda r: called.append(r))
+    router.on_error(lambda err, ev: reported.append(err))
+    before = int(time.time() * 1000)
+    router.dispatch(INBOUND)
+    assert fed and fed[0][0] == "call.inbound" and before <= fed[0][1] <= int(time.time() * 1000)
+    with pytest.raises(pv.HandlerError) as info:
+        router.dispatch(HANGUP)
+    assert [str(e) for e in info.value.errors] == ["store down"]
+    assert [str(e) for e in reported] == ["store down"]
+    assert called == []
+    with pytest.raises(TypeError, match="calls"):
+        pv.Router(calls=object())  # type: ignore[arg-type]
+
+
+def test_a_failing_on_call_completed_handler_is_a_failure() -> None:
+    router = pv.Router()
+
+    async def later(record: pv.CallSummary) -> None:
+        await asyncio.sleep(0)
+        raise RuntimeError(f"cannot file {record.call_uuid}")
+
+    router.on_call_completed(later)
+    router.dispatch(INBOUND)
+    with pytest.raises(pv.HandlerError) as info:
+        asyncio.run(router.dispatch_async(HANGUP))
+    assert [str(e) for e in info.value.errors] == ["cannot file u-1"]

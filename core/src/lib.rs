@@ -43,7 +43,9 @@ pub mod security;
 mod serde_impl;
 pub mod validate;
 
-pub use batch::{parse_many, parse_many_map, BatchItem};
+pub use batch::{
+    parse_many, parse_many_map, parse_many_pipelined, BatchItem, Parsed, PIPELINE_CHUNK,
+};
 pub use canonical::from_json;
 pub use encode::Encoded;
 pub use error::{ErrorCode, ParseError, Refusal};

@@ -31,8 +31,19 @@ from ._native import (
     QueueVisit,
     RingGroupVisit,
     KINDS,
-    CallHangup,
     Event,
+    from_json,
+    parse,
+    parse_many,
+    query_param,
+    verify_token,
+)
+from ._receiver import RequestRefused
+from ._router import HandlerError, Router
+
+# BEGIN GENERATED classes (primevox-webhooks codegen from core/src/kind.rs; do not edit)
+from ._native import (
+    CallHangup,
     ExtensionAnswered,
     ExtensionHangup,
     ExtensionRinging,
@@ -44,14 +55,7 @@ from ._native import (
     RingGroupEntered,
     UnknownEvent,
     VoicemailLeft,
-    from_json,
-    parse,
-    parse_many,
-    query_param,
-    verify_token,
 )
-from ._receiver import RequestRefused
-from ._router import HandlerError, Router
 
 #: The union of every event class: what ``parse`` returns. ``match`` on it is checked exhaustively.
 AnyEvent = Union[
@@ -68,9 +72,24 @@ AnyEvent = Union[
     QueueEntered,
     UnknownEvent,
 ]
+# END GENERATED classes
 
 __all__ = [
     "CALL_ERROR_CODES",
+    # BEGIN GENERATED all
+    "InboundMessage",
+    "OutboundMessage",
+    "InboundCall",
+    "CallHangup",
+    "ExtensionRinging",
+    "ExtensionAnswered",
+    "ExtensionHangup",
+    "VoicemailLeft",
+    "OutboundCall",
+    "RingGroupEntered",
+    "QueueEntered",
+    "UnknownEvent",
+    # END GENERATED all
     "ERROR_CODES",
     "KINDS",
     "AllowList",
@@ -80,30 +99,18 @@ __all__ = [
     "CallErrorCode",
     "CallSummary",
     "CallTracker",
-    "CallHangup",
     "ErrorCode",
     "Event",
-    "HandlerError",
-    "ExtensionAnswered",
-    "ExtensionHangup",
-    "ExtensionRinging",
     "ExtensionRung",
-    "InboundCall",
-    "InboundMessage",
+    "HandlerError",
     "Kind",
-    "OutboundCall",
-    "OutboundMessage",
     "ParseError",
     "Party",
-    "QueueEntered",
     "QueueVisit",
     "RequestRefused",
-    "RingGroupEntered",
     "RingGroupVisit",
     "Router",
     "Tracked",
-    "UnknownEvent",
-    "VoicemailLeft",
     "from_json",
     "parse",
     "parse_many",

@@ -18,6 +18,13 @@ Rules (the same in JavaScript):
   every failure (a receiver answers 500 ``handler_failed``, so a sender that retries will retry);
 - ``dispatch`` runs synchronous handlers (an ``async def`` handler is a failure there);
   ``await dispatch_async`` also awaits asynchronous ones;
+- calls: ``on_call_completed`` handlers get the call record (``CallSummary``) when a call ends.
+  The router feeds every call event it dispatches to a call store, ``Router(calls=...)``: a
+  ``CallTracker`` (the default, created at the first ``on_call_completed``, holding at most
+  10000 calls in this process) or any object with the same ``add(event, at_ms)``, such as
+  ``primevox_webhooks.redis_store.RedisCallStore`` when several processes receive. A call's
+  handlers run once, on the delivery that ends it (a retry of that delivery does not run them
+  again); their failures count like any handler's;
 - timeout: ``dispatch_async`` stops waiting for an awaitable handler after ``timeout`` seconds
   (``Router(timeout=...)``, default 30, ``None`` for no limit) and counts a ``TimeoutError`` for
   it. Python cannot interrupt a synchronous function, so a synchronous handler (in either
@@ -30,6 +37,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import threading
+import time
 from typing import (
     TYPE_CHECKING,
     AbstractSet,
@@ -39,13 +47,15 @@ from typing import (
     List,
     Literal,
     Optional,
+    Protocol,
     Tuple,
     TypeVar,
     Union,
     overload,
 )
 
-from ._native import KINDS, Event
+from ._error import CallError
+from ._native import KINDS, CallSummary, Event
 
 if TYPE_CHECKING:
     from ._error import Kind
@@ -75,6 +85,17 @@ _ErrorHandler = Callable[[Exception, Any], object]
 
 #: The default of ``Router(timeout=...)``, in seconds.
 DEFAULT_TIMEOUT = 30.0
+
+#: How many calls the router's own ``CallTracker`` holds (the least recently seen is dropped).
+DEFAULT_MAX_CALLS = 10_000
+
+
+class CallStore(Protocol):
+    """What ``Router(calls=...)`` takes: ``CallTracker``, ``RedisCallStore``, or your own."""
+
+    def add(self, event: Event, at_ms: int) -> Tuple[CallSummary, bool]:
+        """Records a delivery; returns (the call record, whether this delivery ended the call
+        for the first time)."""
 
 
 class HandlerError(Exception):
@@ -134,7 +155,7 @@ class Router:
     handler (``None``: no limit); see the module documentation for what applies to synchronous
     handlers. Registration is thread-safe; dispatching never holds a lock while a handler runs."""
 
-    def __init__(self, *, timeout: Optional[float] = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, *, timeout: Optional[float] = DEFAULT_TIMEOUT, calls: Optional[CallStore] = None) -> None:
         if timeout is not None:
             if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not (0 < timeout < float("inf")):
                 raise ValueError(f"Router: timeout must be a positive number of seconds or None, got {timeout!r}")
@@ -144,6 +165,9 @@ class Router:
         self._any: tuple[_Handler, ...] = ()
         self._errors: tuple[_ErrorHandler, ...] = ()
         self._completed: tuple[_Handler, ...] = ()
+        if calls is not None and not callable(getattr(calls, "add", None)):
+            raise TypeError(f"Router: calls must have an add(event, at_ms) method, got {type(calls).__name__}")
+        self.calls: Optional[CallStore] = calls
 
     # BEGIN GENERATED: overloads of `on`, one per kind (core/src/codegen.rs python_router_overloads)
     @overload
@@ -294,13 +318,41 @@ class Router:
 
         return register if handler is None else register(handler)
 
-    def on_call_completed(self, handler: Callable[[Any], _R]) -> Callable[[Any], _R]:
-        """Registers a handler called with the call record when a call ends (fed by the call
-        tracker)."""
-        _check_callable("Router.on_call_completed", handler)
-        with self._lock:
-            self._completed += (handler,)
-        return handler
+    @overload
+    def on_call_completed(self, handler: Callable[[CallSummary], _R]) -> Callable[[CallSummary], _R]: ...
+    @overload
+    def on_call_completed(self) -> Callable[[Callable[[CallSummary], _R]], Callable[[CallSummary], _R]]: ...
+    def on_call_completed(self, handler: Optional[Callable[..., Any]] = None) -> Any:
+        """Registers a handler called with the call record (``CallSummary``) when a call ends;
+        see ``calls`` in the module documentation."""
+
+        def register(h: Callable[..., Any]) -> Callable[..., Any]:
+            _check_callable("Router.on_call_completed", h)
+            with self._lock:
+                if self.calls is None:
+                    from ._calls import CallTracker
+
+                    self.calls = CallTracker(max_calls=DEFAULT_MAX_CALLS)
+                self._completed += (h,)
+            return h
+
+        return register if handler is None else register(handler)
+
+    def _ended_call(self, event: Event, errors: List[Exception]) -> Optional[CallSummary]:
+        """Feeds a call event to the call store: the record when this delivery ended the call."""
+        calls = self.calls
+        if calls is None:
+            return None
+        try:
+            record, ended = calls.add(event, int(time.time() * 1000))
+        except CallError as e:
+            if e.code != "not_a_call_event":
+                errors.append(e)
+            return None
+        except Exception as e:  # noqa: BLE001 - a store that fails (Redis down) is a failure too
+            errors.append(e)
+            return None
+        return record if ended else None
 
     def _handlers(self, event: object) -> tuple[_Handler, ...]:
         if not isinstance(event, Event):
@@ -318,6 +370,16 @@ class Router:
                     raise TypeError(f"{_name(h)} is asynchronous: use `await router.dispatch_async(event)`")
             except Exception as e:  # noqa: BLE001 - every failure is collected and re-raised
                 errors.append(e)
+        record = self._ended_call(event, errors)
+        if record is not None:
+            for h in self._completed:
+                try:
+                    result = h(record)
+                    if inspect.isawaitable(result):
+                        _discard(result)
+                        raise TypeError(f"{_name(h)} is asynchronous: use `await router.dispatch_async(event)`")
+                except Exception as e:  # noqa: BLE001
+                    errors.append(e)
         self._report(errors, event)
 
     async def dispatch_async(self, event: Event) -> None:
@@ -329,6 +391,13 @@ class Router:
                 await self._await(h, h(event))
             except Exception as e:  # noqa: BLE001
                 errors.append(e)
+        record = self._ended_call(event, errors)
+        if record is not None:
+            for h in self._completed:
+                try:
+                    await self._await(h, h(record))
+                except Exception as e:  # noqa: BLE001
+                    errors.append(e)
         await self._report_async(errors, event)
 
     async def _await(self, handler: object, result: object) -> None:
