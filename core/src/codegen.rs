@@ -88,6 +88,11 @@ pub fn outputs() -> Vec<Output> {
             "all",
             python::all_entries("    "),
         ),
+        section(
+            "bindings-python/python/primevox_webhooks/_router.py",
+            "router overloads",
+            python_router_overloads(),
+        ),
         section("README.md", "event tables", event_tables()),
     ]
 }
@@ -346,10 +351,9 @@ pub fn js_event_builder(module: JsModule) -> String {
     s
 }
 
-/// The per-kind overloads of the Python `Router.on` (spliced into
-/// `bindings-python/python/primevox_webhooks/_router.py` between its `BEGIN GENERATED` and
-/// `END GENERATED` lines; `core/tests/router_codegen.rs` fails when they are stale), so that mypy
-/// gives a handler registered for one kind that kind's event class.
+/// The per-kind overloads of the Python `Router.on` (the `router overloads` section of
+/// `bindings-python/python/primevox_webhooks/_router.py`), so that mypy gives a handler
+/// registered for one kind that kind's event class.
 pub fn python_router_overloads() -> String {
     let mut s = String::new();
     for kind in Kind::ALL {

@@ -1,39 +1,8 @@
-//! The Python router's per-kind `on` overloads are generated from the kind table: the block
-//! between `BEGIN GENERATED` and `END GENERATED` in `_router.py` must be what the table gives now.
-//! `PRIMEVOX_WRITE_GENERATED=1 cargo test -p primevox-webhooks --test router_codegen` rewrites it.
+//! The Python router's per-kind `on` overloads are generated from the kind table (the
+//! `router overloads` section of `_router.py`; its freshness is checked with every other
+//! generated output in `generated.rs`).
 
 use primevox_webhooks::codegen;
-
-const ROUTER_PY: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../bindings-python/python/primevox_webhooks/_router.py"
-);
-
-#[test]
-fn python_router_overloads_are_fresh() {
-    let text = std::fs::read_to_string(ROUTER_PY).expect("_router.py exists");
-    let begin = text
-        .find("    # BEGIN GENERATED")
-        .expect("BEGIN GENERATED line");
-    let body_start = begin + text[begin..].find('\n').unwrap() + 1;
-    let end = text
-        .find("    # END GENERATED")
-        .expect("END GENERATED line");
-    assert!(body_start <= end, "END GENERATED before BEGIN GENERATED");
-    let want = codegen::python_router_overloads();
-    if text[body_start..end] == want {
-        return;
-    }
-    if std::env::var_os("PRIMEVOX_WRITE_GENERATED").is_some() {
-        let fresh = format!("{}{}{}", &text[..body_start], want, &text[end..]);
-        std::fs::write(ROUTER_PY, fresh).unwrap();
-        return;
-    }
-    panic!(
-        "{ROUTER_PY}: the generated overloads are stale: run \
-         `PRIMEVOX_WRITE_GENERATED=1 cargo test -p primevox-webhooks --test router_codegen`"
-    );
-}
 
 #[test]
 fn every_kind_has_its_overloads() {
@@ -43,4 +12,14 @@ fn every_kind_has_its_overloads() {
         assert_eq!(block.matches(&lit).count(), 2, "{lit}");
         assert!(block.contains(&format!("Callable[[{}], _R]", kind.class_name())));
     }
+}
+
+#[test]
+fn the_router_section_is_a_generated_output() {
+    let outputs = codegen::outputs();
+    let router = outputs
+        .iter()
+        .find(|o| o.path.ends_with("primevox_webhooks/_router.py"))
+        .expect("_router.py is a codegen output");
+    assert_eq!(router.text, codegen::python_router_overloads());
 }

@@ -169,7 +169,7 @@ class Router:
             raise TypeError(f"Router: calls must have an add(event, at_ms) method, got {type(calls).__name__}")
         self.calls: Optional[CallStore] = calls
 
-    # BEGIN GENERATED: overloads of `on`, one per kind (core/src/codegen.rs python_router_overloads)
+    # BEGIN GENERATED router overloads (primevox-webhooks codegen from core/src/kind.rs; do not edit)
     @overload
     def on(
         self, kind: Literal["message.inbound"], handler: Callable[[InboundMessage], _R]
@@ -266,7 +266,7 @@ class Router:
     def on(
         self, kind: Literal["unknown"]
     ) -> Callable[[Callable[[UnknownEvent], _R]], Callable[[UnknownEvent], _R]]: ...
-    # END GENERATED
+    # END GENERATED router overloads
     @overload
     def on(self, kind: _Kinds, handler: Callable[[_AnyEvent], _R]) -> Callable[[_AnyEvent], _R]: ...
     @overload
