@@ -1,6 +1,7 @@
 // Types of Router / HandlerError (lib/router.mjs): a handler registered for a kind gets that
 // kind's event type.
 import type { Event, EventKind } from '../events';
+import type { CallSummary } from './calls';
 
 /** The event type of one kind (`EventOf<'call.hangup'>` is `CallHangup`). */
 export type EventOf<K extends EventKind> = Extract<Event, { kind: K }>;
@@ -14,8 +15,13 @@ export type Handler<K extends EventKind = EventKind> = (event: EventOf<K>) => Ha
 /** Called once per failed handler. */
 export type ErrorHandler = (error: Error, event: Event) => HandlerResult;
 
-/** Called with the call record when a call ends (fed by the call tracker). */
-export type CallCompletedHandler<C = unknown> = (call: C) => HandlerResult;
+/** Called with the call record when a call ends (fed by the call store). */
+export type CallCompletedHandler = (record: CallSummary) => HandlerResult;
+
+/** Where the router records call events: a CallTracker, or a store with the same `add`. */
+export interface CallStore {
+  add(event: Event, atMs: number): { record: CallSummary; ended: boolean } | Promise<{ record: CallSummary; ended: boolean }>;
+}
 
 export interface RouterOptions {
   /**
@@ -24,10 +30,17 @@ export interface RouterOptions {
    * TimeoutError). Synchronous code cannot be interrupted in JavaScript.
    */
   timeoutMs?: number | null;
+  /**
+   * Where call events go, so that onCallCompleted handlers run when a call ends (default: a
+   * CallTracker of at most 10000 calls, created at the first onCallCompleted).
+   */
+  calls?: CallStore | null;
 }
 
 /** The default of `RouterOptions.timeoutMs`. */
 export declare const DEFAULT_HANDLER_TIMEOUT_MS: number;
+/** How many calls the router's own CallTracker holds. */
+export declare const DEFAULT_MAX_CALLS: number;
 
 /** One or more handlers failed for an event. */
 export declare class HandlerError extends Error {
@@ -50,6 +63,8 @@ export declare class HandlerError extends Error {
 export declare class Router {
   constructor(options?: RouterOptions);
   readonly timeoutMs: number;
+  /** The call store (null until `calls` is given or onCallCompleted is first called). */
+  calls: CallStore | null;
   /** Registers a handler for one kind or several; throws at once for a kind that does not exist. */
   on<K extends EventKind>(kind: K | readonly K[], handler: (event: EventOf<K>) => HandlerResult): this;
   /** Registers a handler for every event, run after the kind's own handlers. */
@@ -57,11 +72,11 @@ export declare class Router {
   /** Registers a handler called once per failed handler with (error, event). */
   onError(handler: ErrorHandler): this;
   /** Registers a handler called with the call record when a call ends. */
-  onCallCompleted<C = unknown>(handler: CallCompletedHandler<C>): this;
+  onCallCompleted(handler: CallCompletedHandler): this;
   /** The handlers `event` reaches, in order. */
   handlersFor(event: Event): Array<(event: Event) => HandlerResult>;
   /** Runs the event's handlers, awaiting promises; rejects with HandlerError when any failed. */
   dispatch(event: Event): Promise<void>;
   /** Calls every onCallCompleted handler with `call`; rejects with HandlerError when any failed. */
-  dispatchCallCompleted(call: unknown, event?: Event): Promise<void>;
+  dispatchCallCompleted(record: CallSummary, event?: Event): Promise<void>;
 }

@@ -1,9 +1,13 @@
 // Router / HandlerError: handlers registered by event kind, the same rules as Python's pv.Router
 // (README "Routing events"). Plain JavaScript over plain event objects: one file for both packages.
 import { KINDS } from './parse.mjs';
+import { CallTracker, CallError } from './calls.mjs';
 
 /** The default of `new Router({ timeoutMs })`, in milliseconds. */
 export const DEFAULT_HANDLER_TIMEOUT_MS = 30_000;
+
+/** How many calls the router's own CallTracker holds (the least recently seen is dropped). */
+export const DEFAULT_MAX_CALLS = 10_000;
 
 /** One or more handlers failed for an event; `errors` holds every failure, in order. */
 export class HandlerError extends Error {
@@ -60,12 +64,22 @@ export class Router {
    * or `null` for no limit). A handler that never settles counts as a failure with a TimeoutError
    * after that. JavaScript cannot interrupt synchronous code: a handler stuck in a loop blocks the
    * whole process, whatever the timeout.
+   *
+   * `calls`: where call events go so that onCallCompleted handlers run when a call ends: a
+   * CallTracker (the default, created at the first onCallCompleted, at most 10000 calls in this
+   * isolate) or any object with `add(event, atMs) -> {record, ended}` (a store shared between
+   * instances, e.g. over a Durable Object). Each call's handlers run once, on the delivery that
+   * ends it; a retry of that delivery does not run them again.
    */
   constructor(options = {}) {
     if (options === null || typeof options !== 'object') {
       throw new TypeError('Router: options must be an object');
     }
-    const { timeoutMs = DEFAULT_HANDLER_TIMEOUT_MS } = options;
+    const { timeoutMs = DEFAULT_HANDLER_TIMEOUT_MS, calls = null } = options;
+    if (calls !== null && (typeof calls !== 'object' || typeof calls.add !== 'function')) {
+      throw new TypeError('Router: calls must have an add(event, atMs) method');
+    }
+    this.calls = calls;
     if (!(timeoutMs === null || timeoutMs === Infinity || (typeof timeoutMs === 'number' && timeoutMs > 0 && Number.isFinite(timeoutMs)))) {
       throw new RangeError(`Router: timeoutMs must be a positive number of milliseconds, Infinity or null, got ${String(timeoutMs)}`);
     }
@@ -105,6 +119,7 @@ export class Router {
   /** Registers a handler called with the call record when a call ends (fed by the call tracker). */
   onCallCompleted(handler) {
     checkHandler('Router.onCallCompleted', handler);
+    if (this.calls === null) this.calls = new CallTracker({ maxCalls: DEFAULT_MAX_CALLS });
     this._completed.push(handler);
     return this;
   }
@@ -131,19 +146,37 @@ export class Router {
         errors.push(asError(e));
       }
     }
+    const record = await this._endedCall(event, errors);
+    if (record !== null) await this._runCompleted(record, errors);
     await this._report(errors, event);
   }
 
-  /** Calls every onCallCompleted handler with `call`; rejects with HandlerError when any failed. */
-  async dispatchCallCompleted(call, event) {
-    const errors = [];
+  /** Feeds a call event to the call store: the record when this delivery ended the call. */
+  async _endedCall(event, errors) {
+    if (this.calls === null) return null;
+    try {
+      const { record, ended } = await this.calls.add(event, Date.now());
+      return ended ? record : null;
+    } catch (e) {
+      if (!(e instanceof CallError && e.code === 'not_a_call_event')) errors.push(asError(e));
+      return null;
+    }
+  }
+
+  async _runCompleted(record, errors) {
     for (const h of this._completed) {
       try {
-        await this._settle(h, () => h(call));
+        await this._settle(h, () => h(record));
       } catch (e) {
         errors.push(asError(e));
       }
     }
+  }
+
+  /** Calls every onCallCompleted handler with `call`; rejects with HandlerError when any failed. */
+  async dispatchCallCompleted(record, event) {
+    const errors = [];
+    await this._runCompleted(record, errors);
     await this._report(errors, event);
   }
 

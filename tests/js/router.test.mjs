@@ -155,9 +155,62 @@ test('a handler that never settles is bounded by timeoutMs', async () => {
   assert.equal(new Router({ timeoutMs: null }).timeoutMs, Infinity);
 });
 
-test('onCallCompleted handlers get the call record', async () => {
-  const calls = [];
-  const router = new Router().onCallCompleted((call) => calls.push(call));
-  await router.dispatchCallCompleted({ callUuid: 'u-1' }, HANGUP);
-  assert.deepEqual(calls, [{ callUuid: 'u-1' }]);
+const MESSAGE = parse(
+  '{"eventType":"inboundMessage","containerId":"1","tenantId":"2","conversationId":"c","toNumber":"+15125550100","fromNumber":"+15125550199","messageText":"hi"}',
+  'application/json',
+);
+
+test('onCallCompleted runs once, with the record, when a call ends', async () => {
+  const records = [];
+  const seen = [];
+  const router = new Router().onCallCompleted((record) => records.push(record)).onAny((e) => seen.push(e.kind));
+  assert.ok(router.calls instanceof pv.CallTracker);
+  await router.dispatch(INBOUND);
+  await router.dispatch(MESSAGE); // not a call: no record, no error
+  assert.deepEqual(records, []);
+  await router.dispatch(HANGUP);
+  assert.equal(records.length, 1);
+  assert.equal(records[0].callUuid, 'u-1');
+  assert.equal(records[0].ended, true);
+  assert.equal(records[0].outcome, 'missed');
+  assert.equal(records[0].deliveries, 2);
+  await router.dispatch(HANGUP); // a retry of the delivery that ended it
+  assert.equal(records.length, 1);
+  assert.deepEqual(seen, ['call.inbound', 'message.inbound', 'call.hangup', 'call.hangup']);
+});
+
+test('a given call store, its failures and failing onCallCompleted handlers', async () => {
+  const fed = [];
+  const tracker = new pv.CallTracker();
+  const store = {
+    async add(event, atMs) {
+      fed.push([event.kind, atMs]);
+      if (event.kind === 'call.hangup' && fed.length > 2) throw new Error('store down');
+      return tracker.add(event, atMs);
+    },
+  };
+  const reported = [];
+  const router = new Router({ calls: store })
+    .onCallCompleted(async (record) => {
+      throw new Error(`cannot file ${record.callUuid}`);
+    })
+    .onError((err) => reported.push(err.message));
+  const before = Date.now();
+  await router.dispatch(INBOUND);
+  assert.equal(fed[0][0], 'call.inbound');
+  assert.ok(fed[0][1] >= before && fed[0][1] <= Date.now());
+  await assert.rejects(router.dispatch(HANGUP), (err) => {
+    assert.deepEqual(err.errors.map((e) => e.message), ['cannot file u-1']);
+    return true;
+  });
+  await assert.rejects(router.dispatch(HANGUP), (err) => {
+    assert.deepEqual(err.errors.map((e) => e.message), ['store down']);
+    return true;
+  });
+  assert.deepEqual(reported, ['cannot file u-1', 'store down']);
+  assert.throws(() => new Router({ calls: {} }), /calls/);
+  // dispatchCallCompleted runs the handlers directly (for a store that reports ends itself)
+  const got = [];
+  await new Router().onCallCompleted((r) => got.push(r.callUuid)).dispatchCallCompleted({ callUuid: 'x' });
+  assert.deepEqual(got, ['x']);
 });
