@@ -13,6 +13,7 @@ mod errors;
 mod event;
 mod kinds;
 mod parse;
+mod receiver;
 mod security;
 
 use pyo3::prelude::*;
@@ -28,6 +29,7 @@ const CONCEPTS: &[Register] = &[
     batch::register,
     security::register,
     calls::register,
+    receiver::register,
 ];
 
 #[pymodule]

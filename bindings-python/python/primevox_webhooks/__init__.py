@@ -38,7 +38,7 @@ from ._native import (
     query_param,
     verify_token,
 )
-from ._receiver import RequestRefused
+from ._receiver import ReceiverOptionError, ReceiverOptions, RequestRefused
 from ._router import HandlerError, Router
 
 # BEGIN GENERATED classes (primevox-webhooks codegen from core/src/kind.rs; do not edit)
@@ -107,6 +107,8 @@ __all__ = [
     "ParseError",
     "Party",
     "QueueVisit",
+    "ReceiverOptionError",
+    "ReceiverOptions",
     "RequestRefused",
     "RingGroupVisit",
     "Router",

@@ -32,6 +32,11 @@ __all__ = [
     "verify_token",
     "query_param",
     "AllowList",
+    "Receiver",
+    "Answer",
+    "Read",
+    "receiver_table",
+    "CONTENT_TYPE",
     "_panic_for_tests",
     "ERROR_CODES",
     "KINDS",
@@ -442,6 +447,73 @@ class AllowList:
     def contains(self, addr: Optional[str]) -> bool:
         """Whether the address (with or without a port; IPv4-mapped IPv6 as IPv4) is allowed."""
     def __contains__(self, addr: Optional[str], /) -> bool: ...
+
+CONTENT_TYPE: str
+
+def receiver_table() -> str:
+    """The receiver table (defaults, codes, statuses, messages, option names) as JSON."""
+
+@final
+class Answer:
+    """An HTTP answer of the core's receiver policy: send ``body`` as is with ``status``,
+    ``headers`` and Content-Type ``CONTENT_TYPE``."""
+
+    @property
+    def status(self) -> int: ...
+    @property
+    def code(self) -> Optional[str]: ...
+    @property
+    def field(self) -> Optional[str]: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def headers(self) -> list[tuple[str, str]]: ...
+    @property
+    def close(self) -> bool: ...
+    @property
+    def body(self) -> str: ...
+    @property
+    def is_parse_error(self) -> bool: ...
+    @staticmethod
+    def ok() -> Answer: ...
+    @staticmethod
+    def handler_failed() -> Answer: ...
+    @staticmethod
+    def body_consumed() -> Answer: ...
+    @staticmethod
+    def request_timeout() -> Answer: ...
+
+@final
+class Read:
+    """Go on reading the body: at most ``max_bytes`` within ``timeout_ms``; log ``learn``."""
+
+    @property
+    def max_bytes(self) -> int: ...
+    @property
+    def timeout_ms(self) -> int: ...
+    @property
+    def peer(self) -> Optional[str]: ...
+    @property
+    def learn(self) -> Optional[str]: ...
+
+@final
+class Receiver:
+    """The core's receiver policy for one set of options (a JSON object); ``ValueError`` names a
+    bad option."""
+
+    def __new__(cls, options_json: str) -> Self: ...
+    @property
+    def headers(self) -> list[str]: ...
+    @property
+    def max_body_bytes(self) -> int: ...
+    @property
+    def body_timeout_ms(self) -> int: ...
+    def check(
+        self, method: str, peer: Optional[str], query: str, headers: list[tuple[str, str]]
+    ) -> Union[Answer, Read]: ...
+    def parse_body(
+        self, body: _Body, content_type: Optional[str] = None, content_encoding: Optional[str] = None
+    ) -> Union[_AnyEvent, Answer]: ...
 
 def _panic_for_tests() -> None:
     """For tests only: panics inside the extension (reaches Python as ``PanicException``)."""
