@@ -323,3 +323,78 @@ def test_a_failing_on_call_completed_handler_is_a_failure() -> None:
     with pytest.raises(pv.HandlerError) as info:
         asyncio.run(router.dispatch_async(HANGUP))
     assert [str(e) for e in info.value.errors] == ["cannot file u-1"]
+
+
+def test_the_router_example_routes_three_kinds_and_a_completed_call(capsys: pytest.CaptureFixture[str]) -> None:
+    """examples/python/router.py (shown in the README) served by uvicorn on 127.0.0.1."""
+    import runpy
+    import urllib.error
+    import urllib.request
+    from pathlib import Path
+
+    from conftest import uvicorn_server
+
+    repo = Path(__file__).resolve().parents[2]
+    example = runpy.run_path(str(repo / "examples" / "python" / "router.py"))
+
+    class Answer:
+        def __init__(self, status: int, body: bytes) -> None:
+            self.status_code, self.text = status, body.decode()
+
+        def json(self) -> Any:
+            import json
+
+            return json.loads(self.text)
+
+    class Client:
+        def __init__(self, url: str) -> None:
+            self.url = url.rstrip("/")
+
+        def post(self, path: str, content: bytes, headers: dict[str, str]) -> Answer:
+            req = urllib.request.Request(self.url + path, data=content, headers=headers, method="POST")
+            try:
+                with urllib.request.urlopen(req, timeout=10) as r:
+                    return Answer(r.status, r.read())
+            except urllib.error.HTTPError as e:
+                return Answer(e.code, e.read())
+
+    with uvicorn_server(example["app"]) as url:
+        _post_the_examples(Client(url), repo, capsys)
+
+
+def _post_the_examples(client: Any, repo: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    examples = repo / "examples"
+    form = {"content-type": FORM}
+    token = "change-me-to-a-random-secret"
+    for name, ctype in [
+        ("inbound-call.form", FORM),
+        ("inbound-message.json", "application/json"),
+        ("voicemail-left.form", FORM),
+    ]:
+        r = client.post(f"/primevox?token={token}", content=(examples / name).read_bytes(), headers={"content-type": ctype})
+        assert r.status_code == 200 and r.json() == {"ok": True}, r.text
+    inbound = (examples / "inbound-call.form").read_bytes()
+    uuid = pv.parse(inbound, FORM).call_uuid
+    hangup = f"eventType=HangupCall&containerId=3547&tenantId=118&callUuid={uuid}".encode()
+    r = client.post(f"/primevox?token={token}", content=hangup, headers=form)
+    assert r.status_code == 200, r.text
+    assert client.post("/primevox?token=wrong", content=hangup, headers=form).status_code == 401
+    out = capsys.readouterr().out
+    assert "call from +" in out
+    assert "text from " in out
+    assert "voicemail for extension " in out
+    assert f"call {uuid} ended: " in out and "2 deliveries" in out
+    readme = (repo / "README.md").read_text()
+    code = (examples / "python" / "router.py").read_text().rstrip()
+    assert f"```python\n{code}\n```" in readme, "the README shows examples/python/router.py verbatim"
+
+
+def test_a_router_is_a_handler() -> None:
+    router = pv.Router()
+    seen: list[str] = []
+    router.on("call.hangup", lambda e: seen.append(e.kind))
+    router(HANGUP)
+    assert seen == ["call.hangup"]
+    router.on("call.hangup", lambda e: 1 / 0)
+    with pytest.raises(pv.HandlerError):
+        router(HANGUP)

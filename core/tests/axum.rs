@@ -22,6 +22,11 @@ use serde_json::Value;
 /// (the handler's last argument), so nothing in the app can have read it first.
 const NOT_RUN: &[&str] = &["body-consumed"];
 
+/// Vectors the extractor does not run, and why: with `PrimevoxEvent` your handler makes the
+/// answer, so answering first is yours to do; the receiver's answer-first is
+/// `EventRouter::answer_first`, which runs them.
+const NOT_RUN_BY_THE_EXTRACTOR: &[&str] = &["answer-first-throws"];
+
 fn vectors() -> Vec<(String, Value)> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/receivers");
     let mut files: Vec<_> = std::fs::read_dir(dir)
@@ -84,7 +89,7 @@ fn behave(shared: &Shared, event: &primevox_webhooks::Event<'static>) -> Result<
     cur.event = Some(event.to_json());
     match cur.handler.as_str() {
         "ok" => Ok(()),
-        "throws" => Err("the handler failed on purpose".into()),
+        "throws" | "answer_first_throws" => Err("the handler failed on purpose".into()),
         other => panic!("unknown handler behaviour {other}"),
     }
 }
@@ -126,10 +131,13 @@ fn start(shared: Shared) -> (SocketAddr, SocketAddr) {
                 async move {
                     let rx = s.lock().unwrap().receiver.clone().unwrap();
                     let s4 = s.clone();
-                    let router = EventRouter::new((*rx).clone()).on(Kind::ALL, move |event| {
-                        let s = s4.clone();
-                        async move { behave(&s, &event) }
-                    });
+                    let answer_first = s.lock().unwrap().handler == "answer_first_throws";
+                    let router = EventRouter::new((*rx).clone())
+                        .answer_first(answer_first)
+                        .on(Kind::ALL, move |event| {
+                            let s = s4.clone();
+                            async move { behave(&s, &event) }
+                        });
                     let r: Response = router.handle(req).await;
                     r
                 }
@@ -293,6 +301,10 @@ fn every_receiver_vector_on_a_real_axum_server() {
         }
         let rx = Arc::new(made.unwrap_or_else(|e| panic!("{name}: {e}")));
         for (which, addr) in [("extractor", extractor), ("router", routed)] {
+            if which == "extractor" && NOT_RUN_BY_THE_EXTRACTOR.contains(&name.as_str()) {
+                continue;
+            }
+            let after_answer = v["handler"] == "answer_first_throws";
             {
                 let mut cur = shared.lock().unwrap();
                 cur.receiver = Some(rx.clone());
@@ -320,6 +332,24 @@ fn every_receiver_vector_on_a_real_axum_server() {
             );
             for (k, want) in expect["headers"].as_object().into_iter().flatten() {
                 assert_eq!(header(k), want.as_str(), "{name} ({which}): header {k}");
+            }
+            if after_answer {
+                // The handler runs after the answer: wait (bounded) for it and its logged failure.
+                let deadline = std::time::Instant::now() + Duration::from_secs(10);
+                while std::time::Instant::now() < deadline
+                    && !lines.0.lock().unwrap()[logged_before..]
+                        .iter()
+                        .any(|l| l.starts_with("ERROR") && l.contains("after the answer"))
+                {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                let logged = lines.0.lock().unwrap()[logged_before..]
+                    .iter()
+                    .any(|l| l.starts_with("ERROR") && l.contains("on purpose"));
+                assert!(
+                    logged,
+                    "{name} ({which}): the failure after the answer was not logged"
+                );
             }
             if let Some(want) = expect["event"].as_object() {
                 let seen = shared.lock().unwrap().event.clone();
@@ -454,4 +484,14 @@ fn event_router_order_failures_panics_and_timeout() {
         .into_owned();
     runtime().block_on(router.dispatch(&unknown)).unwrap();
     assert_eq!(*hits.lock().unwrap(), ["unknown", "any"]);
+}
+
+#[test]
+fn the_readme_shows_the_axum_example_verbatim() {
+    let readme = include_str!("../../README.md");
+    let example = include_str!("../examples/axum_receiver.rs").trim_end();
+    assert!(
+        readme.contains(&format!("```rust\n{example}\n```")),
+        "README.md must show core/examples/axum_receiver.rs verbatim"
+    );
 }

@@ -1,14 +1,17 @@
-"""Route PrimeVOX events by kind with pv.Router (checked by mypy --strict: each handler gets its
-kind's class).
+"""Route PrimeVOX webhooks by kind and react to completed calls (FastAPI; mypy --strict checks
+that each handler gets its kind's class):
 
-    python router.py < body.form        # content type decided from the body
+    PRIMEVOX_TOKEN=... uvicorn router:app --port 8000   # PrimeVOX posts to /primevox?token=...
 """
 
-import sys
+import os
+
+from fastapi import FastAPI
 
 import primevox_webhooks as pv
+from primevox_webhooks.fastapi import add_webhook_route
 
-router = pv.Router(timeout=10)
+router = pv.Router(timeout=10)  # seconds an async handler may take before it counts as failed
 
 
 @router.on("call.inbound")
@@ -24,14 +27,17 @@ async def text(event: pv.InboundMessage) -> None:
 router.on("voicemail.left", lambda e: print(f"voicemail for extension {e.extension_number}"))
 
 
+@router.on_call_completed
+def completed(call: pv.CallSummary) -> None:
+    print(f"call {call.call_uuid} ended: {call.outcome}, {call.deliveries} deliveries")
+
+
 @router.on_error
 def report(error: Exception, event: pv.AnyEvent) -> None:
-    print(f"handler failed for {event.kind}: {error!r}", file=sys.stderr)
+    print(f"handler failed for {event.kind}: {error!r}")
 
 
-if __name__ == "__main__":
-    import asyncio
-
-    body = sys.stdin.buffer.read()
-    kind = "application/json" if body.lstrip().startswith(b"{") else "application/x-www-form-urlencoded"
-    asyncio.run(router.dispatch_async(pv.parse(body, kind)))
+app = FastAPI()
+# A failed handler answers 500 handler_failed, so PrimeVOX retries; answer_first=True would
+# answer 200 at once and run the handlers after (a crash then loses the event).
+add_webhook_route(app, "/primevox", router, token=os.environ.get("PRIMEVOX_TOKEN", "change-me-to-a-random-secret"))

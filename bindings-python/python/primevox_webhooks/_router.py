@@ -438,6 +438,12 @@ class Router:
                     errors.append(e)
         raise HandlerError(errors, event)
 
+    def __call__(self, event: Event) -> None:
+        """A router is also a handler: ``router(event)`` is ``router.dispatch(event)``, so that it
+        fits wherever a receiver takes one function (receivers prefer ``dispatch_async`` when
+        they run on an event loop)."""
+        self.dispatch(event)
+
     def __repr__(self) -> str:
         n = sum(len(v) for v in self._by_kind.values())
         return f"<Router: {n} kind handler(s), {len(self._any)} on_any, {len(self._errors)} on_error>"
