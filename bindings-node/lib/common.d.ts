@@ -63,5 +63,6 @@ export declare class AllowList {
   /** Whether the address (with or without a port, IPv4-mapped or not) is in one of the ranges. */
   contains(addr: string): boolean;
 }
+export * from './receiver';
 export * from './calls';
 export * from './router';
