@@ -11,9 +11,10 @@ const router = new Router({ timeoutMs: 10_000 }) // a handler still pending then
   .onCallCompleted((call) => console.log(`call ${call.callUuid} ended: ${call.outcome}, ${call.deliveries} deliveries`))
   .onError((error, event) => console.error(`handler failed for ${event.kind}:`, error));
 
-// A failed handler answers 500 handler_failed (router.dispatch rejects), so PrimeVOX retries.
+// A failed handler answers 500 handler_failed, so PrimeVOX retries; answerFirst: true would
+// answer 200 at once and run the handlers after (a crash then loses the event).
 const token = process.env.PRIMEVOX_TOKEN ?? 'change-me-to-a-random-secret';
-const server = http.createServer(httpHandler((event) => router.dispatch(event), { token }));
+const server = http.createServer(httpHandler(router, { token }));
 server.listen(Number(process.env.PORT ?? 3000), '127.0.0.1', () => {
   console.log(`listening on ${JSON.stringify(server.address())}`);
 });

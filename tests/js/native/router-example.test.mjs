@@ -80,3 +80,40 @@ test('examples/node/router-receiver.mjs routes three kinds and reports a complet
   assert.ok(routing.includes('new Router('), 'bindings-wasm/README.md has the Workers router block');
   assert.ok(readme.includes('```ts\n' + routing + '```'), 'the README shows the Workers router block of bindings-wasm/README.md');
 });
+
+test('a Router is a receiver handler: failures answer 500 handler_failed, answerFirst answers 200 first', async () => {
+  const { Router, httpHandler, parse } = (await import('../impl.mjs')).default;
+  const http = await import('node:http');
+  const body = readFileSync(path.join(examples, 'inbound-call.form'));
+  const seen = [];
+  const router = new Router().on('call.inbound', (e) => {
+    seen.push(e.callUuid);
+    if (seen.length > 1) throw new Error('deliberate');
+  });
+  const errors = [];
+  for (const [answerFirst, want] of [[false, 200], [false, 500], [true, 200]]) {
+    const server = http.createServer(httpHandler(router, { answerFirst, onError: (e) => errors.push(e) }));
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const r = await fetch(`http://127.0.0.1:${server.address().port}/`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': FORM },
+        signal: AbortSignal.timeout(10_000),
+      });
+      const answer = await r.json();
+      assert.equal(r.status, want, JSON.stringify(answer));
+      if (want === 500) assert.equal(answer.error.code, 'handler_failed');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  }
+  for (let i = 0; i < 100 && errors.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(seen.length, 3);
+  assert.equal(errors.length, 2); // the 500, and the failure after the answer-first 200
+  assert.ok(errors.every((e) => e.name === 'HandlerError'));
+  assert.equal(parse(body, FORM).callUuid, seen[0]);
+  assert.throws(() => httpHandler({ dispatch: 1 }), /onEvent must be a function or a Router/);
+  assert.throws(() => httpHandler(router, { answerFirst: 'yes' }), /answerFirst must be a boolean/);
+});
