@@ -398,3 +398,18 @@ def test_a_router_is_a_handler() -> None:
     router.on("call.hangup", lambda e: 1 / 0)
     with pytest.raises(pv.HandlerError):
         router(HANGUP)
+
+
+def test_answer_first_must_be_a_bool_when_the_receiver_is_made() -> None:
+    from primevox_webhooks.flask import webhook_view
+    from primevox_webhooks.starlette import webhook_endpoint, webhook_route
+
+    router = pv.Router()
+    for make in (
+        lambda: webhook_endpoint(router, answer_first="yes"),  # type: ignore[arg-type]
+        lambda: webhook_route("/h", router, answer_first=1),  # type: ignore[arg-type]
+        lambda: webhook_view(router, answer_first=None),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(pv.ReceiverOptionError, match="answer_first"):
+            make()
+    webhook_endpoint(router, answer_first=True)

@@ -259,6 +259,13 @@ def _failed(event: AnyEvent) -> Answer:
     return Answer.handler_failed()
 
 
+def answer_first_option(answer_first: object) -> bool:
+    """``answer_first`` must be a bool: checked when the receiver is made."""
+    if not isinstance(answer_first, bool):
+        raise ReceiverOptionError(f"answer_first must be True or False, got {answer_first!r}")
+    return answer_first
+
+
 #: Answer-first work still running: kept so that a task is not collected before it ends.
 _BACKGROUND: set[Any] = set()
 

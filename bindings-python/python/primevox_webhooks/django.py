@@ -168,6 +168,7 @@ def webhook_view(
     answer 200 once the event is parsed and run the view or router after, in a background
     thread (its failure is only logged; a crash after the answer loses the event)."""
     rx = policy.receiver(options)
+    policy.answer_first_option(answer_first)
 
     def decorate(inner: _View) -> _WrappedView:
         @functools.wraps(inner)

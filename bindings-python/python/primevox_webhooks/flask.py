@@ -106,6 +106,7 @@ def webhook_view(
     ``answer_first``: answer 200 once the event is parsed and run the handler after, in a
     background thread (its failure is only logged; a crash after the answer loses the event)."""
     rx = policy.receiver(options)
+    policy.answer_first_option(answer_first)
 
     def primevox_webhook() -> Response:
         try:

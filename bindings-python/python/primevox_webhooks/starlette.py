@@ -109,6 +109,7 @@ def webhook_endpoint(
     answer 200 once the event is parsed and run the handler after, in a task (its failure is
     only logged; a crash after the answer loses the event)."""
     rx = policy.receiver(options)
+    policy.answer_first_option(answer_first)
 
     async def primevox_webhook(request: Request) -> Response:
         try:
