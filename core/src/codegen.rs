@@ -362,7 +362,7 @@ pub fn python_router_overloads() -> String {
             "    @overload\n    def on(\n        self, kind: Literal[\"{k}\"], handler: Callable[[{class}], _R]\n    ) -> Callable[[{class}], _R]: ...\n"
         ));
         s.push_str(&format!(
-            "    @overload\n    def on(\n        self, kind: Literal[\"{k}\"]\n    ) -> Callable[[Callable[[{class}], _R]], Callable[[{class}], _R]]: ...\n"
+            "    @overload\n    def on(\n        self, kind: Literal[\"{k}\"], handler: None = None\n    ) -> Callable[[Callable[[{class}], _R]], Callable[[{class}], _R]]: ...\n"
         ));
     }
     s

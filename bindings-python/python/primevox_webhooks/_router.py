@@ -123,8 +123,8 @@ def _name(handler: object) -> str:
 
 def _discard(awaitable: object) -> None:
     """Closes a coroutine that will never be awaited (no "never awaited" warning)."""
-    close = getattr(awaitable, "close", None)
-    if callable(close):
+    close: Any = getattr(awaitable, "close", None)
+    if close is not None:
         close()
 
 
@@ -145,7 +145,7 @@ def _kinds(kind_or_kinds: object) -> Tuple[str, ...]:
     return kinds  # type: ignore[return-value]  # checked against KINDS just above
 
 
-def _check_callable(where: str, handler: object) -> None:
+def _check_callable(where: str, handler: Any) -> None:
     if not callable(handler):
         raise TypeError(f"{where}: handler must be callable, got {type(handler).__name__}")
 
@@ -176,7 +176,7 @@ class Router:
     ) -> Callable[[InboundMessage], _R]: ...
     @overload
     def on(
-        self, kind: Literal["message.inbound"]
+        self, kind: Literal["message.inbound"], handler: None = None
     ) -> Callable[[Callable[[InboundMessage], _R]], Callable[[InboundMessage], _R]]: ...
     @overload
     def on(
@@ -184,7 +184,7 @@ class Router:
     ) -> Callable[[OutboundMessage], _R]: ...
     @overload
     def on(
-        self, kind: Literal["message.outbound"]
+        self, kind: Literal["message.outbound"], handler: None = None
     ) -> Callable[[Callable[[OutboundMessage], _R]], Callable[[OutboundMessage], _R]]: ...
     @overload
     def on(
@@ -192,7 +192,7 @@ class Router:
     ) -> Callable[[InboundCall], _R]: ...
     @overload
     def on(
-        self, kind: Literal["call.inbound"]
+        self, kind: Literal["call.inbound"], handler: None = None
     ) -> Callable[[Callable[[InboundCall], _R]], Callable[[InboundCall], _R]]: ...
     @overload
     def on(
@@ -200,7 +200,7 @@ class Router:
     ) -> Callable[[CallHangup], _R]: ...
     @overload
     def on(
-        self, kind: Literal["call.hangup"]
+        self, kind: Literal["call.hangup"], handler: None = None
     ) -> Callable[[Callable[[CallHangup], _R]], Callable[[CallHangup], _R]]: ...
     @overload
     def on(
@@ -208,7 +208,7 @@ class Router:
     ) -> Callable[[ExtensionRinging], _R]: ...
     @overload
     def on(
-        self, kind: Literal["extension.ringing"]
+        self, kind: Literal["extension.ringing"], handler: None = None
     ) -> Callable[[Callable[[ExtensionRinging], _R]], Callable[[ExtensionRinging], _R]]: ...
     @overload
     def on(
@@ -216,7 +216,7 @@ class Router:
     ) -> Callable[[ExtensionAnswered], _R]: ...
     @overload
     def on(
-        self, kind: Literal["extension.answered"]
+        self, kind: Literal["extension.answered"], handler: None = None
     ) -> Callable[[Callable[[ExtensionAnswered], _R]], Callable[[ExtensionAnswered], _R]]: ...
     @overload
     def on(
@@ -224,7 +224,7 @@ class Router:
     ) -> Callable[[ExtensionHangup], _R]: ...
     @overload
     def on(
-        self, kind: Literal["extension.hangup"]
+        self, kind: Literal["extension.hangup"], handler: None = None
     ) -> Callable[[Callable[[ExtensionHangup], _R]], Callable[[ExtensionHangup], _R]]: ...
     @overload
     def on(
@@ -232,7 +232,7 @@ class Router:
     ) -> Callable[[VoicemailLeft], _R]: ...
     @overload
     def on(
-        self, kind: Literal["voicemail.left"]
+        self, kind: Literal["voicemail.left"], handler: None = None
     ) -> Callable[[Callable[[VoicemailLeft], _R]], Callable[[VoicemailLeft], _R]]: ...
     @overload
     def on(
@@ -240,7 +240,7 @@ class Router:
     ) -> Callable[[OutboundCall], _R]: ...
     @overload
     def on(
-        self, kind: Literal["call.outbound"]
+        self, kind: Literal["call.outbound"], handler: None = None
     ) -> Callable[[Callable[[OutboundCall], _R]], Callable[[OutboundCall], _R]]: ...
     @overload
     def on(
@@ -248,7 +248,7 @@ class Router:
     ) -> Callable[[RingGroupEntered], _R]: ...
     @overload
     def on(
-        self, kind: Literal["ring_group.entered"]
+        self, kind: Literal["ring_group.entered"], handler: None = None
     ) -> Callable[[Callable[[RingGroupEntered], _R]], Callable[[RingGroupEntered], _R]]: ...
     @overload
     def on(
@@ -256,7 +256,7 @@ class Router:
     ) -> Callable[[QueueEntered], _R]: ...
     @overload
     def on(
-        self, kind: Literal["queue.entered"]
+        self, kind: Literal["queue.entered"], handler: None = None
     ) -> Callable[[Callable[[QueueEntered], _R]], Callable[[QueueEntered], _R]]: ...
     @overload
     def on(
@@ -264,13 +264,13 @@ class Router:
     ) -> Callable[[UnknownEvent], _R]: ...
     @overload
     def on(
-        self, kind: Literal["unknown"]
+        self, kind: Literal["unknown"], handler: None = None
     ) -> Callable[[Callable[[UnknownEvent], _R]], Callable[[UnknownEvent], _R]]: ...
     # END GENERATED router overloads
     @overload
     def on(self, kind: _Kinds, handler: Callable[[_AnyEvent], _R]) -> Callable[[_AnyEvent], _R]: ...
     @overload
-    def on(self, kind: _Kinds) -> Callable[[Callable[[_AnyEvent], _R]], Callable[[_AnyEvent], _R]]: ...
+    def on(self, kind: _Kinds, handler: None = None) -> Callable[[Callable[[_AnyEvent], _R]], Callable[[_AnyEvent], _R]]: ...
     def on(self, kind: Union[str, Iterable[str]], handler: Optional[Callable[..., Any]] = None) -> Any:
         """Registers ``handler`` for one kind or several; without ``handler``, a decorator.
         Returns the handler. A kind that does not exist or a handler that is not callable raises
@@ -289,7 +289,7 @@ class Router:
     @overload
     def on_any(self, handler: Callable[[_AnyEvent], _R]) -> Callable[[_AnyEvent], _R]: ...
     @overload
-    def on_any(self) -> Callable[[Callable[[_AnyEvent], _R]], Callable[[_AnyEvent], _R]]: ...
+    def on_any(self, handler: None = None) -> Callable[[Callable[[_AnyEvent], _R]], Callable[[_AnyEvent], _R]]: ...
     def on_any(self, handler: Optional[Callable[..., Any]] = None) -> Any:
         """Registers a handler for every event (after the kind's own handlers)."""
 
@@ -305,7 +305,7 @@ class Router:
     def on_error(self, handler: Callable[[Exception, _AnyEvent], _R]) -> Callable[[Exception, _AnyEvent], _R]: ...
     @overload
     def on_error(
-        self,
+        self, handler: None = None
     ) -> Callable[[Callable[[Exception, _AnyEvent], _R]], Callable[[Exception, _AnyEvent], _R]]: ...
     def on_error(self, handler: Optional[Callable[..., Any]] = None) -> Any:
         """Registers a handler called once per failed handler with ``(error, event)``."""
@@ -321,7 +321,7 @@ class Router:
     @overload
     def on_call_completed(self, handler: Callable[[CallSummary], _R]) -> Callable[[CallSummary], _R]: ...
     @overload
-    def on_call_completed(self) -> Callable[[Callable[[CallSummary], _R]], Callable[[CallSummary], _R]]: ...
+    def on_call_completed(self, handler: None = None) -> Callable[[Callable[[CallSummary], _R]], Callable[[CallSummary], _R]]: ...
     def on_call_completed(self, handler: Optional[Callable[..., Any]] = None) -> Any:
         """Registers a handler called with the call record (``CallSummary``) when a call ends;
         see ``calls`` in the module documentation."""
