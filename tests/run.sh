@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
-parts=(rust python node wasm fuzz memory bench)
+parts=(rust python node cli wasm fuzz memory bench)
 passed=0
 failed=0
 failures=()

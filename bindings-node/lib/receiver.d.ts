@@ -1,6 +1,6 @@
 // Types of the receiver options every JavaScript receiver shares (the core's receiver policy,
 // checked when the receiver is created: a bad option throws a TypeError naming it).
-import type { ParseOptions } from '../events';
+import type { ParseOptions } from '../events.js';
 
 /** Receiver options, the same keys in every language (Python spells them snake_case). */
 export interface ReceiverOptions extends ParseOptions {
@@ -27,7 +27,7 @@ export interface ReceiverOptions extends ParseOptions {
    * knows no sender address, and `allow` refuses every request.
    */
   peerHeader?: string;
-  /** How long the receiver waits for the whole body (Node), in ms; then 408. Default 10000. */
+  /** How long the receiver waits for the whole body, in ms; then 408. Default 10000. */
   bodyTimeoutMs?: number;
 }
 

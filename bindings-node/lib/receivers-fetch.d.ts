@@ -1,8 +1,8 @@
 // Types of the Fetch-API receivers (Workers fetch handler, Hono).
-import type { Event, ParseErrorCode, ParseOptions } from '../events';
-import type { ParseError } from './common';
-import type { ReceiverOptions } from './receiver';
-import type { Router } from './router';
+import type { Event, ParseErrorCode, ParseOptions } from '../events.js';
+import type { ParseError } from './common.js';
+import type { ReceiverOptions } from './receiver.js';
+import type { Router } from './router.js';
 
 /**
  * Reads a Fetch API `Request`'s body (at most `maxBodyBytes + 1` bytes) and `Content-Type`, and

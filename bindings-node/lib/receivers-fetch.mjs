@@ -9,17 +9,29 @@ import { Policy, answers, CONTENT_TYPE, afterAnswer, answerFirstOf, checkHandler
 // Options of the adapters themselves, not the core's receiver options.
 const FETCH_OWN = ['onError', 'answerFirst'];
 
+const TIMEOUT = Symbol('primevox-webhooks body timeout');
+
 /**
- * Reads at most `limit` bytes of the body; a longer body is cancelled, unread.
+ * Reads at most `limit` bytes of the body within `timeoutMs` (TIMEOUT after it); a longer or
+ * slower body is cancelled, unread.
  */
-async function readBody(request, limit) {
+async function readBody(request, limit, timeoutMs = Infinity) {
   if (request.body === null) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks = [];
   let total = 0;
+  let timer;
+  const expired = new Promise((resolve) => {
+    if (timeoutMs !== Infinity) timer = setTimeout(() => resolve(TIMEOUT), timeoutMs);
+  });
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const next = await Promise.race([reader.read(), expired]);
+      if (next === TIMEOUT) {
+        await reader.cancel().catch(() => {});
+        return TIMEOUT;
+      }
+      const { done, value } = next;
       if (done) break;
       chunks.push(value);
       total += value.byteLength;
@@ -29,6 +41,7 @@ async function readBody(request, limit) {
       }
     }
   } finally {
+    clearTimeout(timer);
     reader.releaseLock();
   }
   const out = new Uint8Array(Math.min(total, limit));
@@ -101,7 +114,8 @@ async function receive(policyOf, request, env, handle, onError) {
     logOnce(JSON.parse(answers.bodyConsumed.body).error.message);
     return respond(answers.bodyConsumed);
   }
-  const body = await readBody(request, verdict.read.maxBytes);
+  const body = await readBody(request, verdict.read.maxBytes, verdict.read.timeoutMs);
+  if (body === TIMEOUT) return respond(answers.requestTimeout);
   const result = policy.receive(body, header('content-type'), header('content-encoding'));
   if (result.answer) return respond(result.answer);
   try {

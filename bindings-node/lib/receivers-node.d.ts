@@ -1,8 +1,8 @@
 // Types of the Node receivers (Express, Fastify, node:http).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Event } from '../events';
-import type { ReceiverOptions } from './receiver';
-import type { Router } from './router';
+import type { Event } from '../events.js';
+import type { ReceiverOptions } from './receiver.js';
+import type { Router } from './router.js';
 
 /** Options of the Node receivers: the core's, and where a handler's error goes. */
 export interface NodeReceiverOptions extends ReceiverOptions {

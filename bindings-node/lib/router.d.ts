@@ -1,7 +1,7 @@
 // Types of Router / HandlerError (lib/router.mjs): a handler registered for a kind gets that
 // kind's event type.
-import type { Event, EventKind } from '../events';
-import type { CallSummary } from './calls';
+import type { Event, EventKind } from '../events.js';
+import type { CallSummary } from './calls.js';
 
 /** The event type of one kind (`EventOf<'call.hangup'>` is `CallHangup`). */
 export type EventOf<K extends EventKind> = Extract<Event, { kind: K }>;

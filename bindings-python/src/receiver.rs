@@ -73,6 +73,12 @@ impl PyAnswer {
         policy::Answer::refusal(Refusal::BodyConsumed).into()
     }
 
+    /// 405 with ``Allow: POST``: for a framework that routes methods itself (FastAPI's 405).
+    #[staticmethod]
+    fn not_post() -> Self {
+        policy::Answer::refusal(Refusal::MethodNotAllowed).into()
+    }
+
     /// 408 ``request_timeout``: the body did not arrive in time.
     #[staticmethod]
     fn request_timeout() -> Self {

@@ -32,6 +32,13 @@ def load() -> list[dict[str, Any]]:
 
 ALL = load()
 REQUESTS = [v for v in ALL if "request" in v]
+
+#: Vectors a framework cannot run, with the reason (checked against the files: no silent skip).
+WSGI_CANNOT = "a WSGI app cannot bound a blocking read of the body; the server's timeout does (README)"
+NOT_RUN: dict[str, dict[str, str]] = {
+    framework: {v["name"]: WSGI_CANNOT for v in REQUESTS if "stallAfterBytes" in v["request"]}
+    for framework in ("flask", "django-wsgi")
+}
 OPTION_ERRORS = [v for v in ALL if "optionError" in v["expect"]]
 
 
@@ -86,7 +93,7 @@ def send(port: int, path: str, request: dict[str, Any], timeout: float = 20.0) -
     else:
         if "content-length" not in headers:
             lines.append(f"Content-Length: {len(data)}")
-        payload = data
+        payload = data[: request["stallAfterBytes"]] if "stallAfterBytes" in request else data
     lines += [f"{k}: {v}" for k, v in headers.items()]
     head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
     sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)

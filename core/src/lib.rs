@@ -51,6 +51,6 @@ pub use encode::Encoded;
 pub use error::{ErrorCode, ParseError, Refusal};
 pub use event::{Event, ExtraField, ExtraValue};
 pub use helpers::to_e164;
-pub use kind::{Field, Kind};
+pub use kind::{Field, Kind, Shape};
 pub use parse::{parse, parse_with, ParseOptions};
 pub use security::{verify_token, AllowList};

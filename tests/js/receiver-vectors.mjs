@@ -42,8 +42,10 @@ function requestBytes(port, request) {
     }
     parts.push(Buffer.from('0\r\n\r\n'));
     payload = Buffer.concat(parts);
-  } else if (headers['content-length'] === undefined) {
-    lines.push(`content-length: ${body.length}`);
+  } else {
+    if (headers['content-length'] === undefined) lines.push(`content-length: ${body.length}`);
+    // Declare the whole body, send only the first bytes, and keep the connection open.
+    if (request.stallAfterBytes !== undefined) payload = body.subarray(0, request.stallAfterBytes);
   }
   return [Buffer.from(`${lines.join('\r\n')}\r\n\r\n`), payload];
 }

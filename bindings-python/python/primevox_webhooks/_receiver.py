@@ -98,17 +98,22 @@ class RequestRefused(Exception):
     encoding is unsupported, the body did not come in time). ``answer`` is what to send;
     ``status``, ``code`` and ``message`` are its parts."""
 
-    answer: Answer
+    answer: Optional[Answer]
     status: int
     code: str
     message: str
 
-    def __init__(self, answer: Answer) -> None:
-        super().__init__(answer.message)
-        self.answer = answer
-        self.status = answer.status
-        self.code = answer.code or ""
-        self.message = answer.message
+    def __init__(self, answer: Union[Answer, int], code: str = "", message: str = "") -> None:
+        # RequestRefused(status, code, message), as before the core's answers, still works.
+        if isinstance(answer, Answer):
+            status, code, message = answer.status, answer.code or "", answer.message
+        else:
+            status = answer
+        super().__init__(message)
+        self.answer = answer if isinstance(answer, Answer) else None
+        self.status = status
+        self.code = code
+        self.message = message
 
     def to_dict(self) -> dict[str, Optional[str]]:
         return {"code": self.code, "field": None, "message": self.message}

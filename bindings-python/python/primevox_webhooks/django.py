@@ -83,11 +83,15 @@ def _dechunk(read: Callable[[int], bytes], verdict: policy.Read) -> bytes:
 
     out = bytearray()
     while len(out) < verdict.max_bytes:
-        size = int(line().split(b";")[0].strip() or b"0", 16)
+        try:
+            size = int(line().split(b";")[0].strip() or b"0", 16)
+        except ValueError:
+            break  # not chunked encoding: what was read is all there is
         if size == 0:
             line()  # the blank line after the last chunk (no trailers expected)
             break
-        chunk = read(size)
+        want = min(size, verdict.max_bytes - len(out))  # a huge declared chunk is not read whole
+        chunk = read(want)
         out += chunk
         if len(chunk) < size:
             break
@@ -120,14 +124,23 @@ def _body(request: HttpRequest, verdict: policy.Read) -> bytes:
     return policy.read_limited(request.read, verdict)
 
 
+_UNGUARDED: list[bool] = []  # warned once per process
+
+
 def _event(request: HttpRequest, rx: policy.Receiver) -> AnyEvent:
     header = request.headers.get
     if getattr(request, "scope", {}).get(CHECKED):  # guard_asgi checked it and read the body
         return policy.parse_body(rx, _cached_body(request) or bytes(request.body), header)
-    peer = request.META.get("REMOTE_ADDR")
-    verdict = policy.check(
-        rx, request.method or "", peer if isinstance(peer, str) else None, _meta(request, "QUERY_STRING"), header
-    )
+    if hasattr(request, "scope") and not _UNGUARDED:
+        _UNGUARDED.append(True)
+        policy.LOG.warning(
+            "Django under ASGI read this webhook's whole body before the sender was checked: "
+            "wrap the application, application = primevox_webhooks.django.guard_asgi(get_asgi_application())"
+        )
+    peer: Optional[str] = _meta(request, "REMOTE_ADDR") or None
+    if hasattr(request, "scope"):
+        peer = policy.asgi_peer(rx, peer, header)
+    verdict = policy.check(rx, request.method or "", peer, _meta(request, "QUERY_STRING"), header)
     return policy.parse_body(rx, _body(request, verdict), header)
 
 
@@ -238,6 +251,8 @@ def guard_asgi(application: _ASGIApp) -> _ASGIApp:
             )
             body = await policy.read_limited_async(_chunks(receive), verdict)
         except RequestRefused as err:
+            if err.answer is None:  # only the core's refusals are raised here
+                raise
             return await _send(send, err.answer)
         sent = False
 

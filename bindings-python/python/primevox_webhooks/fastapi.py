@@ -38,7 +38,7 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from starlette.responses import Response
 
 from . import AnyEvent, ParseError
-from ._receiver import ReceiverOptions, RequestRefused, headers_of, receiver, status_of
+from ._receiver import Answer, ReceiverOptions, RequestRefused, headers_of, receiver, status_of
 from .starlette import checked_event, error_response, read_event, webhook_route
 
 if TYPE_CHECKING:
@@ -79,17 +79,46 @@ async def primevox_exception_handler(request: Request, exc: Exception) -> Respon
     return error_response(exc.error)
 
 
-#: ``FastAPI(exception_handlers=exception_handlers)``: the handler, registered up front.
+def _takes_webhooks(dependant: Any) -> bool:
+    return any(
+        getattr(d.call, "primevox_receiver", None) is not None or _takes_webhooks(d)
+        for d in getattr(dependant, "dependencies", [])
+    )
+
+
+async def method_not_allowed_handler(request: Request, exc: Exception) -> Response:
+    """FastAPI answers a method its route does not declare with 405 ``{"detail": ...}``. For a
+    route that takes a webhook event (``PrimevoxEvent``, ``webhook_event``), answer the SDK's 405
+    with ``Allow: POST`` instead; every other answer is FastAPI's own."""
+    from fastapi.exception_handlers import http_exception_handler
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    if not isinstance(exc, StarletteHTTPException):  # registered for that class only
+        raise exc
+    if exc.status_code == 405:
+        path = request.url.path
+        for route in getattr(request.app, "routes", []):
+            regex = getattr(route, "path_regex", None)
+            if regex is not None and regex.match(path) and _takes_webhooks(getattr(route, "dependant", None)):
+                return error_response(RequestRefused(Answer.not_post()))
+    return await http_exception_handler(request, exc)
+
+
+#: ``FastAPI(exception_handlers=exception_handlers)``: the handlers, registered up front (the
+#: refusals' body, and the SDK's 405 on routes that take a webhook event).
 exception_handlers: dict[
     Union[int, type[Exception]], Callable[[Request, Any], Coroutine[Any, Any, Response]]
 ] = {
-    PrimevoxHTTPException: primevox_exception_handler
+    PrimevoxHTTPException: primevox_exception_handler,
+    405: method_not_allowed_handler,
 }
 
 
 def install(app: FastAPI) -> None:
-    """Register ``primevox_exception_handler`` on ``app`` (the dependency also does it lazily)."""
-    app.add_exception_handler(PrimevoxHTTPException, primevox_exception_handler)
+    """Register ``exception_handlers`` on ``app`` (the dependency also registers the refusals'
+    handler lazily; the 405 one needs this, or ``FastAPI(exception_handlers=...)``)."""
+    for key, handler in exception_handlers.items():
+        app.add_exception_handler(key, handler)
 
 
 def _register_lazily(request: Request) -> None:
@@ -113,6 +142,7 @@ def webhook_event(**options: Unpack[ReceiverOptions]) -> Callable[[Request], Awa
             _register_lazily(request)
             raise PrimevoxHTTPException(err) from None
 
+    primevox_event.primevox_receiver = rx  # type: ignore[attr-defined]  # found by the 405 handler
     return primevox_event
 
 

@@ -1,6 +1,6 @@
 //! The README's event tables.
 
-use crate::kind::{Field, Kind};
+use crate::kind::{Field, Kind, Shape};
 
 fn code(s: &str) -> String {
     format!("`{s}`")
@@ -67,8 +67,13 @@ pub fn event_tables() -> String {
                 format!("{} ({on})", code(spelling))
             })
             .collect();
+        let shape = match f.shape() {
+            Shape::Any => "",
+            Shape::Digits => "digits",
+            Shape::Uuid => "UUID",
+        };
         s.push_str(&format!(
-            "| {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {shape} | {} |\n",
             code(f.camel_name()),
             code(f.snake_name()),
             spellings.join("; "),
