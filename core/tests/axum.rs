@@ -197,7 +197,11 @@ fn send(addr: SocketAddr, request: &Value) -> Answer {
     }
     head.push_str("\r\n");
     let mut payload = head.into_bytes();
-    if chunked {
+    // Declare the whole body, send only its first bytes, keep the connection open.
+    let stall = request["stallAfterBytes"].as_u64().map(|n| n as usize);
+    if let Some(n) = stall {
+        payload.extend_from_slice(&body[..n.min(body.len())]);
+    } else if chunked {
         for chunk in body.chunks(4096) {
             payload.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
             payload.extend_from_slice(chunk);
