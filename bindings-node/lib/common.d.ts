@@ -64,3 +64,5 @@ export declare class AllowList {
   contains(addr: string): boolean;
 }
 export * from './receiver.js';
+export * from './calls.js';
+export * from './router.js';

@@ -37,9 +37,34 @@ export function logHandlerError(err) {
   console.error('primevox-webhooks: the webhook handler failed:', err);
 }
 
-/** `onEvent` must be a function; `onError`, when given, too. */
+/** A receiver's handler: a function, or a Router (anything with `dispatch(event)`). */
+export function handlerOf(onEvent) {
+  if (onEvent !== null && typeof onEvent === 'object' && typeof onEvent.dispatch === 'function') {
+    return (event) => onEvent.dispatch(event);
+  }
+  return onEvent;
+}
+
+/** `options.answerFirst`: answer 200 first and run the handler after (false when unset). */
+export function answerFirstOf(options) {
+  const v = options == null ? undefined : options.answerFirst;
+  if (v !== undefined && typeof v !== 'boolean') throw new TypeError('answerFirst must be a boolean');
+  return v === true;
+}
+
+/**
+ * Runs the handler after the answer was sent: its failure can only be logged (`onError`), and
+ * the event is lost for the sender, who got 200 and will not retry.
+ */
+export function afterAnswer(run, onError) {
+  return Promise.resolve()
+    .then(run)
+    .catch((err) => onError(err));
+}
+
+/** `onEvent` must be a function or a Router; `onError`, when given, a function. */
 export function checkHandlers(onEvent, onError) {
-  if (typeof onEvent !== 'function') throw new TypeError('onEvent must be a function');
+  if (typeof handlerOf(onEvent) !== 'function') throw new TypeError('onEvent must be a function or a Router');
   if (onError !== undefined && typeof onError !== 'function') throw new TypeError('options.onError must be a function');
   return onError ?? logHandlerError;
 }

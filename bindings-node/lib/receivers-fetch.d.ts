@@ -2,6 +2,7 @@
 import type { Event, ParseErrorCode, ParseOptions } from '../events.js';
 import type { ParseError } from './common.js';
 import type { ReceiverOptions } from './receiver.js';
+import type { Router } from './router.js';
 
 /**
  * Reads a Fetch API `Request`'s body (at most `maxBodyBytes + 1` bytes) and `Content-Type`, and
@@ -40,6 +41,12 @@ export interface FetchReceiverOptions<Env = unknown> extends Omit<ReceiverOption
   token?: string | readonly string[] | ((env: Env) => string | readonly string[] | undefined | null);
   /** Called with an error thrown by the handler (answered 500 `handler_failed`). Default: console.error. */
   onError?: (err: unknown) => void;
+  /**
+   * createFetchHandler only: answer 200 as soon as the event is parsed and run the handler after,
+   * kept alive with `ctx.waitUntil`. The sender does not wait for slow handlers, but a failure is
+   * then only logged (no retry comes), and a crash after the answer loses the event.
+   */
+  answerFirst?: boolean;
 }
 
 /**
@@ -50,7 +57,7 @@ export interface FetchReceiverOptions<Env = unknown> extends Omit<ReceiverOption
  * `handler_failed` if it throws (logged, see `onError`).
  */
 export declare function createFetchHandler<Env = unknown, Ctx = ExecutionContextLike>(
-  onEvent: EventHandler<Env, Ctx>,
+  onEvent: EventHandler<Env, Ctx> | Router,
   options?: FetchReceiverOptions<Env>,
 ): (request: Request, env: Env, ctx: Ctx) => Promise<Response>;
 

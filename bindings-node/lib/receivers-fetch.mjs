@@ -4,10 +4,10 @@
 // `peerHeader` option (for example "cf-connecting-ip", set by Cloudflare's edge) or refuses.
 import { parse } from './parse.mjs';
 import { resolveOptions } from './options.mjs';
-import { Policy, answers, CONTENT_TYPE, checkHandlers, logOnce, queryOf } from './receiver.mjs';
+import { Policy, answers, CONTENT_TYPE, afterAnswer, answerFirstOf, checkHandlers, handlerOf, logOnce, queryOf } from './receiver.mjs';
 
 // Options of the adapters themselves, not the core's receiver options.
-const FETCH_OWN = ['onError'];
+const FETCH_OWN = ['onError', 'answerFirst'];
 
 const TIMEOUT = Symbol('primevox-webhooks body timeout');
 
@@ -133,10 +133,18 @@ async function receive(policyOf, request, env, handle, onError) {
  */
 export function createFetchHandler(onEvent, options) {
   const onError = checkHandlers(onEvent, options && options.onError);
+  const run = handlerOf(onEvent);
+  const first = answerFirstOf(options);
   const policyOf = policies(options);
   return async function fetch(request, env, ctx) {
     return receive(policyOf, request, env, async (event) => {
-      const answer = await onEvent(event, request, env, ctx);
+      if (first) {
+        // The answer goes now; waitUntil keeps the isolate alive for the handler after it.
+        const later = afterAnswer(() => run(event, request, env, ctx), onError);
+        if (ctx && typeof ctx.waitUntil === 'function') ctx.waitUntil(later);
+        return undefined;
+      }
+      const answer = await run(event, request, env, ctx);
       return answer instanceof Response ? answer : undefined;
     }, onError);
   };
@@ -149,6 +157,9 @@ export function createFetchHandler(onEvent, options) {
  */
 export function primevoxWebhook(options) {
   const onError = checkHandlers(() => {}, options && options.onError);
+  if (answerFirstOf(options)) {
+    throw new TypeError('answerFirst is not for the Hono middleware: your route makes the answer (use createFetchHandler)');
+  }
   const policyOf = policies(options);
   return async function primevoxWebhookMiddleware(c, next) {
     const res = await receive(policyOf, c.req.raw, c.env, async (event) => {

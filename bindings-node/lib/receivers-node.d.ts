@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Event } from '../events.js';
 import type { ReceiverOptions } from './receiver.js';
+import type { Router } from './router.js';
 
 /** Options of the Node receivers: the core's, and where a handler's error goes. */
 export interface NodeReceiverOptions extends ReceiverOptions {
@@ -10,6 +11,12 @@ export interface NodeReceiverOptions extends ReceiverOptions {
    * details). Default: logged with console.error.
    */
   onError?: (err: unknown) => void;
+  /**
+   * Answer 200 as soon as the event is parsed and run the handler after `res.end`: the sender
+   * does not wait for slow handlers, but a failure is then only logged (no retry comes), and a
+   * crash after the answer loses the event. Default false.
+   */
+  answerFirst?: boolean;
 }
 
 /** A request as the Express middleware sees it (structural, so express stays optional). */
@@ -31,7 +38,7 @@ export type EventHandler<Req, Res> = (event: Event, req: Req, res: Res) => void 
  * `verify: keepRawBody`; otherwise 500 `body_consumed`, whose message names the fix.
  */
 export declare function expressMiddleware<Req extends ExpressLikeRequest = ExpressLikeRequest, Res extends ServerResponse = ServerResponse>(
-  onEvent: EventHandler<Req, Res>,
+  onEvent: EventHandler<Req, Res> | Router,
   options?: NodeReceiverOptions,
 ): (req: Req, res: Res, next: (err?: unknown) => void) => void;
 
@@ -43,7 +50,7 @@ export interface FastifyReceiverOptions extends NodeReceiverOptions {
   path?: string;
   // The request and reply are Fastify's (typed loosely so fastify stays an optional dependency).
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  onEvent: (event: Event, request: any, reply: any) => void | Promise<void>;
+  onEvent: ((event: Event, request: any, reply: any) => void | Promise<void>) | Router;
 }
 
 /**
@@ -62,6 +69,6 @@ export type HttpHandlerOptions = NodeReceiverOptions;
  * 200 {"ok":true} after `onEvent` unless it answered itself, 500 `handler_failed` if it throws.
  */
 export declare function httpHandler(
-  onEvent: EventHandler<IncomingMessage, ServerResponse>,
+  onEvent: EventHandler<IncomingMessage, ServerResponse> | Router,
   options?: HttpHandlerOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void;

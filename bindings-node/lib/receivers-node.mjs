@@ -1,13 +1,13 @@
 // HTTP receivers for Node: node:http handler, Express middleware, Fastify plugin. They only move
 // bytes between the framework and the receive flow of receiver.mjs (the core's policy): the
 // checks before the body, the body read (bounded by the core's limit and timeout), the answers.
-import { Policy, answers, CONTENT_TYPE, checkHandlers, logOnce, queryOf } from './receiver.mjs';
+import { Policy, answers, CONTENT_TYPE, afterAnswer, answerFirstOf, checkHandlers, handlerOf, logOnce, queryOf } from './receiver.mjs';
 
 const TIMEOUT = Symbol('primevox-webhooks body timeout');
 const GONE = Symbol('primevox-webhooks sender gone');
 // Options of the adapters themselves, not the core's receiver options.
-const NODE_OWN = ['onError'];
-const FASTIFY_OWN = ['onEvent', 'onError', 'path', 'prefix', 'logLevel', 'logSerializers', 'config', 'constraints'];
+const NODE_OWN = ['onError', 'answerFirst'];
+const FASTIFY_OWN = ['onEvent', 'onError', 'answerFirst', 'path', 'prefix', 'logLevel', 'logSerializers', 'config', 'constraints'];
 
 function headerOf(req) {
   return (name) => {
@@ -102,6 +102,8 @@ function consumed() {
 /** node:http handler: `http.createServer(httpHandler(onEvent, options))`. */
 export function httpHandler(onEvent, options) {
   const onError = checkHandlers(onEvent, options && options.onError);
+  const run = handlerOf(onEvent);
+  const first = answerFirstOf(options);
   const policy = new Policy(options, NODE_OWN);
   return function primevoxHttpHandler(req, res) {
     const getBody = async (read) => {
@@ -110,7 +112,12 @@ export function httpHandler(onEvent, options) {
       return typeof body === 'symbol' ? body : { body, contentEncoding: req.headers['content-encoding'] };
     };
     const handle = async (event) => {
-      await onEvent(event, req, res);
+      if (first) {
+        send(res, answers.ok);
+        afterAnswer(() => run(event, req, res), onError);
+        return true;
+      }
+      await run(event, req, res);
       return res.headersSent || res.writableEnded;
     };
     receive(policy, req, req.url, getBody, (a) => send(res, a), handle, onError).catch((err) => {
@@ -138,6 +145,8 @@ function bodyConsumed(req) {
  */
 export function expressMiddleware(onEvent, options) {
   const onError = checkHandlers(onEvent, options && options.onError);
+  const run = handlerOf(onEvent);
+  const first = answerFirstOf(options);
   const policy = new Policy(options, NODE_OWN);
   return function primevoxExpressMiddleware(req, res) {
     // Express's body parsers hand over the bytes already decoded (inflated).
@@ -150,7 +159,12 @@ export function expressMiddleware(onEvent, options) {
     };
     const handle = async (event) => {
       req.primevoxEvent = event;
-      await onEvent(event, req, res);
+      if (first) {
+        send(res, answers.ok);
+        afterAnswer(() => run(event, req, res), onError);
+        return true;
+      }
+      await run(event, req, res);
       return res.headersSent || res.writableEnded;
     };
     receive(policy, req, req.originalUrl || req.url, getBody, (a) => send(res, a), handle, onError).catch((err) => {
@@ -173,6 +187,8 @@ const UNREAD = Symbol('primevox-webhooks unread body');
 export async function fastifyPlugin(instance, options) {
   const o = options || {};
   const onError = checkHandlers(o.onEvent, o.onError);
+  const run = handlerOf(o.onEvent);
+  const first = answerFirstOf(o);
   const policy = new Policy(o, FASTIFY_OWN);
   const path = o.path === undefined ? '/' : o.path;
   instance.removeAllContentTypeParsers();
@@ -195,7 +211,12 @@ export async function fastifyPlugin(instance, options) {
     };
     const handle = async (event) => {
       request.primevoxEvent = event;
-      await o.onEvent(event, request, reply);
+      if (first) {
+        answer(answers.ok);
+        afterAnswer(() => run(event, request, reply), onError);
+        return true;
+      }
+      await run(event, request, reply);
       return reply.sent;
     };
     try {

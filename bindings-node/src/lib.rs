@@ -11,6 +11,7 @@
 
 #![deny(clippy::all)]
 
+mod calls;
 mod helpers;
 mod parse;
 mod receiver;

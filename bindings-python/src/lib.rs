@@ -8,6 +8,7 @@
 
 mod batch;
 mod body;
+mod calls;
 mod errors;
 mod event;
 mod kinds;
@@ -27,6 +28,7 @@ const CONCEPTS: &[Register] = &[
     parse::register,
     batch::register,
     security::register,
+    calls::register,
     receiver::register,
 ];
 

@@ -9,6 +9,7 @@ import http.client
 import json
 import socket
 import threading
+import time
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -43,7 +44,10 @@ OPTION_ERRORS = [v for v in ALL if "optionError" in v["expect"]]
 
 def options(vector: dict[str, Any]) -> dict[str, Any]:
     """The vector's options as Python keyword arguments (snake_case)."""
-    return {SNAKE[k]: value for k, value in vector.get("options", {}).items()}
+    made = {SNAKE[k]: value for k, value in vector.get("options", {}).items()}
+    if vector.get("handler") == "answer_first_throws":
+        made["answer_first"] = True
+    return made
 
 
 class HandlerFailure(RuntimeError):
@@ -56,7 +60,7 @@ def handler(framework: str, vector: dict[str, Any]) -> Callable[[Any], None]:
 
     def handle(event: Any) -> None:
         SEEN[key] = json.loads(event.to_json())
-        if vector.get("handler") == "throws":
+        if vector.get("handler") in ("throws", "answer_first_throws"):
             raise HandlerFailure("boom at /srv/app/secret.py line 7")
 
     return handle
@@ -130,6 +134,10 @@ def check(framework: str, vector: dict[str, Any], got: tuple[int, dict[str, str]
     for k, v in expect.get("headers", {}).items():
         assert headers.get(k) == v, f"{framework} {name}: header {k}: {headers}"
     if "event" in expect:
+        if vector.get("handler") == "answer_first_throws":  # the handler runs after the answer
+            deadline = time.monotonic() + 10
+            while (framework.split("-")[0], name) not in SEEN and time.monotonic() < deadline:
+                time.sleep(0.01)
         seen = SEEN.get((framework.split("-")[0], name))
         assert seen is not None, f"{framework} {name}: the handler got no event"
         for k, v in expect["event"].items():

@@ -8,6 +8,7 @@
 //! layout) or a `Failure` object, every other call a tagged JSON text (`{"ok":…}` /
 //! `{"error":…}`). A panic is a trap here; `js/engine.js` resets the instance after one.
 
+mod calls;
 mod helpers;
 mod parse;
 mod receiver;

@@ -30,6 +30,7 @@ use std::fmt;
 use crate::event::Event;
 use crate::kind::Kind;
 
+pub mod js;
 mod state;
 mod summary;
 mod tracker;

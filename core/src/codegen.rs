@@ -96,6 +96,11 @@ pub fn outputs() -> Vec<Output> {
             "all",
             python::all_entries("    "),
         ),
+        section(
+            "bindings-python/python/primevox_webhooks/_router.py",
+            "router overloads",
+            python_router_overloads(),
+        ),
         section("README.md", "event tables", event_tables()),
     ]
 }
@@ -353,6 +358,23 @@ pub fn js_event_builder(module: JsModule) -> String {
     s.push_str("    default:\n      throw new Error(`primevox-webhooks: unknown kind index ${t[0]}`);\n  }\n}\n");
     if module == JsModule::CommonJs {
         s.push_str("\nmodule.exports = { eventOf };\n");
+    }
+    s
+}
+
+/// The per-kind overloads of the Python `Router.on` (the `router overloads` section of
+/// `bindings-python/python/primevox_webhooks/_router.py`), so that mypy gives a handler
+/// registered for one kind that kind's event class.
+pub fn python_router_overloads() -> String {
+    let mut s = String::new();
+    for kind in Kind::ALL {
+        let (k, class) = (kind.as_str(), kind.class_name());
+        s.push_str(&format!(
+            "    @overload\n    def on(\n        self, kind: Literal[\"{k}\"], handler: Callable[[{class}], _R]\n    ) -> Callable[[{class}], _R]: ...\n"
+        ));
+        s.push_str(&format!(
+            "    @overload\n    def on(\n        self, kind: Literal[\"{k}\"], handler: None = None\n    ) -> Callable[[Callable[[{class}], _R]], Callable[[{class}], _R]]: ...\n"
+        ));
     }
     s
 }

@@ -21,6 +21,8 @@
 #![deny(missing_docs)]
 
 pub mod api;
+#[cfg(feature = "axum")]
+pub mod axum;
 mod batch;
 pub mod calls;
 mod canonical;
@@ -38,6 +40,8 @@ pub mod openapi;
 mod parse;
 pub mod receiver;
 pub mod security;
+#[cfg(feature = "serde")]
+mod serde_impl;
 pub mod validate;
 
 pub use batch::{

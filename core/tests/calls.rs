@@ -257,3 +257,36 @@ proptest! {
         prop_assert_eq!(ended, usize::from(one.is_ended()));
     }
 }
+
+/// The README's Rust example ("Calls"), as written there.
+#[test]
+fn readme_missed_call() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let section = readme.split("\n## Calls\n").nth(1).unwrap();
+    assert!(section.contains("let mut tracker = CallTracker::new().with_max_calls(100_000);"));
+    let mut texts = Vec::new();
+    // --- the README block, with println! replaced by a push ---
+    let mut tracker = CallTracker::new().with_max_calls(100_000);
+    let form = Some("application/x-www-form-urlencoded");
+    for (body, at) in [
+        (
+            &b"eventType=InboundCall&containerId=1&tenantId=2&callUuid=c-1&callerIdNum=5125550199"
+                [..],
+            1_000,
+        ),
+        (
+            &b"eventType=HangupCall&containerId=1&tenantId=2&callUuid=c-1&extNumber=&extName="[..],
+            31_000,
+        ),
+    ] {
+        let tracked = tracker.add(&parse(body, form).unwrap(), at).unwrap();
+        if tracked.ended && tracked.record.outcome.as_str() == "missed" {
+            texts.push(format!(
+                "text back {}",
+                tracked.record.caller_id_num.as_deref().unwrap_or("?")
+            ));
+        }
+    }
+    assert_eq!(texts, ["text back 5125550199"]);
+}

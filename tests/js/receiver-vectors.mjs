@@ -164,8 +164,19 @@ export function check(v, answer, events, logs) {
   }
   if (v.expect.status !== 200 && v.handler !== 'throws') assert.equal(events.length, 0, `${what}: the handler ran`);
   if (v.expect.learn) assert.ok(logs.some((l) => /allow/i.test(l)), `${what}: no learn line in ${JSON.stringify(logs)}`);
-  if (v.handler === 'throws') {
+  if (v.handler === 'throws' || v.handler === 'answer_first_throws') {
     assert.ok(logs.some((l) => l.includes('deliberate handler failure')), `${what}: the error was not logged`);
     assert.ok(!answer.body.includes('deliberate'), `${what}: the error leaked`);
   }
+}
+
+/** The receiver options a vector asks for (`answer_first_throws`: the receiver answers first). */
+export function optionsOf(v) {
+  return v.handler === 'answer_first_throws' ? { ...v.options, answerFirst: true } : v.options;
+}
+
+/** Waits (bounded) until `done()`: for a handler that runs after the answer. */
+export async function waitFor(done, ms = 10_000) {
+  const until = Date.now() + ms;
+  while (!done() && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
 }

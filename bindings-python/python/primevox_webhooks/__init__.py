@@ -11,17 +11,25 @@ re-exports it with one class per event kind. Framework receivers live in the opt
 ``primevox_webhooks.fastapi`` (FastAPI / Starlette), ``primevox_webhooks.flask`` and
 ``primevox_webhooks.django``; each takes the sender checks ``token`` / ``token_query`` /
 ``token_header`` / ``allow`` (``verify_token`` and ``AllowList``, from the core, are exported for
-other frameworks).
+other frameworks). ``Router`` dispatches events to handlers registered by kind.
 """
 
 from __future__ import annotations
 
 from typing import Union
 
-from ._error import ErrorCode, Kind, ParseError
+from ._calls import CallTracker, Tracked
+from ._error import CallError, CallErrorCode, ErrorCode, Kind, ParseError
 from ._native import (
+    CALL_ERROR_CODES,
     ERROR_CODES,
     AllowList,
+    Call,
+    CallSummary,
+    ExtensionRung,
+    Party,
+    QueueVisit,
+    RingGroupVisit,
     KINDS,
     Event,
     from_json,
@@ -31,6 +39,7 @@ from ._native import (
     verify_token,
 )
 from ._receiver import ReceiverOptionError, ReceiverOptions, RequestRefused
+from ._router import HandlerError, Router
 
 # BEGIN GENERATED classes (primevox-webhooks codegen from core/src/kind.rs; do not edit)
 from ._native import (
@@ -66,6 +75,7 @@ AnyEvent = Union[
 # END GENERATED classes
 
 __all__ = [
+    "CALL_ERROR_CODES",
     # BEGIN GENERATED all
     "InboundMessage",
     "OutboundMessage",
@@ -84,13 +94,25 @@ __all__ = [
     "KINDS",
     "AllowList",
     "AnyEvent",
+    "Call",
+    "CallError",
+    "CallErrorCode",
+    "CallSummary",
+    "CallTracker",
     "ErrorCode",
     "Event",
+    "ExtensionRung",
+    "HandlerError",
     "Kind",
     "ParseError",
+    "Party",
+    "QueueVisit",
     "ReceiverOptionError",
     "ReceiverOptions",
     "RequestRefused",
+    "RingGroupVisit",
+    "Router",
+    "Tracked",
     "from_json",
     "parse",
     "parse_many",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal, Optional
 
-__all__ = ["ErrorCode", "Kind", "ParseError"]
+__all__ = ["CallError", "CallErrorCode", "ErrorCode", "Kind", "ParseError"]
 
 # BEGIN GENERATED literals (primevox-webhooks codegen; tests check them against ERROR_CODES, KINDS)
 #: Every error code, in the core's order.
@@ -72,3 +72,30 @@ class ParseError(ValueError):
     def to_dict(self) -> dict[str, Optional[str]]:
         """``{"code": ..., "field": ..., "message": ...}``: the body receivers answer with."""
         return {"code": self.code, "field": self.field, "message": self.message}
+
+
+#: Every call error code, in the core's order (a test checks it against ``CALL_ERROR_CODES``).
+CallErrorCode = Literal["not_a_call_event", "call_mismatch", "invalid_state"]
+
+
+class CallError(ValueError):
+    """A delivery, merge or state that a call cannot take; nothing was changed.
+
+    ``code`` is ``"not_a_call_event"`` (a message, an unknown event, no ``callUuid``),
+    ``"call_mismatch"`` (a delivery or call of another call) or ``"invalid_state"`` (a
+    ``Call.from_json`` input that ``to_json`` did not write); ``message`` is the core's message.
+    """
+
+    code: CallErrorCode
+    message: str
+
+    def __init__(self, message: str, code: CallErrorCode) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+    def __reduce__(self) -> tuple[type[CallError], tuple[str, CallErrorCode]]:
+        return (type(self), (self.message, self.code))
+
+    def __repr__(self) -> str:
+        return f"CallError({self.message!r}, code={self.code!r})"

@@ -10,6 +10,7 @@ import asyncio
 import inspect
 import json
 import logging
+import threading
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -263,11 +264,44 @@ def _failed(event: AnyEvent) -> Answer:
     return Answer.handler_failed()
 
 
-def call_handler(handler: Callable[[AnyEvent], Any], event: AnyEvent) -> Any:
+def answer_first_option(answer_first: object) -> bool:
+    """``answer_first`` must be a bool: checked when the receiver is made."""
+    if not isinstance(answer_first, bool):
+        raise ReceiverOptionError(f"answer_first must be True or False, got {answer_first!r}")
+    return answer_first
+
+
+#: Answer-first work still running: kept so that a task is not collected before it ends.
+_BACKGROUND: set[Any] = set()
+
+
+def _run_after_answer(handler: Callable[[AnyEvent], Any], event: AnyEvent) -> None:
+    """The handler (a router's ``dispatch_async``, so async handlers run too) in a daemon thread,
+    after the answer: a failure is only logged."""
+
+    def run() -> None:
+        target: Callable[[AnyEvent], Any] = getattr(handler, "dispatch_async", None) or handler
+        try:
+            result = target(event)
+            if inspect.isawaitable(result):
+                asyncio.run(_awaited(result))
+        except Exception:
+            _failed(event)
+
+    threading.Thread(target=run, name="primevox-webhooks-answer-first", daemon=True).start()
+
+
+def call_handler(handler: Callable[[AnyEvent], Any], event: AnyEvent, answer_first: bool = False) -> Any:
     """Run a handler, or a router (its ``dispatch``). Returns what the handler returned (a
     framework response to send as is), or the ``Answer`` to send: 200 ``{"ok":true}`` when it
     returned ``None`` (a router's result is never a response), 500 ``handler_failed`` when it
-    raised, after logging the error with its traceback (the sender never sees it)."""
+    raised, after logging the error with its traceback (the sender never sees it).
+
+    ``answer_first``: answer 200 at once and run the handler in a background thread; its
+    failures are only logged, and a crash after the answer loses the event."""
+    if answer_first:
+        _run_after_answer(handler, event)
+        return Answer.ok()
     target = getattr(handler, "dispatch", handler)
     try:
         result = target(event)
@@ -278,10 +312,25 @@ def call_handler(handler: Callable[[AnyEvent], Any], event: AnyEvent) -> Any:
     return Answer.ok() if result is None or target is not handler else result
 
 
-async def call_handler_async(handler: Callable[[AnyEvent], Any], event: AnyEvent) -> Any:
+async def call_handler_async(handler: Callable[[AnyEvent], Any], event: AnyEvent, answer_first: bool = False) -> Any:
     """``call_handler`` for ASGI frameworks: awaits async handlers (a router's
-    ``dispatch_async``)."""
+    ``dispatch_async``). ``answer_first``: answer 200 at once, the handler runs in a task of the
+    server's event loop."""
     target = getattr(handler, "dispatch_async", handler)
+    if answer_first:
+
+        async def run() -> None:
+            try:
+                result = target(event)
+                if inspect.isawaitable(result):
+                    await result
+            except Exception:
+                _failed(event)
+
+        task = asyncio.get_running_loop().create_task(run())
+        _BACKGROUND.add(task)
+        task.add_done_callback(_BACKGROUND.discard)
+        return Answer.ok()
     try:
         result = target(event)
         if inspect.isawaitable(result):

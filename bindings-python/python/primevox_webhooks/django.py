@@ -169,14 +169,19 @@ def error_response(err: Union[ParseError, RequestRefused]) -> HttpResponse:
 @overload
 def webhook_view(view: _View) -> _WrappedView: ...
 @overload
-def webhook_view(view: None = None, **options: Unpack[ReceiverOptions]) -> Callable[[_View], _WrappedView]: ...
 def webhook_view(
-    view: Optional[_View] = None, **options: Unpack[ReceiverOptions]
+    view: None = None, *, answer_first: bool = False, **options: Unpack[ReceiverOptions]
+) -> Callable[[_View], _WrappedView]: ...
+def webhook_view(
+    view: Optional[_View] = None, *, answer_first: bool = False, **options: Unpack[ReceiverOptions]
 ) -> Union[_WrappedView, Callable[[_View], _WrappedView]]:
     """Decorate ``view(request, event)`` (or pass a router): every method reaches it (405 but for
     POST), CSRF-exempt, the sender checked before the body is read, a refused request answered
-    with ``error_response``. Bad options raise ``ReceiverOptionError`` here."""
+    with ``error_response``. Bad options raise ``ReceiverOptionError`` here. ``answer_first``:
+    answer 200 once the event is parsed and run the view or router after, in a background
+    thread (its failure is only logged; a crash after the answer loses the event)."""
     rx = policy.receiver(options)
+    policy.answer_first_option(answer_first)
 
     def decorate(inner: _View) -> _WrappedView:
         @functools.wraps(inner)
@@ -188,7 +193,7 @@ def webhook_view(
             handler: Callable[[AnyEvent], Any] = (
                 inner if hasattr(inner, "dispatch") else functools.partial(inner, request)  # type: ignore[assignment]
             )
-            got = policy.call_handler(handler, event)
+            got = policy.call_handler(handler, event, answer_first)
             return answer_response(got) if isinstance(got, Answer) else got
 
         exempt: _WrappedView = csrf_exempt(wrapped)

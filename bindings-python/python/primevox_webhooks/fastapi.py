@@ -153,11 +153,17 @@ def webhook_event(**options: Unpack[ReceiverOptions]) -> Callable[[Request], Awa
 
 
 def add_webhook_route(
-    app: FastAPI, path: str, handler: Callable[[AnyEvent], Any], **options: Unpack[ReceiverOptions]
+    app: FastAPI,
+    path: str,
+    handler: Callable[[AnyEvent], Any],
+    *,
+    answer_first: bool = False,
+    **options: Unpack[ReceiverOptions],
 ) -> None:
     """Receive webhooks at ``path`` for ``handler`` (sync or async function, or a router); the
-    receiver owns the route and answers every method. Bad options raise here."""
-    app.router.routes.append(webhook_route(path, handler, **options))
+    receiver owns the route and answers every method. Bad options raise here. ``answer_first``:
+    answer 200 first, run the handler after (see ``starlette.webhook_endpoint``)."""
+    app.router.routes.append(webhook_route(path, handler, answer_first=answer_first, **options))
 
 
 #: ``event: PrimevoxEvent`` in a FastAPI route: the parsed event (lenient, default limits).

@@ -99,18 +99,21 @@ def _abort(response: Response) -> NoReturn:
 
 
 def webhook_view(
-    handler: Callable[[AnyEvent], Any], **options: Unpack[ReceiverOptions]
+    handler: Callable[[AnyEvent], Any], *, answer_first: bool = False, **options: Unpack[ReceiverOptions]
 ) -> Callable[[], Response]:
     """A Flask view function receiving webhooks for ``handler`` (a function or a router); it
-    answers every method itself. Bad options raise ``ReceiverOptionError`` here."""
+    answers every method itself. Bad options raise ``ReceiverOptionError`` here.
+    ``answer_first``: answer 200 once the event is parsed and run the handler after, in a
+    background thread (its failure is only logged; a crash after the answer loses the event)."""
     rx = policy.receiver(options)
+    policy.answer_first_option(answer_first)
 
     def primevox_webhook() -> Response:
         try:
             event = _event(flask.request, rx)
         except (ParseError, RequestRefused) as err:
             return error_response(err)
-        got = policy.call_handler(handler, event)
+        got = policy.call_handler(handler, event, answer_first)
         return answer_response(got) if isinstance(got, Answer) else flask.make_response(got)
 
     primevox_webhook.methods = EVERY_METHOD  # type: ignore[attr-defined]

@@ -102,28 +102,31 @@ def error_response(err: Union[ParseError, RequestRefused]) -> Response:
 
 
 def webhook_endpoint(
-    handler: Callable[[AnyEvent], Any], **options: Unpack[ReceiverOptions]
+    handler: Callable[[AnyEvent], Any], *, answer_first: bool = False, **options: Unpack[ReceiverOptions]
 ) -> Callable[[Request], Awaitable[Response]]:
     """A Starlette endpoint that receives webhooks for ``handler`` (a function, sync or async, or
-    a router). Bad options raise ``ReceiverOptionError`` here, not per request."""
+    a router). Bad options raise ``ReceiverOptionError`` here, not per request. ``answer_first``:
+    answer 200 once the event is parsed and run the handler after, in a task (its failure is
+    only logged; a crash after the answer loses the event)."""
     rx = policy.receiver(options)
+    policy.answer_first_option(answer_first)
 
     async def primevox_webhook(request: Request) -> Response:
         try:
             event = await checked_event(request, rx)
         except (ParseError, RequestRefused) as err:
             return error_response(err)
-        got = await policy.call_handler_async(handler, event)
+        got = await policy.call_handler_async(handler, event, answer_first)
         return answer_response(got) if isinstance(got, Answer) else got
 
     return primevox_webhook
 
 
 def webhook_route(
-    path: str, handler: Callable[[AnyEvent], Any], **options: Unpack[ReceiverOptions]
+    path: str, handler: Callable[[AnyEvent], Any], *, answer_first: bool = False, **options: Unpack[ReceiverOptions]
 ) -> Route:
     """A ``Route`` for ``path`` that owns every method (405 with ``Allow: POST`` but for POST)."""
-    return Route(path, _EveryMethod(webhook_endpoint(handler, **options)), methods=None)
+    return Route(path, _EveryMethod(webhook_endpoint(handler, answer_first=answer_first, **options)), methods=None)
 
 
 class _EveryMethod:

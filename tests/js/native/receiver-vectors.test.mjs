@@ -9,7 +9,7 @@ import express4 from 'express4';
 import Fastify5 from 'fastify';
 import Fastify4 from 'fastify4';
 import pv, { IMPL } from '../impl.mjs';
-import { VECTORS, send, check } from '../receiver-vectors.mjs';
+import { VECTORS, send, check, optionsOf, waitFor } from '../receiver-vectors.mjs';
 
 if (IMPL !== 'native') throw new Error('tests/js/native/ is for PRIMEVOX_IMPL=native only (the Node receivers)');
 
@@ -85,14 +85,20 @@ for (const [name, make] of Object.entries(MAKERS)) {
         const events = [];
         const onEvent = (event) => {
           events.push(event);
-          if (v.handler === 'throws') throw new Error('deliberate handler failure at /srv/app/secret.js:12');
+          if (v.handler === 'throws' || v.handler === 'answer_first_throws') {
+            throw new Error('deliberate handler failure at /srv/app/secret.js:12');
+          }
         };
         const logs = [];
         const { error, warn } = console;
         console.error = console.warn = (...a) => logs.push(a.map((x) => (x instanceof Error ? `${x.message}\n${x.stack}` : String(x))).join(' '));
-        const server = await make(onEvent, v.options, v.handler === 'reads_body_first');
+        const server = await make(onEvent, optionsOf(v), v.handler === 'reads_body_first');
         try {
           const answer = await send(server.port, v.request);
+          if (v.handler === 'answer_first_throws') {
+            // answered first: the handler (and its logged failure) come after the answer
+            await waitFor(() => events.length === 1 && logs.some((l) => l.includes('deliberate')));
+          }
           check(v, answer, events, logs);
         } finally {
           console.error = error;
