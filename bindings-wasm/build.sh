@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Build the primevox-webhooks-wasm package from source into bindings-wasm/pkg/:
 #   cargo (wasm32-unknown-unknown, profile wasm-release) -> wasm-bindgen (--target web)
-#   -> wasm-opt (npm binaryen) -> pkg/primevox_webhooks_wasm_bg.wasm + glue + events.d.ts.
+#   -> wasm-opt (npm binaryen) -> pkg/primevox_webhooks_wasm_bg.wasm + glue,
+#   then the shared JavaScript layer (bindings-node/lib/, bundled by bindings-node/scripts/build-js.mjs)
+#   -> pkg/api.mjs + pkg/lib/*.d.ts + the core's generated pkg/events.d.ts and pkg/event-builder.mjs.
 # Installs what it needs idempotently: the rustup target, wasm-bindgen-cli at the version in
 # Cargo.lock under $PRIMEVOX_TOOLS (default ~/.cache/primevox-webhooks/tools), and the npm
 # dev dependencies (npm ci).
@@ -48,11 +50,10 @@ cd "$ROOT"
 cargo build -p primevox-webhooks-wasm --target wasm32-unknown-unknown --profile "$PROFILE"
 RAW="$ROOT/target/wasm32-unknown-unknown/$PROFILE/primevox_webhooks_wasm.wasm"
 WASM_OPT="$HERE/node_modules/.bin/wasm-opt"
-STAMP="$(cat "$RAW" "$ROOT/core/generated/events.d.ts" "$ROOT/core/generated/event-builder.mjs" "$HERE/build.sh" | sha256sum | cut -c1-32) $WB_VERSION $("$WASM_OPT" --version | tr -d '\n')"
+STAMP="$(cat "$RAW" "$HERE/build.sh" | sha256sum | cut -c1-32) $WB_VERSION $("$WASM_OPT" --version | tr -d '\n')"
 WASM="$HERE/pkg/primevox_webhooks_wasm_bg.wasm"
 if [ -f "$HERE/pkg/.stamp" ] && [ "$(cat "$HERE/pkg/.stamp")" = "$STAMP" ] && [ -f "$WASM" ] \
-  && [ -f "$HERE/pkg/primevox_webhooks_wasm.js" ] && [ -f "$HERE/pkg/events.d.ts" ] \
-  && [ -f "$HERE/pkg/event-builder.mjs" ]; then
+  && [ -f "$HERE/pkg/primevox_webhooks_wasm.js" ]; then
   echo "== pkg/ is up to date"
 else
   TMP="$(mktemp -d "$HERE/.pkg-build.XXXXXX")"
@@ -64,16 +65,25 @@ else
   echo "== wasm-opt -O3 (npm binaryen)"
   "$WASM_OPT" -O3 "$TMP/primevox_webhooks_wasm_bg.wasm" -o "$TMP/opt.wasm"
   mv "$TMP/opt.wasm" "$TMP/primevox_webhooks_wasm_bg.wasm"
-  # The event types come from the core's generated file (one source for every binding).
-  cp "$ROOT/core/generated/events.d.ts" "$TMP/events.d.ts"
-  # So does the builder of event objects from the layout tables (src/lib.rs, `fast`).
-  cp "$ROOT/core/generated/event-builder.mjs" "$TMP/event-builder.mjs"
   printf '%s' "$STAMP" >"$TMP/.stamp"
   mkdir -p "$HERE/pkg"
-  for f in primevox_webhooks_wasm_bg.wasm primevox_webhooks_wasm.js events.d.ts event-builder.mjs .stamp; do
+  for f in primevox_webhooks_wasm_bg.wasm primevox_webhooks_wasm.js .stamp; do
     mv -f "$TMP/$f" "$HERE/pkg/$f"
   done
 fi
+
+# The JavaScript API is the one shared layer (cheap to bundle: done every time).
+JS_TMP="$(mktemp -d "$HERE/.pkg-build.XXXXXX")"
+trap 'rm -rf "$JS_TMP" ${TMP:+"$TMP"}' EXIT
+echo "== shared JavaScript layer -> pkg/api.mjs (bindings-node/scripts/build-js.mjs)"
+node "$ROOT/bindings-node/scripts/build-js.mjs" wasm --out "$JS_TMP"
+mkdir -p "$HERE/pkg/lib"
+for f in api.mjs events.d.ts event-builder.mjs; do
+  mv -f "$JS_TMP/$f" "$HERE/pkg/$f"
+done
+for f in "$JS_TMP"/lib/*.d.ts; do
+  mv -f "$f" "$HERE/pkg/lib/"
+done
 
 RAW_SIZE=$(wc -c <"$WASM")
 GZ_SIZE=$(gzip -9 -c "$WASM" | wc -c)

@@ -1,5 +1,6 @@
 //! A binding-neutral surface: bytes and strings in, strings out, so that each language binding
-//! is a few lines of glue and none of them re-implements a rule.
+//! is a few lines of glue and none of them re-implements a rule. What is particular to one host
+//! language's boundary (the JavaScript layout of an event, tagged results) is in [`crate::ffi`].
 
 use crate::canonical::from_json;
 use crate::encode::Encoded;
@@ -56,55 +57,4 @@ pub fn error_codes() -> Vec<&'static str> {
 /// The stable kind strings, `unknown` last.
 pub fn kinds() -> Vec<&'static str> {
     crate::Kind::ALL.iter().map(|k| k.as_str()).collect()
-}
-
-/// In a layout table: the field is absent.
-pub const LAYOUT_NULL: u32 = u32::MAX;
-
-/// The length of `s` in UTF-16 code units (JavaScript string indices).
-fn utf16_len(s: &str) -> u32 {
-    if s.is_ascii() {
-        s.len() as u32
-    } else {
-        s.chars().map(|c| c.len_utf16() as u32).sum()
-    }
-}
-
-/// Lays an event out for a JavaScript host without JSON: every string back to back in `values`,
-/// and in `table` where each ends, in UTF-16 units so that JavaScript slices `values` without
-/// decoding it again:
-/// `[kind index (in Kind::ALL), extra count, eventType end, (field end | LAYOUT_NULL)…,
-/// (name end, value end, 1 if the value is JSON text else 0)…]`.
-/// The generated `event-builder` JavaScript (see [`crate::codegen::js_event_builder`]) turns
-/// this back into the canonical object, keys in canonical order.
-pub fn write_layout(event: &crate::Event<'_>, values: &mut String, table: &mut Vec<u32>) {
-    let mut end = 0u32;
-    let mut push = |values: &mut String, s: &str| {
-        values.push_str(s);
-        end += utf16_len(s);
-        end
-    };
-    let kind = crate::Kind::ALL
-        .iter()
-        .position(|&k| k == event.kind())
-        .unwrap_or(crate::Kind::ALL.len() - 1);
-    table.push(kind as u32);
-    table.push(event.extra().len() as u32);
-    table.push(push(values, event.event_type()));
-    for (_, v) in event.fields() {
-        table.push(v.map_or(LAYOUT_NULL, |v| push(values, v)));
-    }
-    for (name, value) in event.extra() {
-        table.push(push(values, name));
-        match value {
-            crate::ExtraValue::Text(v) => {
-                table.push(push(values, v));
-                table.push(0);
-            }
-            crate::ExtraValue::Json(v) => {
-                table.push(push(values, v));
-                table.push(1);
-            }
-        }
-    }
 }

@@ -290,7 +290,7 @@ pub enum JsModule {
     Esm,
 }
 
-/// JavaScript that builds the canonical event object from [`crate::api::write_layout`]'s
+/// JavaScript that builds the canonical event object from [`crate::ffi::js::write_layout`]'s
 /// values string and table: one object literal per kind, so every event of a kind has the same
 /// shape, and keys in canonical order (`JSON.stringify` gives the canonical JSON).
 pub fn js_event_builder(module: JsModule) -> String {

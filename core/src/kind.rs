@@ -404,7 +404,7 @@ macro_rules! define_kinds {
             }
 
             /// What strict mode requires of the field's content.
-            pub fn shape(self) -> Shape {
+            pub const fn shape(self) -> Shape {
                 match self { $( Field::$F => shape!($shape), )* }
             }
 
@@ -682,16 +682,43 @@ const fn same_str(a: &str, b: &str) -> bool {
     true
 }
 
-/// Per kind: whether another kind has the same wire `eventType` (told apart by `eventTarget`).
-const SHARED: [bool; Kind::COUNT] = {
-    let mut t = [false; Kind::COUNT];
+const fn count_shaped() -> usize {
+    let mut n = 0;
+    let mut f = 0;
+    while f < Field::COUNT {
+        if !matches!(Field::ALL[f].shape(), Shape::Any) {
+            n += 1;
+        }
+        f += 1;
+    }
+    n
+}
+
+/// The fields whose content strict mode checks (shape not `Any`), in canonical order.
+pub(crate) const SHAPED: [Field; count_shaped()] = {
+    let mut t = [Field::ALL[0]; count_shaped()];
+    let (mut n, mut f) = (0, 0);
+    while f < Field::COUNT {
+        if !matches!(Field::ALL[f].shape(), Shape::Any) {
+            t[n] = Field::ALL[f];
+            n += 1;
+        }
+        f += 1;
+    }
+    t
+};
+
+/// Per kind: the kinds with the same wire `eventType` (itself included), as a bit set indexed
+/// by kind; empty for `Unknown`.
+const SHARING: [u32; Kind::COUNT] = {
+    let mut t = [0; Kind::COUNT];
     let mut k = 0;
     while k < Kind::COUNT {
         let mut o = 0;
         while o < Kind::COUNT {
             if let (Some(a), Some(b)) = (EVENT_TYPES[k], EVENT_TYPES[o]) {
-                if o != k && same_str(a, b) {
-                    t[k] = true;
+                if same_str(a, b) {
+                    t[k] |= 1 << o;
                 }
             }
             o += 1;
@@ -764,34 +791,72 @@ impl Kind {
 
     /// Whether another kind has the same wire `eventType` (told apart by `eventTarget`).
     pub fn shares_event_type(self) -> bool {
-        SHARED[self as usize]
+        SHARING[self as usize].count_ones() > 1
     }
 
     /// The kinds sharing this kind's wire `eventType` (told apart by `eventTarget`), in
     /// declaration order; just this kind when it is alone.
     pub fn sharing_event_type(self) -> impl DoubleEndedIterator<Item = Kind> {
-        let et = self.wire_event_type();
+        let set = SHARING[self as usize];
         Kind::ALL
             .into_iter()
-            .filter(move |k| et.is_some() && k.wire_event_type() == et)
+            .filter(move |k| set & (1 << *k as usize) != 0)
     }
 }
+
+const fn count_event_types() -> usize {
+    let mut n = 0;
+    let mut k = 0;
+    while k < Kind::COUNT {
+        if EVENT_TYPES[k].is_some() {
+            n += 1;
+        }
+        k += 1;
+    }
+    n
+}
+
+/// `(eventType, first kind with it)` for every kind that has one, in declaration order: a flat
+/// table the lookup below scans (on every parse).
+const WIRE_TYPES: [(&str, Kind); count_event_types()] = {
+    let mut t = [("", Kind::ALL[0]); count_event_types()];
+    let (mut n, mut k) = (0, 0);
+    while k < Kind::COUNT {
+        if let Some(et) = EVENT_TYPES[k] {
+            let mut first = k;
+            let mut o = 0;
+            while o < k {
+                if let Some(other) = EVENT_TYPES[o] {
+                    if same_str(other, et) && o < first {
+                        first = o;
+                    }
+                }
+                o += 1;
+            }
+            t[n] = (et, Kind::ALL[first]);
+            n += 1;
+        }
+        k += 1;
+    }
+    t
+};
 
 /// The first kind whose documented wire `eventType` is `event_type` (exact in strict mode;
 /// ASCII-case-insensitive and trimmed otherwise). Several kinds may share it: see
 /// [`Kind::sharing_event_type`].
 pub(crate) fn wire_type(event_type: &str, strict: bool) -> Option<Kind> {
-    let t = if strict {
-        event_type
+    if strict {
+        WIRE_TYPES
+            .iter()
+            .find(|(n, _)| *n == event_type)
+            .map(|(_, k)| *k)
     } else {
-        event_type.trim_matches(|c: char| c.is_ascii_whitespace())
-    };
-    let k = EVENT_TYPES.iter().position(|et| match et {
-        Some(n) if strict => *n == t,
-        Some(n) => n.len() == t.len() && n.eq_ignore_ascii_case(t),
-        None => false,
-    })?;
-    Some(Kind::ALL[k])
+        let t = event_type.trim_matches(|c: char| c.is_ascii_whitespace());
+        WIRE_TYPES
+            .iter()
+            .find(|(n, _)| n.len() == t.len() && n.eq_ignore_ascii_case(t))
+            .map(|(_, k)| *k)
+    }
 }
 
 #[cfg(test)]

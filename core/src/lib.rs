@@ -29,6 +29,7 @@ pub mod codegen;
 mod encode;
 mod error;
 mod event;
+pub mod ffi;
 mod form;
 mod helpers;
 mod json;

@@ -2,7 +2,7 @@
 
 use crate::error::{ErrorCode, ParseError};
 use crate::event::Event;
-use crate::kind::Shape;
+use crate::kind::{Shape, SHAPED};
 
 /// `8-4-4-4-12` hexadecimal digits, either case.
 pub fn is_uuid(s: &str) -> bool {
@@ -19,8 +19,8 @@ fn is_digits(s: &str) -> bool {
 }
 
 pub(crate) fn strict_shapes(event: &Event<'_>) -> Result<(), ParseError> {
-    for (f, v) in event.fields() {
-        let Some(v) = v else { continue };
+    for f in SHAPED {
+        let Some(v) = event.get(f) else { continue };
         let (ok, what) = match f.shape() {
             Shape::Any => continue,
             Shape::Digits => (is_digits(v), "all digits"),

@@ -20,7 +20,7 @@ bash "$PKG/build.sh"
 echo "== clippy / rustfmt (primevox-webhooks-wasm)"
 cd "$ROOT"
 cargo clippy -q -p primevox-webhooks-wasm --target wasm32-unknown-unknown --profile wasm-release -- -D warnings
-rustfmt --check --edition 2021 "$PKG/src/lib.rs"
+rustfmt --check --edition 2021 "$PKG"/src/*.rs
 
 cd "$PKG"
 echo "== tsc --strict --noEmit (example Worker against the package's types)"

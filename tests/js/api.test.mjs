@@ -249,3 +249,39 @@ describe('helpers', () => {
     assert.throws(() => callerE164({ hello: 1 }), ParseError);
   });
 });
+
+// parse() builds the object from the event's layout (values + offsets table, core/src/ffi/js.rs);
+// the native parseMany takes the core's canonical JSON instead (a tagged JSON text per item). Both
+// must give the same object, keys in the same order, for every vector (whatever it expects) and
+// for mixed-script, escaped and non-string values. (In the wasm package parseMany is a loop of
+// parse: there the vectors' expected events are the check.)
+describe('the layout path equals the canonical JSON', () => {
+  const extraBodies = [
+    '{"eventType":"inboundMessage","containerId":1,"tenantId":"2","toNumber":"+1","fromNumber":"+2","messageText":"h\\u00e9 \\ud83d\\ude00 \\"q\\" \\n x","n":1.50,"b":true,"z":null,"o":{"a":[1,"é"]},"messageText":"dup"}',
+    'eventType=InboundCall&containerId=1&tenantId=2&callUuid=u&callerIdName=Jos%C3%A9+%F0%9F%98%80+%E4%B8%AD&x=%FF&callerIdNum=+15125550199&x=2',
+    'eventType=somethingNew&%F0%9F%98%80=%E2%82%AC&a=&b',
+  ];
+  const cases = [
+    ...vectors.map((v) => [v.file, vectorBody(v), v.content_type, vectorOptions(v)]),
+    ...extraBodies.map((b, i) => [`extra-${i}`, b, null, undefined]),
+  ];
+  for (const [name, body, ct, o] of cases) {
+    test(name, () => {
+      const [viaMany] = pv.parseMany([[body, ct]], o);
+      let viaParse;
+      try {
+        viaParse = parse(body, ct, o);
+      } catch (e) {
+        viaParse = e;
+      }
+      if (viaMany instanceof ParseError) {
+        assert.ok(viaParse instanceof ParseError, name);
+        assert.equal(viaParse.code, viaMany.code, name);
+        assert.equal(viaParse.field, viaMany.field, name);
+      } else {
+        assert.deepStrictEqual(viaParse, viaMany, name);
+        assert.equal(JSON.stringify(viaParse), JSON.stringify(viaMany), name);
+      }
+    });
+  }
+});

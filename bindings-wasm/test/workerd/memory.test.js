@@ -2,7 +2,7 @@
 // linear memory flat.
 import { test, expect } from 'vitest';
 import { parse, ParseError } from 'primevox-webhooks-wasm';
-import { memory_bytes as memoryBytes } from '../../pkg/primevox_webhooks_wasm.js';
+import { memoryBytes } from '../../pkg/primevox_webhooks_wasm.js';
 
 const enc = new TextEncoder();
 const BODIES = [

@@ -2,8 +2,7 @@
 // allow-list, refused before the body is read.
 import { describe, test, expect } from 'vitest';
 import { Hono } from 'hono';
-import { createFetchHandler, primevoxWebhook, verifyToken } from 'primevox-webhooks-wasm';
-import { queryParam, AllowList } from '../../js/api.js';
+import { createFetchHandler, primevoxWebhook, verifyToken, queryParam, AllowList } from 'primevox-webhooks-wasm';
 
 const FORM = 'application/x-www-form-urlencoded';
 const CALL = 'eventType=InboundCall&containerId=1001&tenantId=42&callUuid=0f8e5c62-4b7d-4c1e-9a3b-2d6f8e1c7a90';
@@ -106,7 +105,14 @@ describe('createFetchHandler with a token', () => {
 });
 
 describe('allow', () => {
-  const fetch = createFetchHandler(() => {}, { allow: ['203.0.113.0/24'] });
+  test('a client-supplied CF-Connecting-IP is not trusted unless peerHeader names it: 403 (16.2)', async () => {
+    const plain = createFetchHandler(() => {}, { allow: ['203.0.113.0/24'] });
+    const [req, state] = countedRequest('https://example.test/hook', { 'cf-connecting-ip': '203.0.113.20' });
+    const res = await plain(req, {}, ctx);
+    expect(res.status).toBe(403);
+    expect(state.pulls).toBe(0);
+  });
+  const fetch = createFetchHandler(() => {}, { allow: ['203.0.113.0/24'], peerHeader: 'cf-connecting-ip' });
   test('allowed sender: 200; others and unknown: 403 before reading', async () => {
     let [req] = countedRequest('https://example.test/hook', { 'cf-connecting-ip': '203.0.113.20' });
     expect((await fetch(req, {}, ctx)).status).toBe(200);
@@ -130,5 +136,15 @@ describe('Hono middleware with a token from env', () => {
     const res = await app.request('/hook?token=hono-secret', init, env);
     expect(res.status).toBe(200);
     expect(await res.json()).toStrictEqual({ kind: 'call.inbound' });
+  });
+});
+
+describe('an unset token never turns the check off (16.1)', () => {
+  test('token present but undefined, null or empty throws when the receiver is made', () => {
+    for (const token of [undefined, null, '', []]) {
+      expect(() => createFetchHandler(() => {}, { token }), String(token)).toThrow(TypeError);
+      expect(() => primevoxWebhook({ token }), String(token)).toThrow(TypeError);
+    }
+    expect(() => createFetchHandler(() => {}, { token: 'a+b' })).toThrow(/token_urlsafe/);
   });
 });

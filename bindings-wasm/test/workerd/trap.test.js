@@ -2,7 +2,10 @@
 // ordinary Error in the Worker, and the instance is reset: the next call works.
 import { test, expect } from 'vitest';
 import { parse, ParseError } from 'primevox-webhooks-wasm';
-import { trapForTests, AllowList } from '../../js/api.js';
+import { AllowList } from 'primevox-webhooks-wasm';
+import engine from '../../js/engine.js';
+
+const trapForTests = () => engine.trapForTests();
 
 const CALL = 'eventType=InboundCall&containerId=1&tenantId=2&callUuid=u';
 

@@ -1,0 +1,163 @@
+// Fetch-API receivers: a Workers fetch handler factory and a Hono middleware (plus parseRequest).
+// They only move bytes between the Request/Response objects and the receive flow of
+// receiver.mjs (the core's policy). A Worker knows no socket peer: `allow` needs the explicit
+// `peerHeader` option (for example "cf-connecting-ip", set by Cloudflare's edge) or refuses.
+import { parse } from './parse.mjs';
+import { resolveOptions } from './options.mjs';
+import { Policy, answers, CONTENT_TYPE, checkHandlers, logOnce, queryOf } from './receiver.mjs';
+
+// Options of the adapters themselves, not the core's receiver options.
+const FETCH_OWN = ['onError'];
+
+const TIMEOUT = Symbol('primevox-webhooks body timeout');
+
+/**
+ * Reads at most `limit` bytes of the body within `timeoutMs` (TIMEOUT after it); a longer or
+ * slower body is cancelled, unread.
+ */
+async function readBody(request, limit, timeoutMs = Infinity) {
+  if (request.body === null) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks = [];
+  let total = 0;
+  let timer;
+  const expired = new Promise((resolve) => {
+    if (timeoutMs !== Infinity) timer = setTimeout(() => resolve(TIMEOUT), timeoutMs);
+  });
+  try {
+    for (;;) {
+      const next = await Promise.race([reader.read(), expired]);
+      if (next === TIMEOUT) {
+        await reader.cancel().catch(() => {});
+        return TIMEOUT;
+      }
+      const { done, value } = next;
+      if (done) break;
+      chunks.push(value);
+      total += value.byteLength;
+      if (total >= limit) {
+        await reader.cancel();
+        break;
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+    reader.releaseLock();
+  }
+  const out = new Uint8Array(Math.min(total, limit));
+  let at = 0;
+  for (const c of chunks) {
+    const part = c.subarray(0, out.length - at);
+    out.set(part, at);
+    at += part.length;
+    if (at === out.length) break;
+  }
+  return out;
+}
+
+/** Reads a Fetch API Request's body (at most maxBodyBytes + 1 bytes) and Content-Type, and parses it. */
+export async function parseRequest(request, options) {
+  const o = resolveOptions(options);
+  const body = await readBody(request, o.maxBodyBytes + 1);
+  return parse(body, request.headers.get('content-type') ?? undefined, o);
+}
+
+/** The JSON body of an error answer for a ParseError: `{"error":{"code","field","message"}}`. */
+export function errorBody(err) {
+  return { error: { code: err.code, field: err.field, message: err.message } };
+}
+
+function respond(answer) {
+  return new Response(answer.body, { status: answer.status, headers: { 'content-type': CONTENT_TYPE, ...answer.headers } });
+}
+
+/**
+ * The policy for a request's `env`: the options' own, or, when `token` is a function of `env`
+ * (Workers secrets), one per token it gives. A function giving no valid token refuses every
+ * request (never fails open); the reason is logged once.
+ */
+function policies(options) {
+  const token = options && options.token;
+  if (typeof token !== 'function') {
+    const policy = new Policy(options, FETCH_OWN);
+    return () => [policy, policy];
+  }
+  const rest = { ...options };
+  delete rest.token;
+  const untokened = new Policy(rest, FETCH_OWN); // every other option is checked now
+  const cache = new Map();
+  return (env) => {
+    const tokens = token(env) ?? null;
+    const key = JSON.stringify(tokens);
+    if (!cache.has(key)) {
+      let policy = null;
+      try {
+        policy = new Policy({ ...rest, token: tokens }, FETCH_OWN);
+      } catch (err) {
+        logOnce(`options.token(env) gave no usable token (${err.message}): every request is refused`);
+      }
+      if (cache.size >= 16) cache.clear(); // rotations are few; never grow without bound
+      cache.set(key, policy);
+    }
+    return [cache.get(key), untokened];
+  };
+}
+
+async function receive(policyOf, request, env, handle, onError) {
+  const [policy, untokened] = policyOf(env);
+  const header = (name) => request.headers.get(name);
+  const verdict = (policy ?? untokened).check(request.method, undefined, queryOf(request.url), header);
+  if (verdict.refuse) return respond(verdict.refuse);
+  if (policy === null) return respond(answers.unauthorized);
+  if (request.bodyUsed) {
+    // Something in front of the receiver (c.req.json(), a body-parsing middleware) read it.
+    logOnce(JSON.parse(answers.bodyConsumed.body).error.message);
+    return respond(answers.bodyConsumed);
+  }
+  const body = await readBody(request, verdict.read.maxBytes, verdict.read.timeoutMs);
+  if (body === TIMEOUT) return respond(answers.requestTimeout);
+  const result = policy.receive(body, header('content-type'), header('content-encoding'));
+  if (result.answer) return respond(result.answer);
+  try {
+    return (await handle(result.event)) ?? respond(answers.ok);
+  } catch (err) {
+    onError(err);
+    return respond(answers.handlerFailed);
+  }
+}
+
+/**
+ * A Workers `fetch` handler: checks the sender, parses each POST, calls
+ * `onEvent(event, request, env, ctx)`, then answers the core's ok answer (or the Response `onEvent`
+ * returns); every refusal and error is the core's answer.
+ */
+export function createFetchHandler(onEvent, options) {
+  const onError = checkHandlers(onEvent, options && options.onError);
+  const policyOf = policies(options);
+  return async function fetch(request, env, ctx) {
+    return receive(policyOf, request, env, async (event) => {
+      const answer = await onEvent(event, request, env, ctx);
+      return answer instanceof Response ? answer : undefined;
+    }, onError);
+  };
+}
+
+/**
+ * Hono middleware: `app.all('/hook', primevoxWebhook(options), (c) => ...)` (all methods, so that
+ * the receiver refuses other methods itself). Stores the event as `c.get('primevoxEvent')` and calls the
+ * next handler; a handler that throws gets the core's handler-failed answer.
+ */
+export function primevoxWebhook(options) {
+  const onError = checkHandlers(() => {}, options && options.onError);
+  const policyOf = policies(options);
+  return async function primevoxWebhookMiddleware(c, next) {
+    const res = await receive(policyOf, c.req.raw, c.env, async (event) => {
+      c.set('primevoxEvent', event);
+      await next();
+      if (c.error) throw c.error; // Hono caught the handler's error and made its own answer
+      return c.finalized ? c.res : undefined;
+    }, onError);
+    c.res = res;
+    return res;
+  };
+}

@@ -1,0 +1,153 @@
+//! `parse` and `parseMany`: the core's parser, its answer in the JavaScript wire format.
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use primevox_webhooks::ffi::js;
+use primevox_webhooks::{ParseError, ParseOptions};
+
+use crate::guarded;
+
+fn options(
+    strict: Option<bool>,
+    max_body_bytes: Option<f64>,
+    max_depth: Option<u32>,
+) -> ParseOptions {
+    let mut o = ParseOptions::default();
+    if let Some(s) = strict {
+        o.strict = s;
+    }
+    if let Some(m) = max_body_bytes {
+        // `as` saturates (and maps NaN to 0); the JS layer validated it as a safe integer.
+        o.max_body_bytes = m as usize;
+    }
+    if let Some(d) = max_depth {
+        o.max_depth = d as usize;
+    }
+    o
+}
+
+/// A payload the core rejected: the error half of `parse`'s tagged result.
+#[napi(object)]
+pub struct Failure {
+    pub code: String,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl From<ParseError> for Failure {
+    fn from(e: ParseError) -> Self {
+        Failure {
+            code: e.code().as_str().to_owned(),
+            field: e.field().map(str::to_owned),
+            message: e.message().to_owned(),
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The hot path of `parse`: the event's values string, its layout written into `table` (sized by
+/// the JS layer with `layoutCapacity`), or the `Failure`. No JSON crosses for an event: the
+/// generated `event-builder.cjs` makes the object.
+fn parse_layout(
+    body: &[u8],
+    content_type: Option<&str>,
+    opts: ParseOptions,
+    table: &mut Uint32Array,
+) -> Result<Either<String, Failure>> {
+    guarded(|| {
+        let event = match primevox_webhooks::parse_with(body, content_type, &opts) {
+            Ok(event) => event,
+            Err(e) => return Ok(Either::B(e.into())),
+        };
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            scratch.clear();
+            let mut values = String::with_capacity(body.len());
+            js::write_layout(&event, &mut values, &mut scratch);
+            // SAFETY: the JavaScript layer owns this Uint32Array privately and cannot run while
+            // this synchronous call does.
+            let t = unsafe { table.as_mut() };
+            let Some(dst) = t.get_mut(..scratch.len()) else {
+                return Err(Error::new(
+                    Status::InvalidArg,
+                    "layout table smaller than layoutCapacity(body length)",
+                ));
+            };
+            dst.copy_from_slice(&scratch);
+            Ok(Either::A(values))
+        })
+    })
+}
+
+/// Parses a body given as bytes (Buffer / Uint8Array, read without copying).
+#[napi(js_name = "parseBytesLayout")]
+pub fn parse_bytes_layout(
+    body: &[u8],
+    content_type: Option<String>,
+    strict: Option<bool>,
+    max_body_bytes: Option<f64>,
+    max_depth: Option<u32>,
+    mut table: Uint32Array,
+) -> Result<Either<String, Failure>> {
+    let opts = options(strict, max_body_bytes, max_depth);
+    parse_layout(body, content_type.as_deref(), opts, &mut table)
+}
+
+/// Parses a body given as a string (its UTF-8 bytes).
+#[napi(js_name = "parseStringLayout")]
+pub fn parse_string_layout(
+    body: String,
+    content_type: Option<String>,
+    strict: Option<bool>,
+    max_body_bytes: Option<f64>,
+    max_depth: Option<u32>,
+    mut table: Uint32Array,
+) -> Result<Either<String, Failure>> {
+    let opts = options(strict, max_body_bytes, max_depth);
+    parse_layout(body.as_bytes(), content_type.as_deref(), opts, &mut table)
+}
+
+/// Table entries that the layout of a body of `body_bytes` bytes fits in.
+#[napi(js_name = "layoutCapacity")]
+pub fn layout_capacity(body_bytes: f64) -> f64 {
+    js::layout_capacity(body_bytes as usize) as f64
+}
+
+/// Parses many bodies at once (the core spreads large batches over the cores). Returns one
+/// tagged JSON text per body, in order: `{"ok":<canonical event>}` or `{"error":…}`. (One string
+/// per item rather than one JSON array: ASCII items stay one-byte V8 strings.)
+#[napi(js_name = "parseManyTagged")]
+pub fn parse_many_tagged(
+    bodies: Vec<&[u8]>,
+    content_types: Vec<Option<String>>,
+    strict: Option<bool>,
+    max_body_bytes: Option<f64>,
+    max_depth: Option<u32>,
+) -> Result<Vec<String>> {
+    if bodies.len() != content_types.len() {
+        return Err(Error::new(
+            Status::InvalidArg,
+            "parseManyTagged: bodies and content types differ in length",
+        ));
+    }
+    guarded(|| {
+        let opts = options(strict, max_body_bytes, max_depth);
+        let items: Vec<primevox_webhooks::BatchItem<'_>> = bodies
+            .iter()
+            .zip(&content_types)
+            .map(|(b, ct)| (*b, ct.as_deref()))
+            .collect();
+        Ok(primevox_webhooks::parse_many_map(&items, &opts, |r| {
+            js::tagged(r.map(|e| e.to_json()))
+        }))
+    })
+}
+
+/// The default parse options as JSON text, camelCase.
+#[napi(js_name = "defaultOptions")]
+pub fn default_options() -> String {
+    js::default_options_json()
+}

@@ -1,0 +1,298 @@
+//! The JavaScript wire format, shared by the napi addon (`bindings-node`) and the wasm-bindgen
+//! module (`bindings-wasm`); the one JavaScript layer (`bindings-node/lib/`) reads it.
+//!
+//! Two shapes cross the boundary, both tagged so that JavaScript never sniffs a prefix or a
+//! message:
+//! - the hot path of `parse`: an event as its *layout* (every value back to back in one string,
+//!   and a table of where each ends, in UTF-16 units: see [`write_layout`]), or an error;
+//!   each binding returns that as one of two JS types (a string or a failure object);
+//! - every other fallible call: one JSON text, `{"ok":VALUE}` or
+//!   `{"error":{"code":…,"field":…,"message":…}}` ([`ok_json`], [`error_json`], [`tagged`]).
+
+use crate::error::ParseError;
+use crate::error::Refusal;
+use crate::json::write_str;
+use crate::receiver::{Answer, Check, Receiver, Request};
+use crate::{Event, ExtraValue, Kind};
+
+/// In a layout table: the field is absent.
+pub const LAYOUT_NULL: u32 = u32::MAX;
+
+/// The length of `s` in UTF-16 code units (JavaScript string indices).
+fn utf16_len(s: &str) -> u32 {
+    if s.is_ascii() {
+        s.len() as u32
+    } else {
+        s.chars().map(|c| c.len_utf16() as u32).sum()
+    }
+}
+
+/// Table entries that the layout of any event parsed from `body_bytes` bytes fits in: the kind,
+/// the extra count, the event type, the largest kind's fields, and three per extra field (an
+/// extra field takes at least two bytes of the body, `a&` in a form).
+pub fn layout_capacity(body_bytes: usize) -> usize {
+    let most_fields = Kind::ALL
+        .iter()
+        .map(|k| k.fields().len())
+        .max()
+        .unwrap_or(0);
+    3 + most_fields + 3 * (body_bytes / 2 + 1)
+}
+
+/// Lays an event out for a JavaScript host without JSON: every string back to back in `values`,
+/// and in `table` where each ends, in UTF-16 units so that JavaScript slices `values` without
+/// decoding it again:
+/// `[kind index (in Kind::ALL), extra count, eventType end, (field end | LAYOUT_NULL)…,
+/// (name end, value end, 1 if the value is JSON text else 0)…]`.
+/// The generated `event-builder` JavaScript (see [`crate::codegen::js_event_builder`]) turns
+/// this back into the canonical object, keys in canonical order.
+pub fn write_layout(event: &Event<'_>, values: &mut String, table: &mut Vec<u32>) {
+    let mut end = 0u32;
+    let mut push = |values: &mut String, s: &str| {
+        values.push_str(s);
+        end += utf16_len(s);
+        end
+    };
+    let kind = Kind::ALL
+        .iter()
+        .position(|&k| k == event.kind())
+        .unwrap_or(Kind::ALL.len() - 1);
+    table.push(kind as u32);
+    table.push(event.extra().len() as u32);
+    table.push(push(values, event.event_type()));
+    for (_, v) in event.fields() {
+        table.push(v.map_or(LAYOUT_NULL, |v| push(values, v)));
+    }
+    for (name, value) in event.extra() {
+        table.push(push(values, name));
+        match value {
+            ExtraValue::Text(v) => {
+                table.push(push(values, v));
+                table.push(0);
+            }
+            ExtraValue::Json(v) => {
+                table.push(push(values, v));
+                table.push(1);
+            }
+        }
+    }
+}
+
+/// `{"ok":VALUE}`, where `value_json` is already JSON text.
+pub fn ok_json(value_json: &str) -> String {
+    let mut out = String::with_capacity(7 + value_json.len());
+    out.push_str("{\"ok\":");
+    out.push_str(value_json);
+    out.push('}');
+    out
+}
+
+/// `{"ok":"TEXT"}`: a string value, JSON-escaped.
+pub fn ok_str(value: &str) -> String {
+    let mut s = String::with_capacity(value.len() + 2);
+    write_str(&mut s, value);
+    ok_json(&s)
+}
+
+/// `{"error":{"code":…,"field":…,"message":…}}`: the receivers' and the CLI's error body, too.
+pub fn error_json(e: &ParseError) -> String {
+    tag("error", &crate::api::error_to_json(e))
+}
+
+fn tag(tag: &str, inner: &str) -> String {
+    let mut out = String::with_capacity(5 + tag.len() + inner.len());
+    out.push_str("{\"");
+    out.push_str(tag);
+    out.push_str("\":");
+    out.push_str(inner);
+    out.push('}');
+    out
+}
+
+/// The tagged JSON text of a result whose value is already JSON text.
+pub fn tagged(r: Result<String, ParseError>) -> String {
+    match r {
+        Ok(v) => ok_json(&v),
+        Err(e) => error_json(&e),
+    }
+}
+
+/// The tagged JSON text of a string result.
+pub fn tagged_str(r: Result<String, ParseError>) -> String {
+    match r {
+        Ok(v) => ok_str(&v),
+        Err(e) => error_json(&e),
+    }
+}
+
+/// The tagged JSON text of an optional string result (`{"ok":null}` for none).
+pub fn tagged_opt_str(r: Result<Option<String>, ParseError>) -> String {
+    match r {
+        Ok(Some(v)) => ok_str(&v),
+        Ok(None) => ok_json("null"),
+        Err(e) => error_json(&e),
+    }
+}
+
+/// `{"ok":{"contentType":…,"body":…}}`: a canonical event JSON in the vendor's wire format.
+pub fn encode_tagged(canonical: &str) -> String {
+    match crate::api::encode_json(canonical) {
+        Ok(enc) => {
+            let mut v = String::with_capacity(enc.body.len() + 64);
+            v.push_str("{\"contentType\":");
+            write_str(&mut v, enc.content_type);
+            v.push_str(",\"body\":");
+            write_str(&mut v, &enc.body);
+            v.push('}');
+            ok_json(&v)
+        }
+        Err(e) => error_json(&e),
+    }
+}
+
+/// The default parse options, camelCase as the JavaScript API spells them.
+pub fn default_options_json() -> String {
+    let o = crate::ParseOptions::default();
+    format!(
+        "{{\"strict\":{},\"maxBodyBytes\":{},\"maxDepth\":{}}}",
+        o.strict, o.max_body_bytes, o.max_depth
+    )
+}
+
+// ---- The receiver policy (`crate::receiver`) for the JavaScript receivers -------------------
+
+/// A receiver from the JavaScript options object (`JSON.stringify`, camelCase keys); the error
+/// message names the option as JavaScript spells it.
+pub fn receiver(options_json: &str) -> Result<Receiver, String> {
+    Receiver::from_json(options_json).map_err(|e| e.to_string())
+}
+
+/// The tagged verdict of [`Receiver::check`] on a request given as JavaScript has it (headers
+/// flattened `[name, value, name, value, …]`): `{"refuse":<answer>}` or
+/// `{"read":{"maxBytes":…,"timeoutMs":…,"peer":…|null,"learn":…|null}}`, where `<answer>` is
+/// [`Answer::to_json`].
+pub fn check(
+    receiver: &Receiver,
+    method: &str,
+    peer: Option<&str>,
+    query: &str,
+    headers: &[String],
+) -> String {
+    let mut request = Request::new(method, peer, query);
+    for pair in headers.chunks_exact(2) {
+        request = request.header(&pair[0], &pair[1]);
+    }
+    match receiver.check(&request) {
+        Check::Refuse(answer) => tag("refuse", &answer.to_json()),
+        Check::Read(read) => {
+            let mut v = format!(
+                "{{\"maxBytes\":{},\"timeoutMs\":{},\"peer\":",
+                read.max_bytes, read.timeout_ms
+            );
+            write_opt_str(&mut v, read.peer.as_deref());
+            v.push_str(",\"learn\":");
+            write_opt_str(&mut v, read.learn.as_deref());
+            v.push('}');
+            tag("read", &v)
+        }
+    }
+}
+
+fn write_opt_str(out: &mut String, s: Option<&str>) {
+    match s {
+        Some(s) => write_str(out, s),
+        None => out.push_str("null"),
+    }
+}
+
+/// The tagged result of [`Receiver::parse_body`]: `{"event":<canonical JSON>}` or
+/// `{"answer":<answer>}`.
+pub fn receive_body(
+    receiver: &Receiver,
+    body: &[u8],
+    content_type: Option<&str>,
+    content_encoding: Option<&str>,
+) -> String {
+    match receiver.parse_body(body, content_type, content_encoding) {
+        Ok(event) => tag("event", &event.to_json()),
+        Err(answer) => tag("answer", &answer.to_json()),
+    }
+}
+
+/// The answers a JavaScript receiver gives after the policy, keyed by what happened:
+/// `{"ok":<answer>,"handlerFailed":…,"bodyConsumed":…,"requestTimeout":…,"unauthorized":…}`,
+/// and the receiver table (`receiver::table_json`) as `"table"`.
+pub fn receiver_answers() -> String {
+    let mut out = String::from("{\"ok\":");
+    out.push_str(&Answer::ok().to_json());
+    for (key, refusal) in [
+        ("handlerFailed", Refusal::HandlerFailed),
+        ("bodyConsumed", Refusal::BodyConsumed),
+        ("requestTimeout", Refusal::RequestTimeout),
+        ("unauthorized", Refusal::Unauthorized),
+    ] {
+        out.push_str(",\"");
+        out.push_str(key);
+        out.push_str("\":");
+        out.push_str(&Answer::refusal(refusal).to_json());
+    }
+    out.push_str(",\"table\":");
+    out.push_str(&crate::receiver::table_json());
+    out.push('}');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorCode;
+
+    #[test]
+    fn tagged_texts() {
+        assert_eq!(ok_json("1"), "{\"ok\":1}");
+        assert_eq!(ok_str("a\"b"), "{\"ok\":\"a\\\"b\"}");
+        let e = ParseError::new(ErrorCode::EmptyBody, None, "the body is empty".to_owned());
+        assert_eq!(
+            error_json(&e),
+            "{\"error\":{\"code\":\"empty_body\",\"field\":null,\"message\":\"the body is empty\"}}"
+        );
+    }
+
+    #[test]
+    fn layout_fits_capacity() {
+        let body = b"a&b&c&eventType=SomethingNew&d&e";
+        let ev = crate::parse(body, Some("application/x-www-form-urlencoded"))
+            .expect("a lenient form with bare extra keys parses");
+        assert!(ev.extra().len() >= 5, "the bare keys are extra fields");
+        let (mut v, mut t) = (String::new(), Vec::new());
+        write_layout(&ev, &mut v, &mut t);
+        assert!(t.len() <= layout_capacity(body.len()));
+    }
+
+    #[test]
+    fn receiver_verdicts() {
+        let r = receiver(r#"{"token":"s3cret","maxBodyBytes":10}"#).unwrap();
+        let refused = check(&r, "GET", None, "", &[]);
+        assert!(
+            refused.starts_with("{\"refuse\":{\"status\":405"),
+            "{refused}"
+        );
+        let h = ["content-length".to_owned(), "3".to_owned()];
+        assert_eq!(
+            check(&r, "POST", Some("127.0.0.1"), "token=s3cret", &h),
+            "{\"read\":{\"maxBytes\":11,\"timeoutMs\":10000,\"peer\":\"127.0.0.1\",\"learn\":null}}"
+        );
+        let bad = receive_body(&r, b"x", None, None);
+        assert!(bad.starts_with("{\"answer\":{\"status\":400"), "{bad}");
+        let big = receive_body(&r, b"eventType=x&a=1", None, None);
+        assert!(big.contains("body_too_large"), "{big}");
+        let r = receiver("{}").unwrap();
+        let ev = receive_body(&r, b"eventType=SomethingNew", None, None);
+        assert!(ev.starts_with("{\"event\":{\"kind\":\"unknown\""), "{ev}");
+        assert!(receiver(r#"{"token":null}"#)
+            .unwrap_err()
+            .starts_with("token"));
+        let answers = receiver_answers();
+        assert!(answers.contains("handler_failed") && answers.contains("\"table\":{"));
+    }
+}
