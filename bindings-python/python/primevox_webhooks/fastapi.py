@@ -92,7 +92,7 @@ def _takes_webhooks(dependant: Any) -> bool:
     )
 
 
-async def method_not_allowed_handler(request: Request, exc: Exception) -> Response:
+async def wrong_method_handler(request: Request, exc: Exception) -> Response:
     """FastAPI answers a method its route does not declare with 405 ``{"detail": ...}``. For a
     route that takes a webhook event (``PrimevoxEvent``, ``webhook_event``), answer the SDK's 405
     with ``Allow: POST`` instead; every other answer is FastAPI's own."""
@@ -116,7 +116,7 @@ exception_handlers: dict[
     Union[int, type[Exception]], Callable[[Request, Any], Coroutine[Any, Any, Response]]
 ] = {
     PrimevoxHTTPException: primevox_exception_handler,
-    405: method_not_allowed_handler,
+    405: wrong_method_handler,
 }
 
 
