@@ -161,7 +161,7 @@ pub fn parse_with<'a>(
         }
         Declared::Form => b[0] == b'{',
     };
-    match std::str::from_utf8(b) {
+    match simdutf8::basic::from_utf8(b) {
         Ok(text) => parse_text(text, as_json, options),
         Err(_) if options.strict => Err(ParseError::new(
             if as_json {
