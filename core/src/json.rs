@@ -369,16 +369,14 @@ impl<'a> Reader<'a> {
 
     fn hex4(&mut self) -> Option<u32> {
         let h = self.b.get(self.pos..self.pos + 4)?;
-        let mut v = 0u32;
-        for &c in h {
-            let d = crate::form::HEX_VALUE[usize::from(c)];
-            if d > 15 {
-                return None;
-            }
-            v = v << 4 | u32::from(d);
+        // Unrolled, one test for the four digits (HEX_VALUE is above 15 for a non-digit).
+        let v = |i: usize| u32::from(crate::form::HEX_VALUE[usize::from(h[i])]);
+        let (a, b, c, d) = (v(0), v(1), v(2), v(3));
+        if (a | b | c | d) > 15 {
+            return None;
         }
         self.pos += 4;
-        Some(v)
+        Some(a << 12 | b << 8 | c << 4 | d)
     }
 
     fn unicode_escape(&mut self) -> Result<char, ParseError> {

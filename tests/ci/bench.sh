@@ -12,7 +12,7 @@ out=$(bash bench/run.sh --smoke)
 printf '%s\n' "$out"
 # Every language produced its rows (a harness that died early would leave them out).
 for lang in Rust Python Node Workers; do
-  n=$(printf '%s\n' "$out" | grep -c "^| $lang | mixed |" || true)
+  n=$(printf '%s\n' "$out" | grep -c "^| $lang | mixed, every field read |" || true)
   if [ "$n" -lt 3 ]; then
     echo "bench smoke: no '$lang' rows in the combined table" >&2
     exit 1
