@@ -10,8 +10,14 @@ failed=0
 failures=()
 for part in "${parts[@]}"; do
     script="tests/ci/$part.sh"
-    [ -f "$script" ] || continue
     echo "=== $part ($(date -u +%H:%M:%S)) ==="
+    if [ ! -f "$script" ]; then
+        # A listed part that is missing is a failure, never a silent skip.
+        failed=$((failed + 1))
+        failures+=("$part")
+        echo "=== $part: FAILED: $script is missing ==="
+        continue
+    fi
     start=$SECONDS
     if bash "$script"; then
         passed=$((passed + 1))

@@ -12,7 +12,9 @@ usage:
       {\"error\": {\"code\", \"field\", \"message\"}} and exits 1
   primevox-webhooks encode [FILE|-]     canonical JSON in, the vendor's wire body out
   primevox-webhooks schema              the JSON Schema of the canonical event
-  primevox-webhooks codegen [DIR]       writes event.schema.json, events.d.ts and event-builder.{cjs,mjs} (default core/generated)
+  primevox-webhooks codegen [ROOT]      rewrites every file and section generated from the kind table
+      (core/generated/, the Python classes and stubs, the README's tables) under the repository
+      root ROOT (default: the current directory)
 ";
 
 fn main() -> ExitCode {
@@ -118,27 +120,27 @@ fn encode_cmd(args: &[String]) -> ExitCode {
 }
 
 fn codegen_cmd(args: &[String]) -> ExitCode {
-    let dir = std::path::PathBuf::from(args.first().map_or("core/generated", String::as_str));
-    let files = [
-        ("event.schema.json", codegen::json_schema()),
-        ("events.d.ts", codegen::typescript_types()),
-        (
-            "event-builder.cjs",
-            codegen::js_event_builder(codegen::JsModule::CommonJs),
-        ),
-        (
-            "event-builder.mjs",
-            codegen::js_event_builder(codegen::JsModule::Esm),
-        ),
-    ];
-    for (name, text) in files {
-        if let Err(e) =
-            std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(dir.join(name), text))
-        {
-            eprintln!("cannot write {}: {e}", dir.join(name).display());
-            return ExitCode::from(2);
-        }
-        println!("wrote {}", dir.join(name).display());
+    let root = std::path::PathBuf::from(args.first().map_or(".", String::as_str));
+    if !root.join("core/src/kind.rs").is_file() {
+        eprintln!(
+            "codegen: {} is not the repository root (no core/src/kind.rs)",
+            root.display()
+        );
+        return ExitCode::from(2);
     }
-    ExitCode::SUCCESS
+    match codegen::write_all(&root) {
+        Ok(changed) => {
+            for path in &changed {
+                println!("wrote {}", path.display());
+            }
+            if changed.is_empty() {
+                println!("every generated file is up to date");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("codegen: {e}");
+            ExitCode::from(2)
+        }
+    }
 }

@@ -40,10 +40,19 @@ pub struct Event<'a> {
     pub(crate) extra: Vec<ExtraField<'a>>,
 }
 
+/// One accessor per field of [`crate::kind_table!`].
 macro_rules! accessors {
-    ($($name:ident => $field:ident),* $(,)?) => {
+    (
+        fields { $(
+            $field:ident {
+                camel: $camel:literal, snake: $name:ident, phone: $phone:literal,
+                doc: $doc:literal, $( $rest:tt )*
+            }
+        )* }
+        kinds { $( $kinds:tt )* }
+    ) => {
         $(
-            #[doc = concat!("The `", stringify!($field), "` field, if the kind has it and it was sent.")]
+            #[doc = concat!("`", $camel, "`: ", $doc, " `None` if the kind has not the field or it was not sent.")]
             pub fn $name(&self) -> Option<&str> {
                 self.get(Field::$field)
             }
@@ -112,26 +121,7 @@ impl<'a> Event<'a> {
         self.extra.iter().find(|(n, _)| n == name).map(|(_, v)| v)
     }
 
-    accessors! {
-        container_id => ContainerId,
-        tenant_id => TenantId,
-        conversation_id => ConversationId,
-        to_number => ToNumber,
-        from_number => FromNumber,
-        message_text => MessageText,
-        did_number => DidNumber,
-        did_description => DidDescription,
-        did_group => DidGroup,
-        cid_prefix => CidPrefix,
-        call_uuid => CallUuid,
-        caller_id_num => CallerIdNum,
-        caller_id_name => CallerIdName,
-        extension_number => ExtensionNumber,
-        extension_name => ExtensionName,
-        number_dialed => NumberDialed,
-        ring_group_number => RingGroupNumber,
-        queue_number => QueueNumber,
-    }
+    crate::kind_table!(accessors);
 
     /// Detaches the event from the body it was parsed from.
     pub fn into_owned(self) -> Event<'static> {

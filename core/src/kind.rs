@@ -1,126 +1,423 @@
 //! Every event kind and canonical field, and the vendor's wire names for them.
 //!
-//! This file is the single table the whole SDK is generated from: the parser, the canonical
-//! JSON, the wire encoder, the JSON Schema and the TypeScript types all read it.
+//! [`kind_table!`](crate::kind_table) below is the one declaration the whole SDK derives from:
+//! this module's enums and lookup tables, the parser, the canonical JSON, the wire encoder, and
+//! every generated file (see [`crate::codegen`]).
 
-/// The canonical fields. Values are always strings.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
-pub enum Field {
-    /// Wire: `containerID` (messages) or `containerId` (calls).
-    ContainerId,
-    /// Wire: `tenantID` (messages) or `tenantId` (calls).
-    TenantId,
-    /// Wire: `conversationID`.
-    ConversationId,
-    /// The number a message was sent to.
-    ToNumber,
-    /// The number a message was sent from.
-    FromNumber,
-    /// The message body.
-    MessageText,
-    /// The dialled phone number (DID) a call came in on.
-    DidNumber,
-    /// The description the customer gave that DID.
-    DidDescription,
-    /// The group the DID belongs to.
-    DidGroup,
-    /// The caller-id prefix configured on the DID.
-    CidPrefix,
-    /// The call's id.
-    CallUuid,
-    /// The caller's number.
-    CallerIdNum,
-    /// The caller's name.
-    CallerIdName,
-    /// Wire: `extNumber` or `extensionNumber`.
-    ExtensionNumber,
-    /// Wire: `extName` or `extensionName`.
-    ExtensionName,
-    /// The number an extension dialled out to.
-    NumberDialed,
-    /// Wire: `rgNumber`.
-    RingGroupNumber,
-    /// The queue's extension.
-    QueueNumber,
+/// The declaration of every canonical field and every event kind: the one place to add or change
+/// one (then run `cargo run -p primevox-webhooks-cli -- codegen`; CONTRIBUTING.md says more).
+///
+/// A callback macro: `kind_table!(callback)` expands to `callback! { <this table> }`. The Rust
+/// types and lookup tables in this module, the core's per-field accessors on `Event`, and (through
+/// [`crate::codegen`]) the Python classes, stubs and `Literal` lists, the TypeScript types, the
+/// JSON Schema and the README's event table are all derived from it.
+///
+/// Per field: its camelCase and snake_case names, whether it holds a phone number, a description,
+/// and every wire spelling with the kinds whose documentation uses that spelling (an empty list: a
+/// spelling accepted in lenient mode only). Per kind: the kind string, class name, how its body
+/// arrives (`json` or `form`), the wire `eventType` and `eventTarget`, its fields in canonical
+/// order with `required` / `optional`, the vendor's wire order, and a description.
+#[macro_export]
+macro_rules! kind_table {
+    ($callback:ident) => {
+        $callback! {
+            fields {
+                ContainerId {
+                    camel: "containerId", snake: container_id, phone: false,
+                    doc: "The PrimeVOX container (the customer's account) the event belongs to.",
+                    wire: {
+                        "containerId" => [InboundCall, CallHangup, ExtensionRinging, ExtensionAnswered,
+                            ExtensionHangup, VoicemailLeft, OutboundCall, RingGroupEntered, QueueEntered],
+                        "containerID" => [InboundMessage, OutboundMessage],
+                    },
+                }
+                TenantId {
+                    camel: "tenantId", snake: tenant_id, phone: false,
+                    doc: "The tenant within the container.",
+                    wire: {
+                        "tenantId" => [InboundCall, CallHangup, ExtensionRinging, ExtensionAnswered,
+                            ExtensionHangup, VoicemailLeft, OutboundCall, RingGroupEntered, QueueEntered],
+                        "tenantID" => [InboundMessage, OutboundMessage],
+                    },
+                }
+                ConversationId {
+                    camel: "conversationId", snake: conversation_id, phone: false,
+                    doc: "The message conversation's id.",
+                    wire: {
+                        "conversationId" => [],
+                        "conversationID" => [InboundMessage, OutboundMessage],
+                    },
+                }
+                ToNumber {
+                    camel: "toNumber", snake: to_number, phone: true,
+                    doc: "The number a message was sent to.",
+                    wire: { "toNumber" => [InboundMessage, OutboundMessage] },
+                }
+                FromNumber {
+                    camel: "fromNumber", snake: from_number, phone: true,
+                    doc: "The number a message was sent from.",
+                    wire: { "fromNumber" => [InboundMessage, OutboundMessage] },
+                }
+                MessageText {
+                    camel: "messageText", snake: message_text, phone: false,
+                    doc: "The message body.",
+                    wire: { "messageText" => [InboundMessage, OutboundMessage] },
+                }
+                DidNumber {
+                    camel: "didNumber", snake: did_number, phone: true,
+                    doc: "The dialled phone number (DID) a call came in on.",
+                    wire: { "didNumber" => [InboundCall] },
+                }
+                DidDescription {
+                    camel: "didDescription", snake: did_description, phone: false,
+                    doc: "The description the customer gave that DID.",
+                    wire: { "didDescription" => [InboundCall] },
+                }
+                DidGroup {
+                    camel: "didGroup", snake: did_group, phone: false,
+                    doc: "The group the DID belongs to.",
+                    wire: { "didGroup" => [InboundCall] },
+                }
+                CidPrefix {
+                    camel: "cidPrefix", snake: cid_prefix, phone: false,
+                    doc: "The caller-id prefix configured on the DID.",
+                    wire: { "cidPrefix" => [InboundCall] },
+                }
+                CallUuid {
+                    camel: "callUuid", snake: call_uuid, phone: false,
+                    doc: "The call's id.",
+                    wire: {
+                        "callUuid" => [InboundCall, CallHangup, ExtensionRinging, ExtensionAnswered,
+                            ExtensionHangup, VoicemailLeft, OutboundCall, RingGroupEntered, QueueEntered],
+                    },
+                }
+                CallerIdNum {
+                    camel: "callerIdNum", snake: caller_id_num, phone: true,
+                    doc: "The caller's number.",
+                    wire: {
+                        "callerIdNum" => [InboundCall, CallHangup, ExtensionRinging, ExtensionAnswered,
+                            ExtensionHangup, VoicemailLeft, RingGroupEntered, QueueEntered],
+                    },
+                }
+                CallerIdName {
+                    camel: "callerIdName", snake: caller_id_name, phone: false,
+                    doc: "The caller's name.",
+                    wire: {
+                        "callerIdName" => [InboundCall, CallHangup, ExtensionAnswered, ExtensionHangup,
+                            VoicemailLeft],
+                    },
+                }
+                ExtensionNumber {
+                    camel: "extensionNumber", snake: extension_number, phone: false,
+                    doc: "The extension's number.",
+                    wire: {
+                        "extensionNumber" => [ExtensionAnswered],
+                        "extNumber" => [CallHangup, ExtensionRinging, ExtensionHangup, VoicemailLeft,
+                            OutboundCall],
+                    },
+                }
+                ExtensionName {
+                    camel: "extensionName", snake: extension_name, phone: false,
+                    doc: "The extension's name.",
+                    wire: {
+                        "extensionName" => [ExtensionAnswered],
+                        "extName" => [CallHangup, ExtensionRinging, ExtensionHangup, VoicemailLeft,
+                            OutboundCall],
+                    },
+                }
+                NumberDialed {
+                    camel: "numberDialed", snake: number_dialed, phone: true,
+                    doc: "The number an extension dialled out to.",
+                    wire: { "numberDialed" => [OutboundCall] },
+                }
+                RingGroupNumber {
+                    camel: "ringGroupNumber", snake: ring_group_number, phone: false,
+                    doc: "The ring group's extension.",
+                    wire: {
+                        "ringGroupNumber" => [],
+                        "rgNumber" => [RingGroupEntered],
+                    },
+                }
+                QueueNumber {
+                    camel: "queueNumber", snake: queue_number, phone: false,
+                    doc: "The queue's extension.",
+                    wire: { "queueNumber" => [QueueEntered] },
+                }
+            }
+            kinds {
+                InboundMessage {
+                    kind: "message.inbound", class: InboundMessage, body: json,
+                    event_type: Some("inboundMessage"), event_target: None,
+                    fields: [required ContainerId, required TenantId, optional ConversationId,
+                        required ToNumber, required FromNumber, optional MessageText],
+                    wire_order: [ToNumber, FromNumber, ContainerId, TenantId, ConversationId, MessageText],
+                    doc: "A text message arrived from an outside number (`inboundMessage`).",
+                }
+                OutboundMessage {
+                    kind: "message.outbound", class: OutboundMessage, body: json,
+                    event_type: Some("outboundMessage"), event_target: None,
+                    fields: [required ContainerId, required TenantId, optional ConversationId,
+                        required ToNumber, required FromNumber, optional MessageText],
+                    wire_order: [ToNumber, FromNumber, ContainerId, TenantId, ConversationId, MessageText],
+                    doc: "A PrimeVOX user sent a text message (`outboundMessage`).",
+                }
+                InboundCall {
+                    kind: "call.inbound", class: InboundCall, body: form,
+                    event_type: Some("InboundCall"), event_target: Some("phoneNumber"),
+                    fields: [required ContainerId, required TenantId, optional DidNumber,
+                        optional DidDescription, optional DidGroup, optional CidPrefix,
+                        required CallUuid, optional CallerIdNum, optional CallerIdName],
+                    wire_order: [ContainerId, TenantId, DidNumber, DidDescription, DidGroup,
+                        CidPrefix, CallUuid, CallerIdNum, CallerIdName],
+                    doc: "A call came into the phone system, before anything happened to it (`InboundCall`).",
+                }
+                CallHangup {
+                    kind: "call.hangup", class: CallHangup, body: form,
+                    event_type: Some("HangupCall"), event_target: None,
+                    fields: [required ContainerId, required TenantId, required CallUuid,
+                        optional CallerIdNum, optional CallerIdName, optional ExtensionNumber,
+                        optional ExtensionName],
+                    wire_order: [ContainerId, TenantId, ExtensionNumber, ExtensionName, CallUuid,
+                        CallerIdName, CallerIdNum],
+                    doc: "A call ended, whatever happened to it (`HangupCall`).",
+                }
+                ExtensionRinging {
+                    kind: "extension.ringing", class: ExtensionRinging, body: form,
+                    event_type: Some("ringAttempt"), event_target: Some("extension"),
+                    fields: [required ContainerId, required TenantId, required CallUuid,
+                        optional CallerIdNum, optional ExtensionNumber, optional ExtensionName],
+                    wire_order: [ContainerId, TenantId, ExtensionNumber, ExtensionName, CallUuid,
+                        CallerIdNum],
+                    doc: "An extension is ringing (`ringAttempt`, eventTarget `extension`).",
+                }
+                ExtensionAnswered {
+                    kind: "extension.answered", class: ExtensionAnswered, body: form,
+                    event_type: Some("ExtensionAnswered"), event_target: None,
+                    fields: [required ContainerId, required TenantId, required CallUuid,
+                        optional CallerIdNum, optional CallerIdName, optional ExtensionNumber,
+                        optional ExtensionName],
+                    wire_order: [ContainerId, TenantId, CallUuid, CallerIdNum, CallerIdName,
+                        ExtensionNumber, ExtensionName],
+                    doc: "An extension answered a call (`ExtensionAnswered`).",
+                }
+                ExtensionHangup {
+                    kind: "extension.hangup", class: ExtensionHangup, body: form,
+                    event_type: Some("inboundCallCompleted"), event_target: None,
+                    fields: [required ContainerId, required TenantId, required CallUuid,
+                        optional CallerIdNum, optional CallerIdName, optional ExtensionNumber,
+                        optional ExtensionName],
+                    wire_order: [ContainerId, TenantId, ExtensionNumber, ExtensionName, CallUuid,
+                        CallerIdName, CallerIdNum],
+                    doc: "An extension's call ended (`inboundCallCompleted`).",
+                }
+                VoicemailLeft {
+                    kind: "voicemail.left", class: VoicemailLeft, body: form,
+                    event_type: Some("voicemailHangup"), event_target: None,
+                    fields: [required ContainerId, required TenantId, required CallUuid,
+                        optional CallerIdNum, optional CallerIdName, optional ExtensionNumber,
+                        optional ExtensionName],
+                    wire_order: [ContainerId, TenantId, ExtensionNumber, ExtensionName, CallUuid,
+                        CallerIdName, CallerIdNum],
+                    doc: "A caller left a voicemail (`voicemailHangup`).",
+                }
+                OutboundCall {
+                    kind: "call.outbound", class: OutboundCall, body: form,
+                    event_type: Some("outboundCall"), event_target: None,
+                    fields: [required ContainerId, required TenantId, required CallUuid,
+                        optional ExtensionNumber, optional ExtensionName, optional NumberDialed],
+                    wire_order: [ContainerId, TenantId, ExtensionNumber, ExtensionName, CallUuid,
+                        NumberDialed],
+                    doc: "An extension placed an outbound call (`outboundCall`).",
+                }
+                RingGroupEntered {
+                    kind: "ring_group.entered", class: RingGroupEntered, body: form,
+                    event_type: Some("ringAttempt"), event_target: Some("ringGroup"),
+                    fields: [required ContainerId, required TenantId, required CallUuid,
+                        optional CallerIdNum, optional RingGroupNumber],
+                    wire_order: [ContainerId, TenantId, RingGroupNumber, CallUuid, CallerIdNum],
+                    doc: "A caller entered a ring group (`ringAttempt`, eventTarget `ringGroup`).",
+                }
+                QueueEntered {
+                    kind: "queue.entered", class: QueueEntered, body: form,
+                    event_type: Some("queueEntered"), event_target: Some("queue"),
+                    fields: [required ContainerId, required TenantId, required CallUuid,
+                        optional CallerIdNum, optional QueueNumber],
+                    wire_order: [ContainerId, TenantId, QueueNumber, CallUuid, CallerIdNum],
+                    doc: "A caller entered a queue (`queueEntered`).",
+                }
+                Unknown {
+                    kind: "unknown", class: UnknownEvent, body: any,
+                    event_type: None, event_target: None,
+                    fields: [],
+                    wire_order: [],
+                    doc: "An event type this SDK does not know; every field is kept in `extra`.",
+                }
+            }
+        }
+    };
 }
 
+macro_rules! is_required {
+    (required) => {
+        true
+    };
+    (optional) => {
+        false
+    };
+}
+
+macro_rules! is_json {
+    (json) => {
+        true
+    };
+    (form) => {
+        false
+    };
+    (any) => {
+        false
+    };
+}
+
+/// Expands the table into this module's types and tables.
+macro_rules! define_kinds {
+    (
+        fields { $(
+            $F:ident {
+                camel: $camel:literal, snake: $snake:ident, phone: $phone:literal,
+                doc: $fdoc:literal,
+                wire: { $( $spell:literal => [ $( $wk:ident ),* $(,)? ] ),* $(,)? } $(,)?
+            }
+        )* }
+        kinds { $(
+            $K:ident {
+                kind: $kstr:literal, class: $class:ident, body: $body:ident,
+                event_type: $et:expr, event_target: $tgt:expr,
+                fields: [ $( $req:ident $kf:ident ),* $(,)? ],
+                wire_order: [ $( $wf:ident ),* $(,)? ],
+                doc: $kdoc:literal $(,)?
+            }
+        )* }
+    ) => {
+        /// The canonical fields. Values are always strings.
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+        pub enum Field {
+            $( #[doc = $fdoc] $F, )*
+        }
+
+        /// What kind of event a webhook is.
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+        pub enum Kind {
+            $( #[doc = $kdoc] $K, )*
+        }
+
+        impl Field {
+            /// How many fields there are.
+            pub const COUNT: usize = [$( Field::$F ),*].len();
+
+            /// Every field, in canonical order.
+            pub const ALL: [Field; Field::COUNT] = [$( Field::$F ),*];
+
+            /// The canonical camelCase name (JSON, JavaScript).
+            pub fn camel_name(self) -> &'static str {
+                match self { $( Field::$F => $camel, )* }
+            }
+
+            /// The canonical snake_case name (Rust, Python).
+            pub fn snake_name(self) -> &'static str {
+                match self { $( Field::$F => stringify!($snake), )* }
+            }
+
+            /// Phone-number fields, where a leading space before digits was an unencoded `+`.
+            pub fn is_phone_number(self) -> bool {
+                match self { $( Field::$F => $phone, )* }
+            }
+
+            /// One line describing the field, for generated documentation.
+            pub fn description(self) -> &'static str {
+                match self { $( Field::$F => $fdoc, )* }
+            }
+
+            /// Every wire spelling this field is documented or known under, its canonical name
+            /// first.
+            pub fn wire_names(self) -> &'static [&'static str] {
+                match self { $( Field::$F => &[$( $spell ),*], )* }
+            }
+
+            /// Every wire spelling with the kinds whose documentation uses it (none: accepted in
+            /// lenient mode only).
+            pub fn wire_spellings(self) -> &'static [(&'static str, &'static [Kind])] {
+                match self { $( Field::$F => &[$( ($spell, &[$( Kind::$wk ),*]) ),*], )* }
+            }
+        }
+
+        impl Kind {
+            /// How many kinds there are.
+            pub const COUNT: usize = [$( Kind::$K ),*].len();
+
+            /// Every kind, `Unknown` last.
+            pub const ALL: [Kind; Kind::COUNT] = [$( Kind::$K ),*];
+
+            /// The stable kind string, e.g. `"call.inbound"`.
+            pub fn as_str(self) -> &'static str {
+                match self { $( Kind::$K => $kstr, )* }
+            }
+
+            /// The class/interface name bindings use for this kind.
+            pub fn class_name(self) -> &'static str {
+                match self { $( Kind::$K => stringify!($class), )* }
+            }
+
+            /// One line describing the kind, for generated documentation.
+            pub fn description(self) -> &'static str {
+                match self { $( Kind::$K => $kdoc, )* }
+            }
+
+            /// The documented wire `eventType`, or `None` for `Unknown`.
+            pub fn wire_event_type(self) -> Option<&'static str> {
+                match self { $( Kind::$K => $et, )* }
+            }
+
+            /// The documented `eventTarget` of this kind, if its payload has one.
+            pub fn wire_event_target(self) -> Option<&'static str> {
+                match self { $( Kind::$K => $tgt, )* }
+            }
+
+            /// Messages arrive as JSON; every other documented kind as a form.
+            pub fn is_message(self) -> bool {
+                match self { $( Kind::$K => is_json!($body), )* }
+            }
+
+            /// The kind's fields in canonical order (empty for `Unknown`).
+            pub fn fields(self) -> &'static [Field] {
+                match self { $( Kind::$K => &[$( Field::$kf ),*], )* }
+            }
+        }
+
+        /// Per kind: its required fields as a bit set indexed by [`Field::index`].
+        const REQUIRED: [u32; Kind::COUNT] =
+            [$( 0 $( | if is_required!($req) { 1 << Field::$kf as u32 } else { 0 } )* ),*];
+
+        /// Per kind: the vendor's field order, with the spelling documented for that kind.
+        const WIRE_ORDER: [&[Field]; Kind::COUNT] = [$( &[$( Field::$wf ),*] ),*];
+
+        /// Per kind: its fields in canonical order.
+        const FIELDS: [&[Field]; Kind::COUNT] = [$( &[$( Field::$kf ),*] ),*];
+
+        /// Per field: every spelling and the kinds that document it.
+        const SPELLINGS: [&[(&str, &[Kind])]; Field::COUNT] =
+            [$( &[$( ($spell, &[$( Kind::$wk ),*]) ),*] ),*];
+
+        /// Per kind: its wire `eventType`.
+        const EVENT_TYPES: [Option<&str>; Kind::COUNT] = [$( $et ),*];
+    };
+}
+
+kind_table!(define_kinds);
+
 impl Field {
-    /// How many fields there are.
-    pub const COUNT: usize = 18;
-
-    /// Every field, in canonical order.
-    pub const ALL: [Field; Field::COUNT] = [
-        Field::ContainerId,
-        Field::TenantId,
-        Field::ConversationId,
-        Field::ToNumber,
-        Field::FromNumber,
-        Field::MessageText,
-        Field::DidNumber,
-        Field::DidDescription,
-        Field::DidGroup,
-        Field::CidPrefix,
-        Field::CallUuid,
-        Field::CallerIdNum,
-        Field::CallerIdName,
-        Field::ExtensionNumber,
-        Field::ExtensionName,
-        Field::NumberDialed,
-        Field::RingGroupNumber,
-        Field::QueueNumber,
-    ];
-
     /// Position in [`Field::ALL`].
     pub fn index(self) -> usize {
         self as usize
-    }
-
-    /// The canonical camelCase name (JSON, JavaScript).
-    pub fn camel_name(self) -> &'static str {
-        match self {
-            Field::ContainerId => "containerId",
-            Field::TenantId => "tenantId",
-            Field::ConversationId => "conversationId",
-            Field::ToNumber => "toNumber",
-            Field::FromNumber => "fromNumber",
-            Field::MessageText => "messageText",
-            Field::DidNumber => "didNumber",
-            Field::DidDescription => "didDescription",
-            Field::DidGroup => "didGroup",
-            Field::CidPrefix => "cidPrefix",
-            Field::CallUuid => "callUuid",
-            Field::CallerIdNum => "callerIdNum",
-            Field::CallerIdName => "callerIdName",
-            Field::ExtensionNumber => "extensionNumber",
-            Field::ExtensionName => "extensionName",
-            Field::NumberDialed => "numberDialed",
-            Field::RingGroupNumber => "ringGroupNumber",
-            Field::QueueNumber => "queueNumber",
-        }
-    }
-
-    /// The canonical snake_case name (Rust, Python).
-    pub fn snake_name(self) -> &'static str {
-        match self {
-            Field::ContainerId => "container_id",
-            Field::TenantId => "tenant_id",
-            Field::ConversationId => "conversation_id",
-            Field::ToNumber => "to_number",
-            Field::FromNumber => "from_number",
-            Field::MessageText => "message_text",
-            Field::DidNumber => "did_number",
-            Field::DidDescription => "did_description",
-            Field::DidGroup => "did_group",
-            Field::CidPrefix => "cid_prefix",
-            Field::CallUuid => "call_uuid",
-            Field::CallerIdNum => "caller_id_num",
-            Field::CallerIdName => "caller_id_name",
-            Field::ExtensionNumber => "extension_number",
-            Field::ExtensionName => "extension_name",
-            Field::NumberDialed => "number_dialed",
-            Field::RingGroupNumber => "ring_group_number",
-            Field::QueueNumber => "queue_number",
-        }
     }
 
     /// The field for a canonical camelCase name.
@@ -128,35 +425,13 @@ impl Field {
         Field::ALL.into_iter().find(|f| f.camel_name() == name)
     }
 
-    /// Phone-number fields, where a leading space before digits was an unencoded `+`.
-    pub fn is_phone_number(self) -> bool {
-        matches!(
-            self,
-            Field::ToNumber
-                | Field::FromNumber
-                | Field::DidNumber
-                | Field::CallerIdNum
-                | Field::NumberDialed
-        )
-    }
-
-    /// Every wire spelling this field is documented or known under.
-    pub fn wire_names(self) -> &'static [&'static str] {
-        match self {
-            Field::ContainerId => &["containerId", "containerID"],
-            Field::TenantId => &["tenantId", "tenantID"],
-            Field::ConversationId => &["conversationId", "conversationID"],
-            Field::ExtensionNumber => &["extensionNumber", "extNumber"],
-            Field::ExtensionName => &["extensionName", "extName"],
-            Field::RingGroupNumber => &["ringGroupNumber", "rgNumber"],
-            other => std::slice::from_ref(&WIRE_SELF[other.index()]),
-        }
-    }
-
     /// The wire field for a key: exact spelling in strict mode, ASCII-case-insensitive otherwise.
+    /// Strict mode also checks that the spelling is the one documented for the event's kind
+    /// ([`Kind::wire_name`]).
     pub fn from_wire_name(key: &str, case_insensitive: bool) -> Option<Field> {
         // On the hot path for every member of every body: one decision on length and first
-        // letter leaves at most one spelling to compare.
+        // letter leaves at most one spelling to compare. Hand-tuned; `tests::hot_lookup_*`
+        // checks it against the table for every spelling in every casing.
         let k = key.as_bytes();
         let first = k.first()?.to_ascii_lowercase();
         let (name, f) = match (k.len(), first) {
@@ -201,372 +476,190 @@ impl Field {
     }
 }
 
-// Fields whose wire name is their canonical name, indexed like Field::ALL.
-const WIRE_SELF: [&str; Field::COUNT] = [
-    "containerId",
-    "tenantId",
-    "conversationId",
-    "toNumber",
-    "fromNumber",
-    "messageText",
-    "didNumber",
-    "didDescription",
-    "didGroup",
-    "cidPrefix",
-    "callUuid",
-    "callerIdNum",
-    "callerIdName",
-    "extensionNumber",
-    "extensionName",
-    "numberDialed",
-    "ringGroupNumber",
-    "queueNumber",
-];
-
-/// What kind of event a webhook is.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub enum Kind {
-    /// `inboundMessage`: a text arrived from an outside number.
-    InboundMessage,
-    /// `outboundMessage`: a PrimeVOX user sent a text.
-    OutboundMessage,
-    /// `InboundCall`: a call came in, before anything happened to it.
-    InboundCall,
-    /// `HangupCall`: a call ended, however it went.
-    CallHangup,
-    /// `ringAttempt` with `eventTarget=extension`: an extension is ringing.
-    ExtensionRinging,
-    /// `ExtensionAnswered`: an extension answered.
-    ExtensionAnswered,
-    /// `inboundCallCompleted`: an extension hung up.
-    ExtensionHangup,
-    /// `voicemailHangup`: a caller left a voicemail.
-    VoicemailLeft,
-    /// `outboundCall`: an extension placed a call.
-    OutboundCall,
-    /// `ringAttempt` with `eventTarget=ringGroup`: a caller entered a ring group.
-    RingGroupEntered,
-    /// `queueEntered`: a caller entered a queue.
-    QueueEntered,
-    /// Any other `eventType` (lenient mode only); every field is kept in `extra`.
-    Unknown,
+/// The most fields any kind has.
+const fn max_fields() -> usize {
+    let mut max = 0;
+    let mut k = 0;
+    while k < Kind::COUNT {
+        if FIELDS[k].len() > max {
+            max = FIELDS[k].len();
+        }
+        k += 1;
+    }
+    max
 }
 
-use Field as F;
+const fn contains_kind(kinds: &[Kind], kind: usize) -> bool {
+    let mut i = 0;
+    while i < kinds.len() {
+        if kinds[i] as usize == kind {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
 
-const MESSAGE_FIELDS: &[Field] = &[
-    F::ContainerId,
-    F::TenantId,
-    F::ConversationId,
-    F::ToNumber,
-    F::FromNumber,
-    F::MessageText,
-];
-const INBOUND_CALL_FIELDS: &[Field] = &[
-    F::ContainerId,
-    F::TenantId,
-    F::DidNumber,
-    F::DidDescription,
-    F::DidGroup,
-    F::CidPrefix,
-    F::CallUuid,
-    F::CallerIdNum,
-    F::CallerIdName,
-];
-const EXTENSION_CALL_FIELDS: &[Field] = &[
-    F::ContainerId,
-    F::TenantId,
-    F::CallUuid,
-    F::CallerIdNum,
-    F::CallerIdName,
-    F::ExtensionNumber,
-    F::ExtensionName,
-];
-const RINGING_FIELDS: &[Field] = &[
-    F::ContainerId,
-    F::TenantId,
-    F::CallUuid,
-    F::CallerIdNum,
-    F::ExtensionNumber,
-    F::ExtensionName,
-];
-const OUTBOUND_CALL_FIELDS: &[Field] = &[
-    F::ContainerId,
-    F::TenantId,
-    F::CallUuid,
-    F::ExtensionNumber,
-    F::ExtensionName,
-    F::NumberDialed,
-];
-const RING_GROUP_FIELDS: &[Field] = &[
-    F::ContainerId,
-    F::TenantId,
-    F::CallUuid,
-    F::CallerIdNum,
-    F::RingGroupNumber,
-];
-const QUEUE_FIELDS: &[Field] = &[
-    F::ContainerId,
-    F::TenantId,
-    F::CallUuid,
-    F::CallerIdNum,
-    F::QueueNumber,
-];
+/// The spelling kind `k` documents for field `f`; a compile error unless exactly one.
+const fn documented(k: usize, f: usize) -> Option<&'static str> {
+    let mut found = None;
+    let mut i = 0;
+    while i < SPELLINGS[f].len() {
+        if contains_kind(SPELLINGS[f][i].1, k) {
+            assert!(found.is_none(), "a kind documents two spellings of a field");
+            found = Some(SPELLINGS[f][i].0);
+        }
+        i += 1;
+    }
+    found
+}
 
-// The vendor's documented field order and spelling per event, used when encoding back to the wire.
-const W_MESSAGE: &[(&str, Field)] = &[
-    ("toNumber", F::ToNumber),
-    ("fromNumber", F::FromNumber),
-    ("containerID", F::ContainerId),
-    ("tenantID", F::TenantId),
-    ("conversationID", F::ConversationId),
-    ("messageText", F::MessageText),
-];
-const W_INBOUND_CALL: &[(&str, Field)] = &[
-    ("containerId", F::ContainerId),
-    ("tenantId", F::TenantId),
-    ("didNumber", F::DidNumber),
-    ("didDescription", F::DidDescription),
-    ("didGroup", F::DidGroup),
-    ("cidPrefix", F::CidPrefix),
-    ("callUuid", F::CallUuid),
-    ("callerIdNum", F::CallerIdNum),
-    ("callerIdName", F::CallerIdName),
-];
-const W_HANGUP: &[(&str, Field)] = &[
-    ("containerId", F::ContainerId),
-    ("tenantId", F::TenantId),
-    ("extNumber", F::ExtensionNumber),
-    ("extName", F::ExtensionName),
-    ("callUuid", F::CallUuid),
-    ("callerIdName", F::CallerIdName),
-    ("callerIdNum", F::CallerIdNum),
-];
-const W_RINGING: &[(&str, Field)] = &[
-    ("containerId", F::ContainerId),
-    ("tenantId", F::TenantId),
-    ("extNumber", F::ExtensionNumber),
-    ("extName", F::ExtensionName),
-    ("callUuid", F::CallUuid),
-    ("callerIdNum", F::CallerIdNum),
-];
-const W_ANSWERED: &[(&str, Field)] = &[
-    ("containerId", F::ContainerId),
-    ("tenantId", F::TenantId),
-    ("callUuid", F::CallUuid),
-    ("callerIdNum", F::CallerIdNum),
-    ("callerIdName", F::CallerIdName),
-    ("extensionNumber", F::ExtensionNumber),
-    ("extensionName", F::ExtensionName),
-];
-const W_OUTBOUND_CALL: &[(&str, Field)] = &[
-    ("containerId", F::ContainerId),
-    ("tenantId", F::TenantId),
-    ("extNumber", F::ExtensionNumber),
-    ("extName", F::ExtensionName),
-    ("callUuid", F::CallUuid),
-    ("numberDialed", F::NumberDialed),
-];
-const W_RING_GROUP: &[(&str, Field)] = &[
-    ("containerId", F::ContainerId),
-    ("tenantId", F::TenantId),
-    ("rgNumber", F::RingGroupNumber),
-    ("callUuid", F::CallUuid),
-    ("callerIdNum", F::CallerIdNum),
-];
-const W_QUEUE: &[(&str, Field)] = &[
-    ("containerId", F::ContainerId),
-    ("tenantId", F::TenantId),
-    ("queueNumber", F::QueueNumber),
-    ("callUuid", F::CallUuid),
-    ("callerIdNum", F::CallerIdNum),
-];
+/// Per kind, per field: the documented spelling, `""` when the kind has not the field.
+const WIRE_NAMES: [[&str; Field::COUNT]; Kind::COUNT] = {
+    let mut t = [[""; Field::COUNT]; Kind::COUNT];
+    let mut k = 0;
+    while k < Kind::COUNT {
+        let mut i = 0;
+        while i < FIELDS[k].len() {
+            let f = FIELDS[k][i] as usize;
+            match documented(k, f) {
+                Some(s) => t[k][f] = s,
+                None => panic!("a kind's field has no documented spelling for it"),
+            }
+            i += 1;
+        }
+        // Every documented spelling is of a field the kind has, and the wire order lists
+        // exactly the kind's fields.
+        let mut f = 0;
+        while f < Field::COUNT {
+            assert!(
+                documented(k, f).is_none() || !t[k][f].is_empty(),
+                "a spelling is documented for a kind without that field"
+            );
+            f += 1;
+        }
+        assert!(
+            WIRE_ORDER[k].len() == FIELDS[k].len(),
+            "wire order and fields differ"
+        );
+        let mut w = 0;
+        while w < WIRE_ORDER[k].len() {
+            assert!(
+                !t[k][WIRE_ORDER[k][w] as usize].is_empty(),
+                "wire order names a field the kind has not"
+            );
+            w += 1;
+        }
+        k += 1;
+    }
+    t
+};
+
+const fn wire_fields_table() -> [[(&'static str, Field); Kind::MAX_FIELDS]; Kind::COUNT] {
+    let mut t = [[("", Field::ALL[0]); Kind::MAX_FIELDS]; Kind::COUNT];
+    let mut k = 0;
+    while k < Kind::COUNT {
+        let mut w = 0;
+        while w < WIRE_ORDER[k].len() {
+            let f = WIRE_ORDER[k][w];
+            t[k][w] = (WIRE_NAMES[k][f as usize], f);
+            w += 1;
+        }
+        k += 1;
+    }
+    t
+}
+const WIRE_FIELDS: [[(&str, Field); Kind::MAX_FIELDS]; Kind::COUNT] = wire_fields_table();
+
+/// Per kind, per field: the field's position in the kind's fields, `u8::MAX` when absent.
+const SLOTS: [[u8; Field::COUNT]; Kind::COUNT] = {
+    let mut t = [[u8::MAX; Field::COUNT]; Kind::COUNT];
+    let mut k = 0;
+    while k < Kind::COUNT {
+        let mut i = 0;
+        while i < FIELDS[k].len() {
+            t[k][FIELDS[k][i] as usize] = i as u8;
+            i += 1;
+        }
+        k += 1;
+    }
+    t
+};
+
+const fn same_str(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Per kind: whether another kind has the same wire `eventType` (told apart by `eventTarget`).
+const SHARED: [bool; Kind::COUNT] = {
+    let mut t = [false; Kind::COUNT];
+    let mut k = 0;
+    while k < Kind::COUNT {
+        let mut o = 0;
+        while o < Kind::COUNT {
+            if let (Some(a), Some(b)) = (EVENT_TYPES[k], EVENT_TYPES[o]) {
+                if o != k && same_str(a, b) {
+                    t[k] = true;
+                }
+            }
+            o += 1;
+        }
+        k += 1;
+    }
+    t
+};
+
+/// Per kind: its fields as a bit set indexed by [`Field::index`].
+const MASKS: [u32; Kind::COUNT] = {
+    let mut t = [0; Kind::COUNT];
+    let mut k = 0;
+    while k < Kind::COUNT {
+        let mut i = 0;
+        while i < FIELDS[k].len() {
+            t[k] |= 1 << FIELDS[k][i] as u32;
+            i += 1;
+        }
+        k += 1;
+    }
+    t
+};
 
 impl Kind {
-    /// Every kind, `Unknown` last.
-    pub const ALL: [Kind; 12] = [
-        Kind::InboundMessage,
-        Kind::OutboundMessage,
-        Kind::InboundCall,
-        Kind::CallHangup,
-        Kind::ExtensionRinging,
-        Kind::ExtensionAnswered,
-        Kind::ExtensionHangup,
-        Kind::VoicemailLeft,
-        Kind::OutboundCall,
-        Kind::RingGroupEntered,
-        Kind::QueueEntered,
-        Kind::Unknown,
-    ];
-
-    /// The stable kind string, e.g. `"call.inbound"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::InboundMessage => "message.inbound",
-            Kind::OutboundMessage => "message.outbound",
-            Kind::InboundCall => "call.inbound",
-            Kind::CallHangup => "call.hangup",
-            Kind::ExtensionRinging => "extension.ringing",
-            Kind::ExtensionAnswered => "extension.answered",
-            Kind::ExtensionHangup => "extension.hangup",
-            Kind::VoicemailLeft => "voicemail.left",
-            Kind::OutboundCall => "call.outbound",
-            Kind::RingGroupEntered => "ring_group.entered",
-            Kind::QueueEntered => "queue.entered",
-            Kind::Unknown => "unknown",
-        }
-    }
+    /// The most fields any kind has.
+    pub const MAX_FIELDS: usize = max_fields();
 
     /// The kind for a string produced by [`Kind::as_str`].
     pub fn from_kind_str(s: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
-    /// The class/interface name bindings use for this kind.
-    pub fn class_name(self) -> &'static str {
-        match self {
-            Kind::InboundMessage => "InboundMessage",
-            Kind::OutboundMessage => "OutboundMessage",
-            Kind::InboundCall => "InboundCall",
-            Kind::CallHangup => "CallHangup",
-            Kind::ExtensionRinging => "ExtensionRinging",
-            Kind::ExtensionAnswered => "ExtensionAnswered",
-            Kind::ExtensionHangup => "ExtensionHangup",
-            Kind::VoicemailLeft => "VoicemailLeft",
-            Kind::OutboundCall => "OutboundCall",
-            Kind::RingGroupEntered => "RingGroupEntered",
-            Kind::QueueEntered => "QueueEntered",
-            Kind::Unknown => "UnknownEvent",
-        }
-    }
-
-    /// The documented wire `eventType`, or `None` for `Unknown`.
-    pub fn wire_event_type(self) -> Option<&'static str> {
-        Some(match self {
-            Kind::InboundMessage => "inboundMessage",
-            Kind::OutboundMessage => "outboundMessage",
-            Kind::InboundCall => "InboundCall",
-            Kind::CallHangup => "HangupCall",
-            Kind::ExtensionRinging | Kind::RingGroupEntered => "ringAttempt",
-            Kind::ExtensionAnswered => "ExtensionAnswered",
-            Kind::ExtensionHangup => "inboundCallCompleted",
-            Kind::VoicemailLeft => "voicemailHangup",
-            Kind::OutboundCall => "outboundCall",
-            Kind::QueueEntered => "queueEntered",
-            Kind::Unknown => return None,
-        })
-    }
-
-    /// The documented `eventTarget` of this kind, if its payload has one.
-    pub fn wire_event_target(self) -> Option<&'static str> {
-        match self {
-            Kind::InboundCall => Some("phoneNumber"),
-            Kind::ExtensionRinging => Some("extension"),
-            Kind::RingGroupEntered => Some("ringGroup"),
-            Kind::QueueEntered => Some("queue"),
-            _ => None,
-        }
-    }
-
-    /// The kind's fields in canonical order (empty for `Unknown`).
-    pub fn fields(self) -> &'static [Field] {
-        match self {
-            Kind::InboundMessage | Kind::OutboundMessage => MESSAGE_FIELDS,
-            Kind::InboundCall => INBOUND_CALL_FIELDS,
-            Kind::CallHangup
-            | Kind::ExtensionAnswered
-            | Kind::ExtensionHangup
-            | Kind::VoicemailLeft => EXTENSION_CALL_FIELDS,
-            Kind::ExtensionRinging => RINGING_FIELDS,
-            Kind::OutboundCall => OUTBOUND_CALL_FIELDS,
-            Kind::RingGroupEntered => RING_GROUP_FIELDS,
-            Kind::QueueEntered => QUEUE_FIELDS,
-            Kind::Unknown => &[],
-        }
-    }
-
     /// Whether the kind has this field at all.
     pub fn has_field(self, f: Field) -> bool {
-        self.field_mask() & (1 << f.index()) != 0
+        MASKS[self as usize] & (1 << f.index()) != 0
     }
-
-    /// The most fields any kind has.
-    pub const MAX_FIELDS: usize = 9;
 
     /// Where `f` sits in [`Kind::fields`], if the kind has it.
     pub fn slot(self, f: Field) -> Option<usize> {
-        const fn slots(fields: &[Field]) -> [u8; Field::COUNT] {
-            let mut t = [u8::MAX; Field::COUNT];
-            let mut i = 0;
-            while i < fields.len() {
-                t[fields[i] as usize] = i as u8;
-                i += 1;
-            }
-            t
-        }
-        const SLOTS: [[u8; Field::COUNT]; 12] = [
-            slots(MESSAGE_FIELDS),
-            slots(MESSAGE_FIELDS),
-            slots(INBOUND_CALL_FIELDS),
-            slots(EXTENSION_CALL_FIELDS),
-            slots(RINGING_FIELDS),
-            slots(EXTENSION_CALL_FIELDS),
-            slots(EXTENSION_CALL_FIELDS),
-            slots(EXTENSION_CALL_FIELDS),
-            slots(OUTBOUND_CALL_FIELDS),
-            slots(RING_GROUP_FIELDS),
-            slots(QUEUE_FIELDS),
-            [u8::MAX; Field::COUNT],
-        ];
         match SLOTS[self as usize][f.index()] {
             u8::MAX => None,
             i => Some(usize::from(i)),
         }
     }
 
-    /// The kind's fields as a bit set indexed by [`Field::index`].
-    fn field_mask(self) -> u32 {
-        const fn mask(fields: &[Field]) -> u32 {
-            let mut m = 0;
-            let mut i = 0;
-            while i < fields.len() {
-                m |= 1 << fields[i] as u32;
-                i += 1;
-            }
-            m
-        }
-        const MASKS: [u32; 12] = [
-            mask(MESSAGE_FIELDS),
-            mask(MESSAGE_FIELDS),
-            mask(INBOUND_CALL_FIELDS),
-            mask(EXTENSION_CALL_FIELDS),
-            mask(RINGING_FIELDS),
-            mask(EXTENSION_CALL_FIELDS),
-            mask(EXTENSION_CALL_FIELDS),
-            mask(EXTENSION_CALL_FIELDS),
-            mask(OUTBOUND_CALL_FIELDS),
-            mask(RING_GROUP_FIELDS),
-            mask(QUEUE_FIELDS),
-            0,
-        ];
-        MASKS[self as usize]
-    }
-
     /// Whether a field is required on this kind.
     pub fn is_required(self, f: Field) -> bool {
-        match self {
-            Kind::Unknown => false,
-            Kind::InboundMessage | Kind::OutboundMessage => matches!(
-                f,
-                F::ContainerId | F::TenantId | F::ToNumber | F::FromNumber
-            ),
-            _ => matches!(f, F::ContainerId | F::TenantId | F::CallUuid),
-        }
-    }
-
-    /// Messages arrive as JSON; every other documented kind as a form.
-    pub fn is_message(self) -> bool {
-        matches!(self, Kind::InboundMessage | Kind::OutboundMessage)
+        REQUIRED[self as usize] & (1 << f.index()) != 0
     }
 
     /// Whether this is a call event (every known kind that is not a message).
@@ -574,59 +667,145 @@ impl Kind {
         !self.is_message() && self != Kind::Unknown
     }
 
+    /// The wire spelling this kind's documentation uses for `f` (`None` when the kind has not
+    /// the field). Strict mode accepts only this spelling.
+    pub fn wire_name(self, f: Field) -> Option<&'static str> {
+        match WIRE_NAMES[self as usize][f.index()] {
+            "" => None,
+            s => Some(s),
+        }
+    }
+
     /// The vendor's field order and spelling for this kind (empty for `Unknown`).
     pub fn wire_fields(self) -> &'static [(&'static str, Field)] {
-        match self {
-            Kind::InboundMessage | Kind::OutboundMessage => W_MESSAGE,
-            Kind::InboundCall => W_INBOUND_CALL,
-            Kind::CallHangup | Kind::ExtensionHangup | Kind::VoicemailLeft => W_HANGUP,
-            Kind::ExtensionRinging => W_RINGING,
-            Kind::ExtensionAnswered => W_ANSWERED,
-            Kind::OutboundCall => W_OUTBOUND_CALL,
-            Kind::RingGroupEntered => W_RING_GROUP,
-            Kind::QueueEntered => W_QUEUE,
-            Kind::Unknown => &[],
-        }
+        &WIRE_FIELDS[self as usize][..FIELDS[self as usize].len()]
+    }
+
+    /// Whether another kind has the same wire `eventType` (told apart by `eventTarget`).
+    pub fn shares_event_type(self) -> bool {
+        SHARED[self as usize]
+    }
+
+    /// The kinds sharing this kind's wire `eventType` (told apart by `eventTarget`), in
+    /// declaration order; just this kind when it is alone.
+    pub fn sharing_event_type(self) -> impl DoubleEndedIterator<Item = Kind> {
+        let et = self.wire_event_type();
+        Kind::ALL
+            .into_iter()
+            .filter(move |k| et.is_some() && k.wire_event_type() == et)
     }
 }
 
-/// What a wire `eventType` names, before `eventTarget` is looked at.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum WireType {
-    Known(Kind),
-    RingAttempt,
+/// The first kind whose documented wire `eventType` is `event_type` (exact in strict mode;
+/// ASCII-case-insensitive and trimmed otherwise). Several kinds may share it: see
+/// [`Kind::sharing_event_type`].
+pub(crate) fn wire_type(event_type: &str, strict: bool) -> Option<Kind> {
+    let t = if strict {
+        event_type
+    } else {
+        event_type.trim_matches(|c: char| c.is_ascii_whitespace())
+    };
+    let k = EVENT_TYPES.iter().position(|et| match et {
+        Some(n) if strict => *n == t,
+        Some(n) => n.len() == t.len() && n.eq_ignore_ascii_case(t),
+        None => false,
+    })?;
+    Some(Kind::ALL[k])
 }
 
-const WIRE_TYPES: [(&str, WireType); 10] = [
-    ("inboundMessage", WireType::Known(Kind::InboundMessage)),
-    ("outboundMessage", WireType::Known(Kind::OutboundMessage)),
-    ("InboundCall", WireType::Known(Kind::InboundCall)),
-    ("HangupCall", WireType::Known(Kind::CallHangup)),
-    ("ringAttempt", WireType::RingAttempt),
-    (
-        "ExtensionAnswered",
-        WireType::Known(Kind::ExtensionAnswered),
-    ),
-    (
-        "inboundCallCompleted",
-        WireType::Known(Kind::ExtensionHangup),
-    ),
-    ("voicemailHangup", WireType::Known(Kind::VoicemailLeft)),
-    ("outboundCall", WireType::Known(Kind::OutboundCall)),
-    ("queueEntered", WireType::Known(Kind::QueueEntered)),
-];
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-pub(crate) fn wire_type(event_type: &str, strict: bool) -> Option<WireType> {
-    if strict {
-        WIRE_TYPES
+    fn casings(s: &str) -> Vec<String> {
+        let mut out = vec![s.to_owned(), s.to_ascii_lowercase(), s.to_ascii_uppercase()];
+        // Each letter flipped alone.
+        for i in 0..s.len() {
+            let mut b = s.as_bytes().to_vec();
+            b[i] ^= 0x20;
+            out.push(String::from_utf8(b).unwrap());
+        }
+        out
+    }
+
+    #[test]
+    fn hot_lookup_finds_every_spelling_in_every_casing() {
+        for f in Field::ALL {
+            assert_eq!(
+                f.wire_names()[0],
+                f.camel_name(),
+                "{f:?}: canonical name first"
+            );
+            for spelling in f.wire_names() {
+                assert_eq!(
+                    Field::from_wire_name(spelling, false),
+                    Some(f),
+                    "{spelling}"
+                );
+                for c in casings(spelling) {
+                    assert_eq!(Field::from_wire_name(&c, true), Some(f), "{c}");
+                    let exact = f.wire_names().contains(&c.as_str());
+                    assert_eq!(Field::from_wire_name(&c, false).is_some(), exact, "{c}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn hot_lookup_knows_no_other_name() {
+        let all: Vec<(&str, Field)> = Field::ALL
             .iter()
-            .find(|(n, _)| *n == event_type)
-            .map(|(_, t)| *t)
-    } else {
-        let t = event_type.trim_matches(|c: char| c.is_ascii_whitespace());
-        WIRE_TYPES
-            .iter()
-            .find(|(n, _)| n.len() == t.len() && n.eq_ignore_ascii_case(t))
-            .map(|(_, t)| *t)
+            .flat_map(|f| f.wire_names().iter().map(move |s| (*s, *f)))
+            .collect();
+        // Every string of the spellings' lengths that differs from a spelling in one byte.
+        for (s, _) in &all {
+            for i in 0..s.len() {
+                for c in [b'a', b'z', b'I', b'0', b'_', b' '] {
+                    let mut b = s.as_bytes().to_vec();
+                    b[i] = c;
+                    let Ok(t) = String::from_utf8(b) else {
+                        continue;
+                    };
+                    let want = all
+                        .iter()
+                        .find(|(n, _)| n.eq_ignore_ascii_case(&t))
+                        .map(|(_, f)| *f);
+                    assert_eq!(Field::from_wire_name(&t, true), want, "{t}");
+                }
+            }
+        }
+        for t in [
+            "",
+            "x",
+            "eventType",
+            "eventTarget",
+            "containerIdx",
+            "extNumbe",
+        ] {
+            assert_eq!(Field::from_wire_name(t, true), None, "{t}");
+        }
+    }
+
+    #[test]
+    fn every_kind_documents_its_wire_fields() {
+        for k in Kind::ALL {
+            let wire: Vec<Field> = k.wire_fields().iter().map(|(_, f)| *f).collect();
+            let mut sorted = wire.clone();
+            sorted.sort();
+            let mut fields = k.fields().to_vec();
+            fields.sort();
+            assert_eq!(sorted, fields, "{k:?}");
+            for (s, f) in k.wire_fields() {
+                assert_eq!(k.wire_name(*f), Some(*s));
+                assert!(f.wire_names().contains(s));
+            }
+            for f in Field::ALL {
+                assert_eq!(k.has_field(f), k.slot(f).is_some());
+                assert_eq!(k.has_field(f), k.wire_name(f).is_some());
+                assert!(!k.is_required(f) || k.has_field(f));
+            }
+        }
+        assert_eq!(Kind::MAX_FIELDS, 9);
+        assert_eq!(Kind::ALL[Kind::COUNT - 1], Kind::Unknown);
     }
 }

@@ -22,7 +22,9 @@
 
 pub mod api;
 mod batch;
+pub mod calls;
 mod canonical;
+mod charset;
 pub mod codegen;
 mod encode;
 mod error;
@@ -32,13 +34,16 @@ mod helpers;
 mod json;
 pub mod kind;
 mod parse;
+pub mod receiver;
 pub mod security;
 pub mod validate;
 
-pub use batch::{parse_many, parse_many_map, BatchItem};
+pub use batch::{
+    parse_many, parse_many_map, parse_many_pipelined, BatchItem, Parsed, PIPELINE_CHUNK,
+};
 pub use canonical::from_json;
 pub use encode::Encoded;
-pub use error::{ErrorCode, ParseError};
+pub use error::{ErrorCode, ParseError, Refusal};
 pub use event::{Event, ExtraField, ExtraValue};
 pub use helpers::to_e164;
 pub use kind::{Field, Kind};

@@ -4,10 +4,11 @@ use std::borrow::Cow;
 
 use smallvec::SmallVec;
 
+use crate::charset::{self, Charset};
 use crate::error::{ErrorCode, ParseError};
 use crate::event::{Event, ExtraValue};
 use crate::json::{self, Json, Reader};
-use crate::kind::{wire_type, Field, Kind, WireType};
+use crate::kind::{wire_type, Field, Kind};
 use crate::{form, validate};
 
 /// How to parse. `Default` is lenient with a 64 KiB body limit and a nesting depth of 32.
@@ -25,8 +26,8 @@ impl Default for ParseOptions {
     fn default() -> Self {
         ParseOptions {
             strict: false,
-            max_body_bytes: 64 * 1024,
-            max_depth: 32,
+            max_body_bytes: crate::receiver::DEFAULT_MAX_BODY_BYTES,
+            max_depth: crate::receiver::DEFAULT_MAX_DEPTH,
         }
     }
 }
@@ -140,6 +141,21 @@ pub fn parse_with<'a>(
         ));
     }
     let declared = declared(content_type)?;
+    if content_type.map(charset::of).transpose()? == Some(Charset::Windows1252) {
+        let looks_json = matches!(trim_body(body).first(), Some(b'{' | b'['));
+        let form = declared == Declared::Form || (declared == Declared::Sniff && !looks_json);
+        let text = charset::windows_1252_to_utf8(body, form);
+        return parse_decoded(text.as_bytes(), declared, options).map(Event::into_owned);
+    }
+    parse_decoded(body, declared, options)
+}
+
+/// Parses a body whose bytes are (meant to be) UTF-8.
+fn parse_decoded<'a>(
+    body: &'a [u8],
+    declared: Declared,
+    options: &ParseOptions,
+) -> Result<Event<'a>, ParseError> {
     let b = trim_body(body);
     if b.is_empty() {
         return Err(ParseError::new(
@@ -280,8 +296,8 @@ fn assemble<'a>(pairs: &mut Members<'a>, strict: bool) -> Result<Event<'a>, Pars
     };
     let target_index = pairs.iter().position(|m| m.2 == Slot::EventTarget);
     let kind = match wire_type(&event_type, strict) {
-        Some(WireType::Known(k)) => k,
-        Some(WireType::RingAttempt) => ring_attempt_kind(pairs, target_index, strict)?,
+        Some(k) if !k.shares_event_type() => k,
+        Some(k) => kind_by_target(k, pairs, target_index, strict)?,
         None if strict => {
             return Err(ParseError::new(
                 ErrorCode::UnknownEventType,
@@ -320,7 +336,10 @@ fn assemble<'a>(pairs: &mut Members<'a>, strict: bool) -> Result<Event<'a>, Pars
             event.extra.push((key, to_extra(value)));
             continue;
         }
+        // Strict mode takes only the spelling documented for this kind (`extNumber` is
+        // documented for other extension events, not for ExtensionAnswered).
         let field = match slot {
+            Slot::Field(f) if strict && kind.wire_name(f) != Some(&*key) => None,
             Slot::Field(f) if kind.has_field(f) => Some(f),
             _ => None,
         };
@@ -419,13 +438,17 @@ fn assemble<'a>(pairs: &mut Members<'a>, strict: bool) -> Result<Event<'a>, Pars
     Ok(event)
 }
 
-fn ring_attempt_kind(
+/// The kind among those sharing `first`'s `eventType` (a `ringAttempt`): by `eventTarget`,
+/// else (lenient mode) by which kind's own fields (not shared with the others) are present; the
+/// kind declared last wins a tie (a ring group's number outweighs the extension it rang).
+fn kind_by_target(
+    first: Kind,
     pairs: &[Member<'_>],
     target_index: Option<usize>,
     strict: bool,
 ) -> Result<Kind, ParseError> {
     let target = target_index.map(|i| &pairs[i].1);
-    for k in [Kind::ExtensionRinging, Kind::RingGroupEntered] {
+    for k in first.sharing_event_type() {
         if let Some(v) = target {
             if matches_target(v, k.wire_event_target().unwrap_or_default(), strict) {
                 return Ok(k);
@@ -433,20 +456,26 @@ fn ring_attempt_kind(
         }
     }
     if strict {
+        let event_type = first.wire_event_type().unwrap_or_default();
+        let targets: Vec<String> = first
+            .sharing_event_type()
+            .map(|k| format!("'{}'", k.wire_event_target().unwrap_or_default()))
+            .collect();
+        let targets = targets.join(" or ");
         return Err(match target {
             None => ParseError::new(
                 ErrorCode::MissingField,
                 Some("eventTarget"),
-                "a ringAttempt needs eventTarget 'extension' or 'ringGroup' (strict mode)",
+                format!("a {event_type} needs eventTarget {targets} (strict mode)"),
             ),
             Some(_) => ParseError::new(
                 ErrorCode::InvalidField,
                 Some("eventTarget"),
-                "a ringAttempt's eventTarget must be 'extension' or 'ringGroup' (strict mode)",
+                format!("a {event_type}'s eventTarget must be {targets} (strict mode)"),
             ),
         });
     }
-    let has = |f: Field| {
+    let present = |f: Field| {
         pairs.iter().any(|(_, v, slot)| {
             *slot == Slot::Field(f)
                 && match v {
@@ -456,13 +485,16 @@ fn ring_attempt_kind(
                 }
         })
     };
-    Ok(if has(Field::RingGroupNumber) {
-        Kind::RingGroupEntered
-    } else if has(Field::ExtensionNumber) {
-        Kind::ExtensionRinging
-    } else {
-        Kind::Unknown
-    })
+    let own = |k: Kind, f: Field| {
+        first
+            .sharing_event_type()
+            .all(|other| other == k || !other.has_field(f))
+    };
+    Ok(first
+        .sharing_event_type()
+        .rev()
+        .find(|&k| k.fields().iter().any(|&f| own(k, f) && present(f)))
+        .unwrap_or(Kind::Unknown))
 }
 
 /// A phone number that reads " 15125550100" had its `+` decoded to a space by the sender's

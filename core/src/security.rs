@@ -73,41 +73,57 @@ impl AllowList {
         Ok(AllowList { ranges: out })
     }
 
-    /// Whether the address is in any range. IPv4-mapped IPv6 addresses (`::ffff:a.b.c.d`, as
-    /// dual-stack servers report IPv4 peers) are compared as IPv4.
+    /// Whether the address is in any range. An IPv4 address and its IPv4-mapped IPv6 form
+    /// (`::ffff:a.b.c.d`, as dual-stack servers report IPv4 peers) are the same address on both
+    /// sides: `::ffff:127.0.0.1` matches `127.0.0.1/8`, and `127.0.0.1` matches
+    /// `::ffff:0:0/96`.
     pub fn contains(&self, addr: IpAddr) -> bool {
-        let addr = match addr {
-            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(addr, IpAddr::V4),
-            v4 => v4,
+        let (v4, v6) = match addr {
+            IpAddr::V4(a) => (Some(a), a.to_ipv6_mapped()),
+            IpAddr::V6(a) => (a.to_ipv4_mapped(), a),
         };
-        self.ranges.iter().any(|&(net, bits)| match (net, addr) {
-            (IpAddr::V4(n), IpAddr::V4(a)) => {
+        self.ranges.iter().any(|&(net, bits)| match net {
+            IpAddr::V4(n) => v4.is_some_and(|a| {
                 let mask = u32::MAX.checked_shl(32 - u32::from(bits)).unwrap_or(0);
                 u32::from(n) & mask == u32::from(a) & mask
-            }
-            (IpAddr::V6(n), IpAddr::V6(a)) => {
+            }),
+            IpAddr::V6(n) => {
                 let mask = u128::MAX.checked_shl(128 - u32::from(bits)).unwrap_or(0);
-                u128::from(n) & mask == u128::from(a) & mask
+                u128::from(n) & mask == u128::from(v6) & mask
             }
-            _ => false,
         })
+    }
+
+    /// Whether the list has no range at all.
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
     }
 
     /// Parses `addr` (a peer address as a string, with or without a port) and checks it;
     /// an unparseable address is not allowed.
     pub fn contains_str(&self, addr: &str) -> bool {
-        let a = addr.trim();
-        let parsed = a
-            .parse::<IpAddr>()
-            .ok()
-            .or_else(|| a.parse::<std::net::SocketAddr>().ok().map(|s| s.ip()))
-            .or_else(|| {
-                a.strip_prefix('[')
-                    .and_then(|x| x.split(']').next())
-                    .and_then(|x| x.parse().ok())
-            });
-        parsed.is_some_and(|ip| self.contains(ip))
+        parse_addr(addr).is_some_and(|ip| self.contains(ip))
     }
+}
+
+/// An address as peers and forwarding headers write it: `1.2.3.4`, `1.2.3.4:5678`, `::1`,
+/// `[::1]:443`, `"[::1]"` (quoted, as in `Forwarded`), with surrounding spaces.
+pub fn parse_addr(addr: &str) -> Option<IpAddr> {
+    let a = addr.trim().trim_matches('"');
+    a.parse::<IpAddr>()
+        .ok()
+        .or_else(|| a.parse::<std::net::SocketAddr>().ok().map(|s| s.ip()))
+        .or_else(|| {
+            a.strip_prefix('[')
+                .and_then(|x| x.split(']').next())
+                .and_then(|x| x.parse().ok())
+        })
+}
+
+/// A token presented in a header, as every receiver reads it: surrounding spaces and tabs
+/// (HTTP's optional whitespace, which some servers keep) are not part of it.
+pub fn header_token(value: &str) -> &str {
+    value.trim_matches(|c| c == ' ' || c == '\t')
 }
 
 #[cfg(test)]
@@ -134,6 +150,21 @@ mod tests {
         assert!(!l.contains_str("198.51.100.8"));
         assert!(!l.contains_str("not an ip"));
         assert!(AllowList::parse(&["10.0.0.0/33"]).is_err());
+        let mapped = AllowList::parse(&["::ffff:127.0.0.1"]).unwrap();
+        assert!(mapped.contains_str("::ffff:127.0.0.1"));
+        assert!(mapped.contains_str("127.0.0.1"));
+        assert!(!mapped.contains_str("127.0.0.2"));
+        let all4 = AllowList::parse(&["::ffff:0:0/96"]).unwrap();
+        assert!(all4.contains_str("8.8.8.8"));
+        assert!(all4.contains_str("::ffff:10.0.0.1"));
+        assert!(!all4.contains_str("2001:db8::1"));
+        assert!(AllowList::parse(&["127.0.0.0/8"])
+            .unwrap()
+            .contains_str("::ffff:127.9.9.9"));
+        assert!(AllowList::parse(&["::/0"]).unwrap().contains_str("1.2.3.4"));
+        assert!(!AllowList::parse(&["10.0.0.0/8"])
+            .unwrap()
+            .contains_str("::1"));
         assert!(AllowList::parse(&["0.0.0.0/0"])
             .unwrap()
             .contains_str("8.8.8.8"));

@@ -23,8 +23,18 @@ from ._native import (
     ERROR_CODES,
     AllowList,
     KINDS,
-    CallHangup,
     Event,
+    from_json,
+    parse,
+    parse_many,
+    query_param,
+    verify_token,
+)
+from ._receiver import RequestRefused
+
+# BEGIN GENERATED classes (primevox-webhooks codegen from core/src/kind.rs; do not edit)
+from ._native import (
+    CallHangup,
     ExtensionAnswered,
     ExtensionHangup,
     ExtensionRinging,
@@ -36,13 +46,7 @@ from ._native import (
     RingGroupEntered,
     UnknownEvent,
     VoicemailLeft,
-    from_json,
-    parse,
-    parse_many,
-    query_param,
-    verify_token,
 )
-from ._receiver import RequestRefused
 
 #: The union of every event class: what ``parse`` returns. ``match`` on it is checked exhaustively.
 AnyEvent = Union[
@@ -59,29 +63,32 @@ AnyEvent = Union[
     QueueEntered,
     UnknownEvent,
 ]
+# END GENERATED classes
 
 __all__ = [
+    # BEGIN GENERATED all
+    "InboundMessage",
+    "OutboundMessage",
+    "InboundCall",
+    "CallHangup",
+    "ExtensionRinging",
+    "ExtensionAnswered",
+    "ExtensionHangup",
+    "VoicemailLeft",
+    "OutboundCall",
+    "RingGroupEntered",
+    "QueueEntered",
+    "UnknownEvent",
+    # END GENERATED all
     "ERROR_CODES",
     "KINDS",
     "AllowList",
     "AnyEvent",
-    "CallHangup",
     "ErrorCode",
     "Event",
-    "ExtensionAnswered",
-    "ExtensionHangup",
-    "ExtensionRinging",
-    "InboundCall",
-    "InboundMessage",
     "Kind",
-    "OutboundCall",
-    "OutboundMessage",
     "ParseError",
-    "QueueEntered",
     "RequestRefused",
-    "RingGroupEntered",
-    "UnknownEvent",
-    "VoicemailLeft",
     "from_json",
     "parse",
     "parse_many",
