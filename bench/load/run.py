@@ -246,9 +246,10 @@ async def send(port: int, path: str, f: Fault, ct: Optional[str], body: bytes, *
         writer.close()
 
 
-async def fault_mix(port: int, n: int, seconds: float) -> list[Fault]:
-    """n rounds of the fault mix, a few at a time, within `seconds`."""
-    path = f"/sdk?token={TOKEN}"
+async def fault_mix(port: int, n: int, seconds: float, route: str = "sdk") -> list[Fault]:
+    """n rounds of the fault mix, a few at a time, within `seconds`. Sent alongside every route's
+    run, so that each route carries the same load; the answers are checked for /sdk only."""
+    path = f"/{route}?token={TOKEN}"
     faults: list[Fault] = []
     jobs = []
     big = b"x" * (LIMIT + 4096)
@@ -281,7 +282,7 @@ async def fault_mix(port: int, n: int, seconds: float) -> list[Fault]:
                              chunked=True)))
         key = k()
         f = Fault("bad token", key, 401, "unauthorized")
-        jobs.append((f, send(port, "/sdk?token=wrong", f, *form_call(key))))
+        jobs.append((f, send(port, f"/{route}?token=wrong", f, *form_call(key))))
         key = k()
         f = Fault("unsupported Content-Type", key, 400, "unsupported_content_type")
         jobs.append((f, send(port, path, f, "image/png", form_call(key)[1])))
@@ -387,49 +388,59 @@ def ok_count(w: dict[str, Any]) -> int:
     return sum(n for code, n in w["status"].items() if 200 <= int(code) < 300)
 
 
+def median(v: list[float]) -> float:
+    s = sorted(v)
+    return s[len(s) // 2]
+
+
+ROUTES = ("sdk", "hand", "empty")
+
+
 def bench_framework(name: str, python: str, corpus: str, a: argparse.Namespace) -> tuple[list[dict[str, Any]], list[str]]:
+    """`a.rounds` rounds; each runs the three routes once, the order rotating by one every round
+    (as the parser harnesses do), so that a burst of the other tenants does not land on one
+    route only. Per route: the median over rounds; the SDK's ratios are paired round by round."""
     srv = start(name, python)
-    rows: list[dict[str, Any]] = []
+    runs: dict[str, list[dict[str, Any]]] = {r: [] for r in ROUTES}
     problems: list[str] = []
+    n_faults = 0
     try:
         # warm-up, so that the memory baseline is the steady state (imports, JIT, caches)
         run_wrk(srv.port, f"/sdk?token={TOKEN}", corpus, 1, a.connections)
         before_calls = stats(srv)["calls"]
         rss_before = srv.rss()
-        for route in ("sdk", "hand", "empty"):
-            path = f"/{route}?token={TOKEN}"
-            faults: list[Fault] = []
-            if route == "sdk":
-                # the fault mix runs alongside wrk, in the same seconds
-                async def both() -> tuple[dict[str, Any], list[Fault]]:
+        for rnd in range(a.rounds):
+            for k in range(len(ROUTES)):
+                route = ROUTES[(k + rnd) % len(ROUTES)]
+                path = f"/{route}?token={TOKEN}"
+                # the fault mix runs alongside wrk, in the same seconds, on every route (the same
+                # load for each); its answers are checked on /sdk
+                async def both(route: str = route, path: str = path) -> tuple[dict[str, Any], list[Fault]]:
                     loop = asyncio.get_running_loop()
                     w = loop.run_in_executor(None, run_wrk, srv.port, path, corpus, a.duration, a.connections)
-                    fl = await fault_mix(srv.port, a.faults, a.duration + 60)
+                    fl = await fault_mix(srv.port, a.faults, a.duration + 60, route)
                     return await w, fl
 
-                w, faults = asyncio.run(both())
-            else:
-                w = run_wrk(srv.port, path, corpus, a.duration, a.connections)
-            rows.append({"framework": name, "route": route, **w})
-            if route in ("sdk", "hand"):
-                after = stats(srv)["calls"][route]
-                fault_keys = {f.key for f in faults}
-                handled = sum(n for key, n in after.items() if key not in fault_keys) - sum(
-                    n for key, n in before_calls[route].items() if key not in fault_keys)
-                answered = ok_count(w)
-                if not 0 <= handled - answered <= a.connections:
-                    problems.append(f"{name} /{route}: {handled} handler calls for {answered} 2xx answers from wrk "
-                                    f"(allowed: 0..{a.connections} more calls, the requests in flight at the end)")
-                non2xx = {c: n for c, n in w["status"].items() if not 200 <= int(c) < 300}
-                if non2xx:
-                    problems.append(f"{name} /{route}: good deliveries answered {non2xx}")
-                before_calls = stats(srv)["calls"]
-                if faults:
-                    problems += [f"{name} /sdk: {p}" for p in check_faults(faults, after)]
-                    rows[-1]["faults"] = len(faults)
+                w, sent = asyncio.run(both())
+                faults = sent if route == "sdk" else []
+                n_faults += len(faults)
+                runs[route].append(w)
+                if route in ("sdk", "hand"):
+                    after = stats(srv)["calls"][route]
+                    fault_keys = {f.key for f in sent}
+                    handled = sum(n for key, n in after.items() if key not in fault_keys) - sum(
+                        n for key, n in before_calls[route].items() if key not in fault_keys)
+                    answered = ok_count(w)
+                    if not 0 <= handled - answered <= a.connections:
+                        problems.append(f"{name} /{route}: {handled} handler calls for {answered} 2xx answers from "
+                                        f"wrk (allowed: 0..{a.connections} more calls, the requests in flight at the end)")
+                    non2xx = {c: n for c, n in w["status"].items() if not 200 <= int(c) < 300}
+                    if non2xx:
+                        problems.append(f"{name} /{route}: good deliveries answered {non2xx}")
+                    before_calls = stats(srv)["calls"]
+                    if faults:
+                        problems += [f"{name} /sdk: {p}" for p in check_faults(faults, after)]
         rss_after = srv.rss()
-        for r in rows:
-            r["rss_before"], r["rss_after"] = rss_before, rss_after
         if rss_after - rss_before > RSS_BOUND:
             problems.append(f"{name}: resident memory grew from {rss_before >> 20} MiB to {rss_after >> 20} MiB")
         if not srv.alive():
@@ -443,6 +454,22 @@ def bench_framework(name: str, python: str, corpus: str, a: argparse.Namespace) 
         srv.stop()
     if problems:
         problems.append(f"({name} server log: {srv.log})")
+    rows = []
+    for route in ROUTES:
+        ws = runs[route]
+        row: dict[str, Any] = {
+            "framework": name, "route": route, "rounds": len(ws),
+            "rps": median([w["rps"] for w in ws]), "p50_ms": median([w["p50_ms"] for w in ws]),
+            "p99_ms": median([w["p99_ms"] for w in ws]),
+            "socket_errors": sum(sum(w["errors"].values()) - w["errors"]["status"] for w in ws),
+            "non2xx": sum(n for w in ws for c, n in w["status"].items() if not 200 <= int(c) < 300),
+            "rss_before": rss_before, "rss_after": rss_after, "runs": ws,
+        }
+        row["faults"] = n_faults // a.rounds * len(ws)
+        if route != "sdk":
+            # the SDK's requests/s over this route's, paired round by round
+            row["sdk_ratio"] = median([s["rps"] / o["rps"] for s, o in zip(runs["sdk"], ws)])
+        rows.append(row)
     return rows, problems
 
 
@@ -453,20 +480,24 @@ def main() -> None:
     ap.add_argument("--frameworks", default="fastapi,express")
     ap.add_argument("--duration", type=float, default=10.0, help="seconds of wrk per route")
     ap.add_argument("--connections", type=int, default=16)
-    ap.add_argument("--faults", type=int, default=20, help="rounds of the fault mix (13 requests each)")
+    ap.add_argument("--faults", type=int, default=10, help="fault-mix rounds per /sdk run (13 requests each)")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of the three routes, in rotating order")
     ap.add_argument("--python", default=sys.executable, help="the Python with fastapi/uvicorn/the SDK")
     ap.add_argument("--json", help="also write the rows here")
     a = ap.parse_args()
     if a.smoke:
-        a.duration, a.faults = 2.0, 3
+        a.duration, a.faults, a.rounds = 2.0, 3, 1
     wcorpus = os.path.join(os.path.dirname(os.path.abspath(a.corpus)), "load-corpus.wrk")
     n = wrk_corpus(a.corpus, wcorpus, 2000)
     load = os.getloadavg()[0]
-    print(f"Receivers under load: wrk 1 thread, {a.connections} connections, {a.duration:.0f} s per route, "
-          f"{n} deliveries replayed round-robin; fault mix: {a.faults} x 13 requests alongside the /sdk run; "
-          f"{os.cpu_count()} cores, load average {load:.1f} at the start\n")
-    print("| framework | route | requests/s | p50 ms | p99 ms | socket errors | non-2xx | RSS before -> after (MiB) |")
-    print("|---|---|---:|---:|---:|---:|---:|---|")
+    print(f"Receivers under load: wrk 1 thread, {a.connections} connections, {a.duration:.0f} s per route and round, "
+          f"{a.rounds} round(s) in rotating route order (figures: medians over rounds; wall time, so the other "
+          f"tenants of a loaded machine weigh on them), {n} deliveries replayed round-robin; fault mix: "
+          f"{a.faults} x 13 requests alongside every run, answers checked on /sdk; {os.cpu_count()} cores, "
+          f"load average {load:.1f} at the start\n")
+    print("| framework | route | requests/s | SDK requests/s vs this (paired) | p50 ms | p99 ms | socket errors | "
+          "non-2xx | RSS before -> after (MiB) |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---|")
     all_rows: list[dict[str, Any]] = []
     problems: list[str] = []
     for name in a.frameworks.split(","):
@@ -474,13 +505,11 @@ def main() -> None:
         problems += p
         all_rows += rows
         for r in rows:
-            errs = sum(r["errors"].values()) - r["errors"]["status"]
-            non2xx = sum(n for c, n in r["status"].items() if not 200 <= int(c) < 300)
             label = {"sdk": "SDK receiver", "hand": "hand-written", "empty": "empty endpoint"}[r["route"]]
-            if r.get("faults"):
-                label += f" (+{r['faults']} fault-mix requests)"
-            print(f"| {name} | {label} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {errs} | {non2xx} | "
-                  f"{r['rss_before'] / 2**20:.0f} -> {r['rss_after'] / 2**20:.0f} |")
+            label += f" (+{r['faults']} fault-mix requests)"
+            ratio = f"{r['sdk_ratio']:.2f}x" if "sdk_ratio" in r else ""
+            print(f"| {name} | {label} | {r['rps']:.0f} | {ratio} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | "
+                  f"{r['socket_errors']} | {r['non2xx']} | {r['rss_before'] / 2**20:.0f} -> {r['rss_after'] / 2**20:.0f} |")
     print(f"\n- load average at the end: {os.getloadavg()[0]:.1f}")
     if a.json:
         with open(a.json, "w") as f:
