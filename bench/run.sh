@@ -9,7 +9,11 @@
 #                                timings are printed, never asserted
 #   REPS=21 bash bench/run.sh    more repetitions
 #
-# Installs idempotently: bench/.venv (pinned msgspec/pydantic + pip install ./bindings-python),
+# Then the receivers under load (bench/load/run.py: wrk against FastAPI and Express, SDK receiver,
+# hand-written receiver and empty endpoint, with the fault mix and its checks).
+#
+# Installs idempotently: bench/.venv (pinned msgspec/pydantic/fastapi/uvicorn + pip install ./bindings-python),
+# wrk (apt-get), npm ci in bench/load,
 # npm ci in bench/node and bench/workers (committed lockfiles), the native addon (bindings-node)
 # and the wasm package (bindings-wasm/build.sh) when their sources changed since the last build.
 set -euo pipefail
@@ -27,6 +31,7 @@ for a in "$@"; do
   esac
 done
 STARTED=$(date -u '+%Y-%m-%d %H:%M UTC')
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 if [ "$SMOKE" = 1 ]; then N=600; REPS=${REPS:-3}; else N=10000; REPS=${REPS:-15}; fi
 
 step() { printf '== bench: %s (%s)\n' "$*" "$(date -u +%H:%M:%S)" >&2; }
@@ -83,6 +88,11 @@ if stale wasm "$d" || [ ! -f bindings-wasm/pkg/primevox_webhooks_wasm_bg.wasm ];
   echo "$d" >"$STAMPS/wasm"
 fi
 npm_ci_if_needed "$BENCH/workers"
+npm_ci_if_needed "$BENCH/load"
+if ! command -v wrk >/dev/null; then
+  step "apt-get install wrk (the load generator)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } >&2
+fi
 
 # --- run ---------------------------------------------------------------------------------------
 OUT="$BENCH/corpus/out"
@@ -95,12 +105,16 @@ step "node"
 node --expose-gc "$BENCH/node/bench.mjs" "$CORPUS" --n "$N" --reps "$REPS" >"$OUT/node.md"
 step "workers"
 node "$BENCH/workers/bench.mjs" "$CORPUS" --n "$N" --reps "$REPS" >"$OUT/workers.md"
+step "receivers under load (wrk) with the fault mix"
+LOAD_ARGS=()
+[ "$SMOKE" = 1 ] && LOAD_ARGS=(--smoke)
+"$VPY" "$BENCH/load/run.py" "$CORPUS" "${LOAD_ARGS[@]}" --json "$OUT/load.json" >"$OUT/load.md"
 
 # --- one table ---------------------------------------------------------------------------------
 {
   echo "# primevox-webhooks benchmarks$([ "$SMOKE" = 1 ] && echo ' (SMOKE RUN: tiny corpus, timings meaningless)')"
   echo
-  echo "started $STARTED; $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'); command: bash bench/run.sh $*"
+  echo "started $STARTED, finished $(date -u '+%H:%M UTC'); $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(free -g | awk '/^Mem:/ {print $2}') GiB; load average (1/5/15 min) $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end; rustc $(rustc --version | cut -d' ' -f2), $("$VPY" -c 'import platform; print("CPython", platform.python_version())'), Node $(node --version); command: bash bench/run.sh $*"
   echo
   echo "| language | subset | contender | median ns/event | SDK speed-up (paired median) |"
   echo "|---|---|---|---:|---:|"
@@ -113,4 +127,8 @@ node "$BENCH/workers/bench.mjs" "$CORPUS" --n "$N" --reps "$REPS" >"$OUT/workers
     head -n1 "$OUT/$lang.md" | sed 's/^/- /'
     grep '^- ' "$OUT/$lang.md" | sed 's/^- /  - /' || true
   done
+  echo
+  echo "## Receivers under load"
+  echo
+  cat "$OUT/load.md"
 } | tee "$BENCH/corpus/latest.md"

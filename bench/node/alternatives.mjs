@@ -191,3 +191,77 @@ export function makeAjv(Ajv) {
     return out;
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Minimal: the code a user writes from the vendor's page. Messages: a plain JSON.parse and
+// property reads. Calls: one URLSearchParams.get per documented wire name of the kind. No
+// generic alias map over every pair.
+
+/** The documented wire names per kind: [canonical, wire]. */
+const MSG_WIRE = [['containerId', 'containerID'], ['tenantId', 'tenantID'], ['conversationId', 'conversationID'], ['toNumber', 'toNumber'], ['fromNumber', 'fromNumber'], ['messageText', 'messageText']];
+const EXT_SHORT = [['containerId', 'containerId'], ['tenantId', 'tenantId'], ['callUuid', 'callUuid'], ['callerIdNum', 'callerIdNum'], ['callerIdName', 'callerIdName'], ['extensionNumber', 'extNumber'], ['extensionName', 'extName']];
+export const DOCUMENTED_WIRE = {
+  'message.inbound': MSG_WIRE,
+  'message.outbound': MSG_WIRE,
+  'call.inbound': [['containerId', 'containerId'], ['tenantId', 'tenantId'], ['didNumber', 'didNumber'], ['didDescription', 'didDescription'], ['didGroup', 'didGroup'], ['cidPrefix', 'cidPrefix'], ['callUuid', 'callUuid'], ['callerIdNum', 'callerIdNum'], ['callerIdName', 'callerIdName']],
+  'call.hangup': EXT_SHORT,
+  'extension.hangup': EXT_SHORT,
+  'voicemail.left': EXT_SHORT,
+  'extension.ringing': [['containerId', 'containerId'], ['tenantId', 'tenantId'], ['callUuid', 'callUuid'], ['callerIdNum', 'callerIdNum'], ['extensionNumber', 'extNumber'], ['extensionName', 'extName']],
+  'extension.answered': [['containerId', 'containerId'], ['tenantId', 'tenantId'], ['callUuid', 'callUuid'], ['callerIdNum', 'callerIdNum'], ['callerIdName', 'callerIdName'], ['extensionNumber', 'extensionNumber'], ['extensionName', 'extensionName']],
+  'call.outbound': [['containerId', 'containerId'], ['tenantId', 'tenantId'], ['callUuid', 'callUuid'], ['extensionNumber', 'extNumber'], ['extensionName', 'extName'], ['numberDialed', 'numberDialed']],
+  'ring_group.entered': [['containerId', 'containerId'], ['tenantId', 'tenantId'], ['callUuid', 'callUuid'], ['callerIdNum', 'callerIdNum'], ['ringGroupNumber', 'rgNumber']],
+  'queue.entered': [['containerId', 'containerId'], ['tenantId', 'tenantId'], ['callUuid', 'callUuid'], ['callerIdNum', 'callerIdNum'], ['queueNumber', 'queueNumber']],
+};
+
+const idText = (v) => (typeof v === 'number' ? String(v) : v === '' || v === undefined ? null : v);
+const text = (v) => (v === '' || v === undefined ? null : v);
+
+function required(e) {
+  for (const r of REQUIRED[e.kind]) if (e[r] === null) throw new Error(`missing ${r}`);
+  return e;
+}
+
+/** `text` is the body as a string. */
+export function minimalParse(body, contentType) {
+  if (isJson(contentType)) {
+    const d = JSON.parse(body);
+    if (d.eventType !== 'inboundMessage' && d.eventType !== 'outboundMessage') throw new Error(`unexpected JSON eventType ${d.eventType}`);
+    if (typeof d.messageText !== 'string' && d.messageText !== undefined) throw new Error('messageText: wrong type');
+    return required({
+      kind: d.eventType === 'inboundMessage' ? 'message.inbound' : 'message.outbound',
+      eventType: d.eventType,
+      containerId: idText(d.containerID),
+      tenantId: idText(d.tenantID),
+      conversationId: idText(d.conversationID),
+      toNumber: text(d.toNumber),
+      fromNumber: text(d.fromNumber),
+      messageText: text(d.messageText),
+    });
+  }
+  const q = new URLSearchParams(body);
+  const eventType = q.get('eventType');
+  const kind = kindOf(eventType, q.get('eventTarget'));
+  const e = { kind, eventType };
+  for (const [canonical, wire] of DOCUMENTED_WIRE[kind]) e[canonical] = q.get(wire) || null;
+  return required(e);
+}
+
+/** Parse, then read every field of the kind (the SDK also its eventType and extra), as a handler would. */
+export function loopRead(parse) {
+  return (items) => {
+    let n = 0;
+    for (let i = 0; i < items.length; i++) {
+      const e = parse(items[i][0], items[i][1]);
+      const fields = FIELDS[e.kind];
+      for (let j = 0; j < fields.length; j++) {
+        const v = e[fields[j]];
+        if (v !== null) n += v.length;
+      }
+      n += e.eventType.length;
+      if (e.extra !== undefined) n += e.extra.length ?? Object.keys(e.extra).length;
+    }
+    return n;
+  };
+}
+

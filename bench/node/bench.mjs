@@ -1,7 +1,7 @@
 // Node side of the benchmark suite: the native package (bindings-node) against hand-written
 // JSON.parse / URLSearchParams code, zod 4 and a compiled ajv schema (see alternatives.mjs).
 //
-//   node --expose-gc bench/node/bench.mjs CORPUS.jsonl [--reps N] [--n N] [--smoke] [--profile]
+//   node --expose-gc bench/node/bench.mjs CORPUS.jsonl [--reps N] [--n N] [--smoke] [--profile | --profile-minimal] [--subset json|form|mixed]
 //
 // Method (copied from bench/src/main.rs): one warm-up pass per contender, then every repetition
 // runs every contender once over the whole set, the order rotating each repetition; the figure
@@ -16,7 +16,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
 import Ajv from 'ajv';
-import { FIELDS, handParse, isJson, makeAjv, makeZod } from './alternatives.mjs';
+import { FIELDS, handParse, isJson, loopRead, makeAjv, makeZod, minimalParse } from './alternatives.mjs';
 import { median, paired, rows } from './method.mjs';
 
 const require = createRequire(import.meta.url);
@@ -35,6 +35,10 @@ function args() {
       a.reps = 3;
       a.n = Math.min(a.n, 600);
     } else if (x === '--profile') a.profile = true;
+    else if (x === '--profile-minimal') {
+      a.profile = true;
+      a.profileWho = 'minimal';
+    } else if (x === '--subset') a.subset = argv[++i];
     else if (x === '--mem-child') a.memChild = argv[++i];
     else if (a.corpus === null) a.corpus = x;
     else throw new Error(`unknown argument ${x}`);
@@ -61,7 +65,8 @@ const ajvParse = makeAjv(Ajv);
 const SDK = 'primevox-webhooks (native)';
 const PARSERS = [
   [SDK, (b, ct) => pv.parse(b, ct)],
-  ['hand-written JSON.parse / URLSearchParams', (b, ct) => handParse(b.toString(), ct)],
+  ['minimal: JSON.parse + property reads / URLSearchParams.get per documented field', (b, ct) => minimalParse(b.toString(), ct)],
+  ['hand-written JSON.parse / URLSearchParams + alias map over every pair', (b, ct) => handParse(b.toString(), ct)],
   [`zod ${zodPkg.version} (discriminatedUnion)`, (b, ct) => zodParse(b.toString(), ct)],
   [`ajv ${ajvPkg.version} (compiled schema per eventType)`, (b, ct) => ajvParse(b.toString(), ct)],
 ];
@@ -148,8 +153,10 @@ function main() {
   const items = load(a.corpus, a.n);
   if (a.memChild) return memChild(items, a.memChild);
   if (a.profile) {
-    const run = loop(PARSERS[0][1]);
-    for (let i = 0; i < a.reps; i++) run(items);
+    // Only the SDK (every field read), on --subset json|form|mixed, for --cpu-prof.
+    const set = a.subset === 'json' ? items.filter(([, ct]) => isJson(ct)) : a.subset === 'form' ? items.filter(([, ct]) => !isJson(ct)) : items;
+    const run = loopRead(PARSERS[a.profileWho === 'minimal' ? 1 : 0][1]);
+    for (let i = 0; i < a.reps; i++) run(set);
     return;
   }
   check(items);
@@ -162,11 +169,15 @@ function main() {
   );
   console.log('| subset | contender | median ns/event | SDK speed-up (paired median) |');
   console.log('|---|---|---:|---:|');
-  const contenders = PARSERS.map(([name, p]) => [name, loop(p)]);
-  for (const [label, set] of [['mixed', items], ['JSON only', json], ['form only', form]]) {
-    if (set.length === 0) continue;
-    const times = measure(set, contenders, a.reps);
-    for (const r of rows(label, set.length, contenders.map(([name]) => name), times)) console.log(r);
+  // Headline: parse, then read every field; then parse alone.
+  const read = PARSERS.map(([name, p]) => [name, loopRead(p)]);
+  const plain = PARSERS.map(([name, p]) => [name, loop(p)]);
+  for (const [contenders, suffix] of [[read, ', every field read'], [plain, ', fields never read']]) {
+    for (const [label, set] of [['mixed', items], ['JSON only', json], ['form only', form]]) {
+      if (set.length === 0) continue;
+      const times = measure(set, contenders, a.reps);
+      for (const r of rows(label + suffix, set.length, contenders.map(([name]) => name), times)) console.log(r);
+    }
   }
   const notes = [];
   if (typeof pv.parseMany === 'function') {

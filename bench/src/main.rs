@@ -9,15 +9,18 @@ mod corpus;
 use std::hint::black_box;
 use std::time::Instant;
 
+use baseline::JsonLib;
 use corpus::Payload;
-use primevox_webhooks::{parse_many, parse_with, ParseOptions};
+use primevox_webhooks::{parse_many, parse_with, Event, ExtraValue, Field, ParseOptions};
 
 struct Args {
     reps: usize,
     n: usize,
     corpus_path: Option<String>,
-    profile: bool,
-    baseline: bool,
+    /// `profile WHO`: loop only one contender (sdk, sdk-owned, serde, serde-owned, sonic,
+    /// sonic-owned) over `--subset`, for callgrind / perf.
+    profile: Option<String>,
+    subset: String,
 }
 
 fn args() -> Args {
@@ -25,8 +28,8 @@ fn args() -> Args {
         reps: 15,
         n: 10_000,
         corpus_path: None,
-        profile: false,
-        baseline: false,
+        profile: None,
+        subset: "mixed".to_owned(),
     };
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let mut it = argv.iter();
@@ -34,16 +37,15 @@ fn args() -> Args {
         match x.as_str() {
             "--reps" => a.reps = it.next().and_then(|v| v.parse().ok()).expect("--reps N"),
             "--n" => a.n = it.next().and_then(|v| v.parse().ok()).expect("--n N"),
+            "--subset" => a.subset = it.next().expect("--subset mixed|json|form").clone(),
             "--smoke" => {
                 a.reps = 3;
                 a.n = 600;
             }
             "corpus" => a.corpus_path = Some(it.next().expect("corpus PATH").clone()),
-            "profile" => a.profile = true,
-            "profile-baseline" => {
-                a.profile = true;
-                a.baseline = true;
-            }
+            "profile" => a.profile = Some(it.next().cloned().unwrap_or_else(|| "sdk".to_owned())),
+            // (the old spelling)
+            "profile-baseline" => a.profile = Some("serde".to_owned()),
             other => panic!("unknown argument {other}"),
         }
     }
@@ -105,6 +107,14 @@ fn measure(
     times
 }
 
+/// The first field of /proc/loadavg (the 1-minute load average), or "?".
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "?".to_owned())
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     v[v.len() / 2]
@@ -113,6 +123,62 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// Median over repetitions of other/ours, paired repetition by repetition.
 fn paired_ratio(other: &[f64], ours: &[f64]) -> f64 {
     median(other.iter().zip(ours).map(|(o, u)| o / u).collect())
+}
+
+/// Every field of an SDK event read, as a user's handler would: the summed lengths.
+fn read_all(e: &Event<'_>) -> usize {
+    let mut n = e.event_type().len() + e.kind().as_str().len();
+    for (_, v) in e.fields() {
+        n += v.map_or(0, str::len);
+    }
+    for (name, v) in e.extra() {
+        n += name.len()
+            + match v {
+                ExtraValue::Text(t) => t.len(),
+                ExtraValue::Json(j) => j.len(),
+            };
+    }
+    n
+}
+
+/// The SDK and every alternative must accept every payload and agree on the kind and on every
+/// field of that kind, or the comparison is void.
+fn check_agreement(corpus: &[Payload], options: &ParseOptions) {
+    for p in corpus {
+        let e = parse_with(p.body.as_bytes(), p.content_type, options)
+            .unwrap_or_else(|e| panic!("corpus payload rejected: {e}\n{}", p.body));
+        let mut others: Vec<(&str, &'static str, Vec<Option<String>>)> = Vec::new();
+        for (name, lib) in [
+            ("serde_json", JsonLib::SerdeJson),
+            ("sonic-rs", JsonLib::Sonic),
+        ] {
+            let b = baseline::borrowed(p, lib)
+                .unwrap_or_else(|err| panic!("{name} (borrowed) rejected: {err}\n{}", p.body));
+            let o = baseline::owned(p, lib)
+                .unwrap_or_else(|err| panic!("{name} (owned) rejected: {err}\n{}", p.body));
+            let fields = |get: &dyn Fn(Field) -> Option<String>| {
+                e.kind()
+                    .fields()
+                    .iter()
+                    .map(|&f| get(f))
+                    .collect::<Vec<_>>()
+            };
+            others.push((name, b.kind(), fields(&|f| b.get(f).map(str::to_owned))));
+            others.push((name, o.kind(), fields(&|f| o.get(f).map(str::to_owned))));
+        }
+        let ours: Vec<Option<String>> = e.fields().map(|(_, v)| v.map(str::to_owned)).collect();
+        for (name, kind, theirs) in others {
+            assert_eq!(
+                kind,
+                e.kind().as_str(),
+                "{name} disagrees on the kind\n{}",
+                p.body
+            );
+            for ((f, a), b) in e.kind().fields().iter().zip(&ours).zip(&theirs) {
+                assert_eq!(a, b, "{name} disagrees on {}\n{}", f.camel_name(), p.body);
+            }
+        }
+    }
 }
 
 fn main() {
@@ -124,95 +190,152 @@ fn main() {
         return;
     }
     let options = ParseOptions::default();
-    if a.profile {
-        // Only the SDK, for perf/callgrind: `pvbench profile --reps N`.
-        let mut n = 0;
-        for _ in 0..a.reps {
-            for p in &corpus {
-                n += if a.baseline {
-                    baseline::parse(p).map_or(0, |e| e.kind.len())
-                } else {
-                    parse_with(p.body.as_bytes(), p.content_type, &options)
-                        .map_or(0, |e| e.extra().len() + 1)
-                };
-            }
-        }
-        println!("{n}");
-        return;
-    }
-    // Every payload must parse in both the SDK and the baseline, or the comparison is void.
-    for p in &corpus {
-        parse_with(p.body.as_bytes(), p.content_type, &options)
-            .unwrap_or_else(|e| panic!("corpus payload rejected: {e}\n{}", p.body));
-        baseline::parse(p).unwrap_or_else(|e| panic!("baseline rejected: {e}\n{}", p.body));
-    }
     let all: Vec<&Payload> = corpus.iter().collect();
     let json: Vec<&Payload> = corpus.iter().filter(|p| p.is_json).collect();
     let form: Vec<&Payload> = corpus.iter().filter(|p| !p.is_json).collect();
 
     let opts = &options;
-    let contenders: Vec<Contender<'_>> = vec![
+    // Every contender reads every field of its result (`read_all`), as a handler would; the
+    // borrowed rows keep strings in the body where they can, the owned rows copy them all.
+    // The last element names the SDK row each alternative is compared with.
+    let contenders: Vec<(Contender<'_>, usize)> = vec![
         (
-            "primevox-webhooks (borrowed Event)",
-            Box::new(move |set: &[&Payload]| {
-                set.iter()
-                    .map(|p| {
-                        parse_with(p.body.as_bytes(), p.content_type, opts)
-                            .map_or(0, |e| e.extra().len() + 1)
-                    })
-                    .sum()
-            }),
+            (
+                "primevox-webhooks (borrowed Event)",
+                Box::new(move |set: &[&Payload]| {
+                    set.iter()
+                        .map(|p| {
+                            parse_with(p.body.as_bytes(), p.content_type, opts)
+                                .map_or(0, |e| read_all(&e))
+                        })
+                        .sum()
+                }),
+            ),
+            0,
         ),
         (
-            "primevox-webhooks (owned Event)",
-            Box::new(move |set: &[&Payload]| {
-                set.iter()
-                    .map(|p| {
-                        parse_with(p.body.as_bytes(), p.content_type, opts)
-                            .map_or(0, |e| e.into_owned().extra().len() + 1)
-                    })
-                    .sum()
-            }),
+            (
+                "primevox-webhooks (owned Event)",
+                Box::new(move |set: &[&Payload]| {
+                    set.iter()
+                        .map(|p| {
+                            parse_with(p.body.as_bytes(), p.content_type, opts)
+                                .map_or(0, |e| read_all(&e.into_owned()))
+                        })
+                        .sum()
+                }),
+            ),
+            1,
         ),
         (
-            "serde_json / serde_urlencoded derive",
-            Box::new(|set: &[&Payload]| {
-                set.iter()
-                    .map(|p| baseline::parse(p).map_or(0, |e| e.kind.len()))
-                    .sum()
-            }),
+            (
+                "serde_json / serde_urlencoded, borrowed (vs SDK borrowed)",
+                Box::new(|set: &[&Payload]| {
+                    set.iter()
+                        .map(|p| {
+                            baseline::borrowed(p, JsonLib::SerdeJson).map_or(0, |e| e.read_all())
+                        })
+                        .sum()
+                }),
+            ),
+            0,
         ),
         (
-            "floor: one memchr pass",
-            Box::new(|set: &[&Payload]| {
-                set.iter()
-                    .map(|p| {
-                        let b = p.body.as_bytes();
-                        memchr::memchr2_iter(b'&', b'"', b).count()
-                    })
-                    .sum()
-            }),
+            (
+                "serde_json / serde_urlencoded, owned (vs SDK owned)",
+                Box::new(|set: &[&Payload]| {
+                    set.iter()
+                        .map(|p| baseline::owned(p, JsonLib::SerdeJson).map_or(0, |e| e.read_all()))
+                        .sum()
+                }),
+            ),
+            1,
+        ),
+        (
+            (
+                "sonic-rs / serde_urlencoded, borrowed (vs SDK borrowed)",
+                Box::new(|set: &[&Payload]| {
+                    set.iter()
+                        .map(|p| baseline::borrowed(p, JsonLib::Sonic).map_or(0, |e| e.read_all()))
+                        .sum()
+                }),
+            ),
+            0,
+        ),
+        (
+            (
+                "sonic-rs / serde_urlencoded, owned (vs SDK owned)",
+                Box::new(|set: &[&Payload]| {
+                    set.iter()
+                        .map(|p| baseline::owned(p, JsonLib::Sonic).map_or(0, |e| e.read_all()))
+                        .sum()
+                }),
+            ),
+            1,
+        ),
+        (
+            (
+                "floor: one memchr pass (vs SDK borrowed)",
+                Box::new(|set: &[&Payload]| {
+                    set.iter()
+                        .map(|p| {
+                            let b = p.body.as_bytes();
+                            memchr::memchr2_iter(b'&', b'"', b).count()
+                        })
+                        .sum()
+                }),
+            ),
+            0,
         ),
     ];
 
+    if let Some(who) = &a.profile {
+        // One contender alone, for callgrind / perf: `pvbench profile sdk --subset json --reps N`.
+        let set = match a.subset.as_str() {
+            "json" => &json,
+            "form" => &form,
+            _ => &all,
+        };
+        let i = match who.as_str() {
+            "sdk" => 0,
+            "sdk-owned" => 1,
+            "serde" => 2,
+            "serde-owned" => 3,
+            "sonic" => 4,
+            "sonic-owned" => 5,
+            other => panic!("profile: unknown contender {other}"),
+        };
+        let f = &contenders[i].0 .1;
+        let n: usize = (0..a.reps).map(|_| f(set)).sum();
+        println!("{n}");
+        return;
+    }
+    check_agreement(&corpus, opts);
+    let (contenders, against): (Vec<Contender<'_>>, Vec<usize>) = contenders.into_iter().unzip();
+
     println!(
-        "Rust: {} payloads ({} JSON, {} form), {} repetitions, {} cores; CPU time of the thread (batch row: wall time)\n",
+        "Rust: {} payloads ({} JSON, {} form), {} repetitions, {} cores, load average {}; CPU time of the thread (batch row: wall time); every contender reads every field; agreement with the SDK checked field by field before timing\n",
         corpus.len(),
         json.len(),
         form.len(),
         a.reps,
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        loadavg(),
     );
     println!("| subset | contender | median ns/event | SDK speed-up (paired median) |");
     println!("|---|---|---:|---:|");
-    for (label, set) in [("mixed", &all), ("JSON only", &json), ("form only", &form)] {
+    for (label, set) in [
+        ("mixed, every field read", &all),
+        ("JSON only, every field read", &json),
+        ("form only, every field read", &form),
+    ] {
         let times = measure(set, &contenders, a.reps, Clock::ThreadCpu);
         for (i, (name, _)) in contenders.iter().enumerate() {
             let ns = median(times[i].clone()) * 1e9 / set.len() as f64;
-            let ratio = if i == 0 {
+            let ratio = if i == against[i] {
                 "1.00x".to_owned()
             } else {
-                let r = paired_ratio(&times[i], &times[0]);
+                let r = paired_ratio(&times[i], &times[against[i]]);
                 if r >= 1.0 {
                     format!("{r:.2}x faster")
                 } else {

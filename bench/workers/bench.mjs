@@ -5,6 +5,7 @@
 //   node bench/workers/bench.mjs CORPUS.jsonl [--reps N] [--n N] [--smoke]
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -84,15 +85,18 @@ try {
   const nJson = items.filter(([, ct]) => ct != null && ct.startsWith('application/json')).length;
   console.log(
     `Workers (workerd ${wdPkg.version} via Miniflare ${mfPkg.version}): ${items.length} payloads ` +
-      `(${nJson} JSON, ${items.length - nJson} form), ${a.reps} repetitions, timed inside the isolate\n`,
+      `(${nJson} JSON, ${items.length - nJson} form), ${a.reps} repetitions, timed inside the isolate, load average ${os.loadavg()[0].toFixed(1)}\n`,
   );
   console.log('| subset | contender | median ns/event | SDK speed-up (paired median) |');
   console.log('|---|---|---:|---:|');
   const inner = [];
-  for (const subset of ['mixed', 'JSON only', 'form only']) {
-    const r = await post('/run', { subset, reps: a.reps });
-    inner.push(`${subset} x${r.inner}`);
-    for (const row of r.rows) console.log(row);
+  // Headline: parse, then read every field; then parse alone.
+  for (const read of [true, false]) {
+    for (const subset of ['mixed', 'JSON only', 'form only']) {
+      const r = await post('/run', { subset, reps: a.reps, read });
+      inner.push(`${subset}${read ? ' (read)' : ''} x${r.inner}`);
+      for (const row of r.rows) console.log(row);
+    }
   }
   const notes = [];
   if (loaded.parseMany) console.log((await post('/batch', { reps: a.reps })).row);

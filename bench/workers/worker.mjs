@@ -3,11 +3,11 @@
 // the isolate; the driver only sends the corpus and prints what comes back.
 //
 //   POST /load     body: JSON [[body, contentType], ...]  -> checks every contender on every item
-//   POST /run      body: JSON { subset, reps }            -> { rows: [markdown rows], inner, clock }
+//   POST /run      body: JSON { subset, reps, read }            -> { rows: [markdown rows], inner, clock }
 //   POST /batch    body: JSON { reps }                    -> { row } (parseMany, when exported)
 import * as pv from '../../bindings-wasm/js/workerd.js';
 import * as z from 'zod';
-import { FIELDS, handParse, isJson, makeZod } from '../node/alternatives.mjs';
+import { FIELDS, handParse, isJson, loopRead, makeZod, minimalParse } from '../node/alternatives.mjs';
 import { median, paired, rows } from '../node/method.mjs';
 import zodPkg from 'zod/package.json';
 
@@ -16,7 +16,8 @@ const dec = new TextDecoder();
 const zodParse = makeZod(z);
 const PARSERS = [
   ['primevox-webhooks-wasm', (b, ct) => pv.parse(b, ct)],
-  ['hand-written JSON.parse / URLSearchParams', (b, ct) => handParse(dec.decode(b), ct)],
+  ['minimal: JSON.parse + property reads / URLSearchParams.get per documented field', (b, ct) => minimalParse(dec.decode(b), ct)],
+  ['hand-written JSON.parse / URLSearchParams + alias map over every pair', (b, ct) => handParse(dec.decode(b), ct)],
   [`zod ${zodPkg.version} (discriminatedUnion)`, (b, ct) => zodParse(dec.decode(b), ct)],
 ];
 
@@ -113,11 +114,13 @@ export default {
         return Response.json({ loaded: items.length, clock: await probeClock(), parseMany: typeof pv.parseMany === 'function' });
       }
       if (url.pathname === '/run') {
-        const { subset, reps } = await request.json();
+        const { subset, reps, read } = await request.json();
         const set = subset === 'JSON only' ? items.filter(([, ct]) => isJson(ct)) : subset === 'form only' ? items.filter(([, ct]) => !isJson(ct)) : items;
-        const contenders = PARSERS.map(([name, p]) => [name, loop(p)]);
+        // read: parse, then read every field (the headline); otherwise parse alone
+        const contenders = PARSERS.map(([name, p]) => [name, read ? loopRead(p) : loop(p)]);
         const { times, inner } = await measure(set, contenders, reps);
-        return Response.json({ rows: rows(subset, set.length, PARSERS.map(([n]) => n), times), inner, n: set.length });
+        const label = subset + (read ? ', every field read' : ', fields never read');
+        return Response.json({ rows: rows(label, set.length, PARSERS.map(([n]) => n), times), inner, n: set.length });
       }
       if (url.pathname === '/batch') {
         const { reps } = await request.json();

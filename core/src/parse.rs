@@ -177,7 +177,7 @@ fn parse_decoded<'a>(
         }
         Declared::Form => b[0] == b'{',
     };
-    match std::str::from_utf8(b) {
+    match simdutf8::basic::from_utf8(b) {
         Ok(text) => parse_text(text, as_json, options),
         Err(_) if options.strict => Err(ParseError::new(
             if as_json {

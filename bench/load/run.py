@@ -1,0 +1,526 @@
+"""Receivers under load, with faults in the same runs.
+
+    python bench/load/run.py CORPUS.jsonl [--smoke] [--frameworks fastapi,express]
+                             [--duration S] [--connections C] [--faults N] [--json OUT.json]
+
+For each framework, one server process (uvicorn with one worker; node) on 127.0.0.1 with three
+routes: the SDK's receiver (/sdk), a minimal hand-written receiver making the same checks
+(/hand) and an empty endpoint that only reads the body (/empty, the framework's ceiling).
+wrk (bench/load/wrk.lua) replays the good deliveries of the corpus at a fixed concurrency
+against each route for a fixed time; it reports requests/s, p50/p99 latency and errors.
+
+While wrk drives /sdk, a fault driver (below, raw sockets, bounded in count and time) sends a
+mix of deliveries, each with a unique key, and records every answer: good deliveries, malformed
+JSON, missing fields, oversized bodies (declared and chunked), a bad token, an unsupported
+Content-Type, a GET, slow clients trickling the headers or the body, clients that disconnect
+mid-body, and handlers that throw. Then, counting at the handler (the app's /__stats):
+
+- every good delivery answered 2xx reached the handler exactly once;
+- a delivery cut off mid-body, or refused, never reached it;
+- every bad delivery got its status (and, where the SDK writes one, its error code);
+- the wrk traffic: handler calls minus 2xx answers is between 0 and the connection count (the
+  requests still in flight when wrk stops);
+- resident memory after the runs is within a bound of the memory before them;
+- the server process is alive and still answers.
+
+Exits non-zero when a check fails (the smoke run in tests/ci/bench.sh asserts them). Prints a
+markdown table and, with --json, writes the figures for scripts/ BENCHMARKS generation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any, Optional, Union
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+TOKEN = "load-token"
+LIMIT = 64 * 1024
+#: resident-memory growth allowed over the whole run of one framework
+RSS_BOUND = 64 * 2**20
+
+
+# --------------------------------------------------------------------------------------------
+# Servers
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    name: str
+    proc: subprocess.Popen[bytes]
+    port: int
+    log: str
+
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def rss(self) -> int:
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+        return 0
+
+    def stop(self) -> None:
+        if self.alive():
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+
+
+def start(name: str, python: str) -> Server:
+    port = free_port()
+    log = os.path.join("/tmp", f"pv-load-{name}-{os.getpid()}.log")
+    env = dict(os.environ, PV_LOAD_TOKEN=TOKEN)
+    if name == "fastapi":
+        cmd = [python, "-m", "uvicorn", "fastapi_app:app", "--host", "127.0.0.1", "--port", str(port),
+               "--workers", "1", "--log-level", "warning", "--no-access-log"]
+    elif name == "express":
+        cmd = ["node", "express_app.js", str(port)]
+    else:
+        raise SystemExit(f"unknown framework {name}")
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=os.path.join(HERE, "apps"), stdout=out, stderr=subprocess.STDOUT, env=env)
+    srv = Server(name, proc, port, log)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if not srv.alive():
+            raise SystemExit(f"{name} server exited at start:\n{open(log).read()}")
+        try:
+            stats(srv)
+            return srv
+        except OSError:
+            time.sleep(0.1)
+    srv.stop()
+    raise SystemExit(f"{name} server did not answer within 30 s:\n{open(log).read()}")
+
+
+def http(srv: Server, method: str, path: str, body: bytes = b"", headers: Optional[dict[str, str]] = None,
+         timeout: float = 10) -> tuple[int, bytes]:
+    """One request on a fresh connection (for the checks, not the load)."""
+    h = {"Host": f"127.0.0.1:{srv.port}", "Connection": "close", "Content-Length": str(len(body))}
+    h.update(headers or {})
+    head = f"{method} {path} HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in h.items()) + "\r\n"
+    with socket.create_connection(("127.0.0.1", srv.port), timeout=timeout) as s:
+        s.sendall(head.encode() + body)
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    return parse_response(data)
+
+
+def parse_response(data: bytes) -> tuple[int, bytes]:
+    if not data.startswith(b"HTTP/1."):
+        raise OSError(f"no HTTP response: {data[:60]!r}")
+    head, _, rest = data.partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    lines = head.split(b"\r\n")[1:]
+    hdrs = {k.strip().lower(): v.strip() for k, _, v in (ln.partition(b":") for ln in lines)}
+    if hdrs.get(b"transfer-encoding", b"").lower() == b"chunked":
+        body = b""
+        while rest:
+            size_line, _, rest = rest.partition(b"\r\n")
+            size = int(size_line.split(b";")[0] or b"0", 16)
+            if size == 0:
+                break
+            body += rest[:size]
+            rest = rest[size + 2:]
+        return status, body
+    return status, rest
+
+
+def stats(srv: Server) -> dict[str, Any]:
+    status, body = http(srv, "GET", "/__stats", timeout=5)
+    if status != 200:
+        raise OSError(f"/__stats answered {status}")
+    return json.loads(body)  # type: ignore[no-any-return]
+
+
+# --------------------------------------------------------------------------------------------
+# Deliveries
+
+
+def form_call(key: str, caller: str = "JANE DOE") -> tuple[str, bytes]:
+    from urllib.parse import urlencode
+
+    body = urlencode({"eventType": "InboundCall", "eventTarget": "phoneNumber", "containerId": "1001",
+                      "tenantId": "42", "didNumber": "+15125550100", "didDescription": "Main line",
+                      "callUuid": key, "callerIdNum": "5125550199", "callerIdName": caller})
+    return "application/x-www-form-urlencoded", body.encode()
+
+
+def json_message(key: str, text: str = "hello there") -> tuple[str, bytes]:
+    body = json.dumps({"eventType": "inboundMessage", "containerID": 1001, "tenantID": "42",
+                       "conversationID": key, "toNumber": "+15125550100", "fromNumber": "+15125550199",
+                       "messageText": text})
+    return "application/json", body.encode()
+
+
+@dataclass
+class Fault:
+    kind: str
+    key: str
+    #: expected status (or statuses); None = any 2xx
+    want: Optional[Union[int, tuple[int, ...]]]
+    #: expected error code in the JSON answer, when the SDK writes one
+    want_code: Optional[str] = None
+    #: expected handler calls for this key
+    calls: int = 0
+    got: Optional[int] = None
+    got_body: bytes = b""
+    error: Optional[str] = None
+
+
+async def send(port: int, path: str, f: Fault, ct: Optional[str], body: bytes, *, method: str = "POST",
+               chunked: bool = False, trickle_head: bool = False, trickle_body: bool = False,
+               cut_at: Optional[int] = None, timeout: float = 15) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        h = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close"]
+        if ct is not None:
+            h.append(f"Content-Type: {ct}")
+        h.append("Transfer-Encoding: chunked" if chunked else f"Content-Length: {len(body)}")
+        head = ("\r\n".join(h) + "\r\n\r\n").encode()
+        if trickle_head:
+            for i in range(0, len(head), 16):  # ~16 pieces of 16 bytes, 20 ms apart
+                writer.write(head[i:i + 16])
+                await writer.drain()
+                await asyncio.sleep(0.02)
+        else:
+            writer.write(head)
+        if chunked:
+            for i in range(0, len(body), 8192):
+                piece = body[i:i + 8192]
+                writer.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+            writer.write(b"0\r\n\r\n")
+        elif cut_at is not None:
+            writer.write(body[:cut_at])
+            await writer.drain()
+            await asyncio.sleep(0.05)
+            writer.transport.abort()  # the client goes away mid-body
+            f.got = 0
+            return
+        elif trickle_body:
+            step = max(1, len(body) // 10)
+            for i in range(0, len(body), step):
+                writer.write(body[i:i + step])
+                await writer.drain()
+                await asyncio.sleep(0.05)
+        else:
+            writer.write(body)
+        try:
+            await writer.drain()
+        except ConnectionError:
+            pass  # an early answer (413) may close the connection before all the body is sent
+        data = await asyncio.wait_for(reader.read(), timeout)
+        f.got, f.got_body = parse_response(data)
+    except (OSError, asyncio.TimeoutError) as err:
+        f.error = f"{type(err).__name__}: {err}"
+    finally:
+        writer.close()
+
+
+async def fault_mix(port: int, n: int, seconds: float, route: str = "sdk") -> list[Fault]:
+    """n rounds of the fault mix, a few at a time, within `seconds`. Sent alongside every route's
+    run, so that each route carries the same load; the answers are checked for /sdk only."""
+    path = f"/{route}?token={TOKEN}"
+    faults: list[Fault] = []
+    jobs = []
+    big = b"x" * (LIMIT + 4096)
+
+    def k() -> str:
+        return str(uuid.uuid4())
+
+    for i in range(n):
+        key = k()
+        f = Fault("good form", key, None, calls=1)
+        jobs.append((f, send(port, path, f, *form_call(key))))
+        key = k()
+        f = Fault("good JSON", key, None, calls=1)
+        jobs.append((f, send(port, path, f, *json_message(key, "ünïcode \U0001F600 text"))))
+        key = k()
+        f = Fault("malformed JSON", key, 400, "invalid_json")
+        jobs.append((f, send(port, path, f, "application/json", b'{"eventType":"inboundMessage","conversationID":"' + key.encode())))
+        key = k()
+        ct, body = form_call(key)
+        f = Fault("missing required field", key, 400)
+        jobs.append((f, send(port, path, f, ct, body.replace(b"containerId=1001&", b""))))
+        key = k()
+        # Statuses: the core's table (ErrorCode::status() is 400 for every parse error, including
+        # body_too_large and unsupported_content_type; refusals 401/405/500 from Refusal).
+        f = Fault("oversized (Content-Length)", key, 400, "body_too_large")
+        jobs.append((f, send(port, path, f, "application/x-www-form-urlencoded", form_call(key)[1] + b"&pad=" + big)))
+        key = k()
+        f = Fault("oversized (chunked)", key, 400, "body_too_large")
+        jobs.append((f, send(port, path, f, "application/x-www-form-urlencoded", form_call(key)[1] + b"&pad=" + big,
+                             chunked=True)))
+        key = k()
+        f = Fault("bad token", key, 401, "unauthorized")
+        jobs.append((f, send(port, f"/{route}?token=wrong", f, *form_call(key))))
+        key = k()
+        f = Fault("unsupported Content-Type", key, 400, "unsupported_content_type")
+        jobs.append((f, send(port, path, f, "image/png", form_call(key)[1])))
+        key = k()
+        # a GET is routed away by the framework before the receiver: FastAPI 405, Express 404
+        f = Fault("GET", key, (404, 405))
+        jobs.append((f, send(port, path, f, None, b"", method="GET")))
+        key = k()
+        f = Fault("slow client: headers trickled", key, None, calls=1)
+        jobs.append((f, send(port, path, f, *form_call(key), trickle_head=True)))
+        key = k()
+        f = Fault("slow client: body trickled", key, None, calls=1)
+        jobs.append((f, send(port, path, f, *json_message(key, "slow " * 200), trickle_body=True)))
+        key = k()
+        f = Fault("disconnect mid-body", key, None, calls=0)
+        ct, body = json_message(key, "cut " * 100)
+        jobs.append((f, send(port, path, f, ct, body, cut_at=len(body) // 2)))
+        key = k()
+        f = Fault("handler throws", key, 500, calls=1)
+        jobs.append((f, send(port, path, f, *form_call(key, caller="THROW NOW"))))
+    random.Random(2026).shuffle(jobs)
+    sem = asyncio.Semaphore(8)
+
+    async def run(f: Fault, coro: Any) -> None:
+        async with sem:
+            await coro
+        faults.append(f)
+
+    await asyncio.wait_for(asyncio.gather(*(run(f, c) for f, c in jobs)), seconds)
+    return faults
+
+
+def check_faults(faults: list[Fault], calls: dict[str, int]) -> list[str]:
+    problems = []
+    for f in faults:
+        n = calls.get(f.key, 0)
+        what = f"{f.kind} ({f.key})"
+        if f.kind == "disconnect mid-body":
+            if n != 0:
+                problems.append(f"{what}: reached the handler {n} times")
+            continue
+        if f.error is not None:
+            problems.append(f"{what}: {f.error}")
+            continue
+        assert f.got is not None
+        if f.want is None:
+            if not 200 <= f.got < 300:
+                problems.append(f"{what}: answered {f.got}, expected 2xx: {f.got_body[:200]!r}")
+            elif n != 1:
+                problems.append(f"{what}: answered {f.got} but reached the handler {n} times (expected exactly once)")
+            continue
+        if f.got not in (f.want if isinstance(f.want, tuple) else (f.want,)):
+            problems.append(f"{what}: answered {f.got}, expected {f.want}: {f.got_body[:200]!r}")
+        if f.want_code is not None:
+            try:
+                code = json.loads(f.got_body)["error"]["code"]
+            except (ValueError, KeyError, TypeError):
+                code = None
+            if code != f.want_code:
+                problems.append(f"{what}: error code {code!r}, expected {f.want_code!r}")
+        if n != f.calls:
+            problems.append(f"{what}: reached the handler {n} times, expected {f.calls}")
+    return problems
+
+
+# --------------------------------------------------------------------------------------------
+# Load
+
+
+def wrk_corpus(corpus: str, out: str, n: int) -> int:
+    """The good deliveries of the benchmark corpus as wrk.lua lines: content-type TAB body."""
+    lines = []
+    with open(corpus, encoding="utf-8") as f:
+        for line in f:
+            p = json.loads(line)
+            body = p["body"]
+            if "\t" in body or "\n" in body or "\r" in body:
+                if (p["content_type"] or "").startswith("application/json"):
+                    body = json.dumps(json.loads(body), ensure_ascii=False, separators=(",", ":"))
+                else:
+                    continue
+            lines.append(f"{p['content_type'] or 'application/x-www-form-urlencoded'}\t{body}")
+            if len(lines) == n:
+                break
+    with open(out, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    return len(lines)
+
+
+def run_wrk(port: int, path: str, corpus: str, seconds: float, connections: int) -> dict[str, Any]:
+    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", "--timeout", "10s",
+           "-s", os.path.join(HERE, "wrk.lua"), f"http://127.0.0.1:{port}{path}", "--", corpus]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
+    if r.returncode != 0:
+        raise SystemExit(f"wrk failed ({r.returncode}):\n{r.stdout}\n{r.stderr}")
+    last = [ln for ln in r.stdout.splitlines() if ln.startswith("{")]
+    if not last:
+        raise SystemExit(f"wrk printed no summary:\n{r.stdout}\n{r.stderr}")
+    return json.loads(last[-1])  # type: ignore[no-any-return]
+
+
+def ok_count(w: dict[str, Any]) -> int:
+    return sum(n for code, n in w["status"].items() if 200 <= int(code) < 300)
+
+
+def median(v: list[float]) -> float:
+    s = sorted(v)
+    return s[len(s) // 2]
+
+
+ROUTES = ("sdk", "hand", "empty")
+
+
+def bench_framework(name: str, python: str, corpus: str, a: argparse.Namespace) -> tuple[list[dict[str, Any]], list[str]]:
+    """`a.rounds` rounds; each runs the three routes once, the order rotating by one every round
+    (as the parser harnesses do), so that a burst of the other tenants does not land on one
+    route only. Per route: the median over rounds; the SDK's ratios are paired round by round."""
+    srv = start(name, python)
+    runs: dict[str, list[dict[str, Any]]] = {r: [] for r in ROUTES}
+    problems: list[str] = []
+    n_faults = 0
+    try:
+        # warm-up, so that the memory baseline is the steady state (imports, JIT, caches)
+        run_wrk(srv.port, f"/sdk?token={TOKEN}", corpus, 1, a.connections)
+        before_calls = stats(srv)["calls"]
+        rss_before = srv.rss()
+        for rnd in range(a.rounds):
+            for k in range(len(ROUTES)):
+                route = ROUTES[(k + rnd) % len(ROUTES)]
+                path = f"/{route}?token={TOKEN}"
+                # the fault mix runs alongside wrk, in the same seconds, on every route (the same
+                # load for each); its answers are checked on /sdk
+                async def both(route: str = route, path: str = path) -> tuple[dict[str, Any], list[Fault]]:
+                    loop = asyncio.get_running_loop()
+                    w = loop.run_in_executor(None, run_wrk, srv.port, path, corpus, a.duration, a.connections)
+                    fl = await fault_mix(srv.port, a.faults, a.duration + 60, route)
+                    return await w, fl
+
+                w, sent = asyncio.run(both())
+                faults = sent if route == "sdk" else []
+                n_faults += len(faults)
+                runs[route].append(w)
+                if route in ("sdk", "hand"):
+                    after = stats(srv)["calls"][route]
+                    fault_keys = {f.key for f in sent}
+                    handled = sum(n for key, n in after.items() if key not in fault_keys) - sum(
+                        n for key, n in before_calls[route].items() if key not in fault_keys)
+                    answered = ok_count(w)
+                    if not 0 <= handled - answered <= a.connections:
+                        problems.append(f"{name} /{route}: {handled} handler calls for {answered} 2xx answers from "
+                                        f"wrk (allowed: 0..{a.connections} more calls, the requests in flight at the end)")
+                    non2xx = {c: n for c, n in w["status"].items() if not 200 <= int(c) < 300}
+                    if non2xx:
+                        problems.append(f"{name} /{route}: good deliveries answered {non2xx}")
+                    before_calls = stats(srv)["calls"]
+                    if faults:
+                        problems += [f"{name} /sdk: {p}" for p in check_faults(faults, after)]
+        rss_after = srv.rss()
+        if rss_after - rss_before > RSS_BOUND:
+            problems.append(f"{name}: resident memory grew from {rss_before >> 20} MiB to {rss_after >> 20} MiB")
+        if not srv.alive():
+            problems.append(f"{name}: the server process died")
+        else:
+            ct, body = form_call(str(uuid.uuid4()))
+            status, _ = http(srv, "POST", f"/sdk?token={TOKEN}", body, {"Content-Type": ct})
+            if status != 200:
+                problems.append(f"{name}: after the run, a good delivery is answered {status}")
+    finally:
+        srv.stop()
+    if problems:
+        problems.append(f"({name} server log: {srv.log})")
+    rows = []
+    for route in ROUTES:
+        ws = runs[route]
+        row: dict[str, Any] = {
+            "framework": name, "route": route, "rounds": len(ws),
+            "rps": median([w["rps"] for w in ws]), "p50_ms": median([w["p50_ms"] for w in ws]),
+            "p99_ms": median([w["p99_ms"] for w in ws]),
+            "socket_errors": sum(sum(w["errors"].values()) - w["errors"]["status"] for w in ws),
+            "non2xx": sum(n for w in ws for c, n in w["status"].items() if not 200 <= int(c) < 300),
+            "rss_before": rss_before, "rss_after": rss_after, "runs": ws,
+        }
+        row["faults"] = n_faults // a.rounds * len(ws)
+        if route != "sdk":
+            # the SDK's requests/s over this route's, paired round by round
+            row["sdk_ratio"] = median([s["rps"] / o["rps"] for s, o in zip(runs["sdk"], ws)])
+        rows.append(row)
+    return rows, problems
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("corpus")
+    ap.add_argument("--smoke", action="store_true", help="2 s per route, 3 rounds of the fault mix")
+    ap.add_argument("--frameworks", default="fastapi,express")
+    ap.add_argument("--duration", type=float, default=10.0, help="seconds of wrk per route")
+    ap.add_argument("--connections", type=int, default=16)
+    ap.add_argument("--faults", type=int, default=10, help="fault-mix rounds per /sdk run (13 requests each)")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of the three routes, in rotating order")
+    ap.add_argument("--python", default=sys.executable, help="the Python with fastapi/uvicorn/the SDK")
+    ap.add_argument("--json", help="also write the rows here")
+    a = ap.parse_args()
+    if a.smoke:
+        a.duration, a.faults, a.rounds = 2.0, 3, 1
+    wcorpus = os.path.join(os.path.dirname(os.path.abspath(a.corpus)), "load-corpus.wrk")
+    n = wrk_corpus(a.corpus, wcorpus, 2000)
+    load = os.getloadavg()[0]
+    print(f"Receivers under load: wrk 1 thread, {a.connections} connections, {a.duration:.0f} s per route and round, "
+          f"{a.rounds} round(s) in rotating route order (figures: medians over rounds; wall time, so the other "
+          f"tenants of a loaded machine weigh on them), {n} deliveries replayed round-robin; fault mix: "
+          f"{a.faults} x 13 requests alongside every run, answers checked on /sdk; {os.cpu_count()} cores, "
+          f"load average {load:.1f} at the start\n")
+    print("| framework | route | requests/s | SDK requests/s vs this (paired) | p50 ms | p99 ms | socket errors | "
+          "non-2xx | RSS before -> after (MiB) |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---|")
+    all_rows: list[dict[str, Any]] = []
+    problems: list[str] = []
+    for name in a.frameworks.split(","):
+        rows, p = bench_framework(name, a.python, wcorpus, a)
+        problems += p
+        all_rows += rows
+        for r in rows:
+            label = {"sdk": "SDK receiver", "hand": "hand-written", "empty": "empty endpoint"}[r["route"]]
+            label += f" (+{r['faults']} fault-mix requests)"
+            ratio = f"{r['sdk_ratio']:.2f}x" if "sdk_ratio" in r else ""
+            print(f"| {name} | {label} | {r['rps']:.0f} | {ratio} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | "
+                  f"{r['socket_errors']} | {r['non2xx']} | {r['rss_before'] / 2**20:.0f} -> {r['rss_after'] / 2**20:.0f} |")
+    print(f"\n- load average at the end: {os.getloadavg()[0]:.1f}")
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({"load_start": load, "rows": all_rows, "problems": problems}, f, indent=1)
+    if problems:
+        print("\nload checks FAILED:", file=sys.stderr)
+        for p in problems:
+            print(f"  - {p}", file=sys.stderr)
+        sys.exit(1)
+    print("- load checks: ok (exactly-once at the handler, error codes, memory bound, no dead worker)")
+
+
+if __name__ == "__main__":
+    main()
