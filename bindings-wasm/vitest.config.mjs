@@ -13,6 +13,12 @@ const VECTORS = readdirSync(vectorDir)
   .filter((f) => f.endsWith('.json'))
   .sort()
   .map((file) => ({ file, ...JSON.parse(readFileSync(path.join(vectorDir, file), 'utf8')) }));
+// The shared call vectors (tests/calls/: deliveries in, call record out).
+const callDir = path.join(here, '..', 'tests', 'calls');
+const CALLS = readdirSync(callDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((file) => ({ file, ...JSON.parse(readFileSync(path.join(callDir, file), 'utf8')) }));
 
 // Vite's own .wasm plugin does ESM integration; keep .wasm files out of Vite so workerd imports
 // them through the pool's module loader as compiled WebAssembly.Modules, exactly as under wrangler.
@@ -33,7 +39,7 @@ export default defineConfig({
         compatibilityFlags: ['nodejs_compat'],
         // As JSON text, parsed in the Worker: a JSON binding would turn a "__proto__" key
         // (hostile vectors have one) into a prototype.
-        bindings: { VECTORS_JSON: JSON.stringify(VECTORS) },
+        bindings: { VECTORS_JSON: JSON.stringify(VECTORS), CALLS_JSON: JSON.stringify(CALLS) },
       },
     }),
     wasmAsCompiledModule,
