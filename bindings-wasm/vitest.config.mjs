@@ -13,6 +13,12 @@ const VECTORS = readdirSync(vectorDir)
   .filter((f) => f.endsWith('.json'))
   .sort()
   .map((file) => ({ file, ...JSON.parse(readFileSync(path.join(vectorDir, file), 'utf8')) }));
+// The shared receiver vectors (tests/receivers/), for the Workers fetch and Hono receivers.
+const receiverDir = path.join(here, '..', 'tests', 'receivers');
+const RECEIVER_VECTORS = readdirSync(receiverDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .flatMap((file) => JSON.parse(readFileSync(path.join(receiverDir, file), 'utf8')).vectors.map((v) => ({ file, ...v })));
 // The shared call vectors (tests/calls/: deliveries in, call record out).
 const callDir = path.join(here, '..', 'tests', 'calls');
 const CALLS = readdirSync(callDir)
@@ -39,7 +45,11 @@ export default defineConfig({
         compatibilityFlags: ['nodejs_compat'],
         // As JSON text, parsed in the Worker: a JSON binding would turn a "__proto__" key
         // (hostile vectors have one) into a prototype.
-        bindings: { VECTORS_JSON: JSON.stringify(VECTORS), CALLS_JSON: JSON.stringify(CALLS) },
+        bindings: {
+          VECTORS_JSON: JSON.stringify(VECTORS),
+          RECEIVER_VECTORS_JSON: JSON.stringify(RECEIVER_VECTORS),
+          CALLS_JSON: JSON.stringify(CALLS),
+        },
       },
     }),
     wasmAsCompiledModule,

@@ -5,3 +5,4 @@ export { parse, parseMany, ERROR_CODES, KINDS } from './parse.mjs';
 export { encode, dedupKey, callerE164 } from './helpers.mjs';
 export { verifyToken, queryParam, AllowList } from './security.mjs';
 export { Call, CallTracker, CallError, CALL_ERROR_CODES } from './calls.mjs';
+export { RECEIVER_TABLE } from './receiver.mjs';

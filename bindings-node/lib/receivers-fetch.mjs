@@ -1,15 +1,16 @@
-// Fetch-API receivers: parseRequest, a Workers fetch handler factory and a Hono middleware.
-// Only HTTP plumbing lives here; parsing and validation are the core's (via parse()).
+// Fetch-API receivers: a Workers fetch handler factory and a Hono middleware (plus parseRequest).
+// They only move bytes between the Request/Response objects and the receive flow of
+// receiver.mjs (the core's policy). A Worker knows no socket peer: `allow` needs the explicit
+// `peerHeader` option (for example "cf-connecting-ip", set by Cloudflare's edge) or refuses.
 import { parse } from './parse.mjs';
-import { ParseError } from './errors.mjs';
 import { resolveOptions } from './options.mjs';
-import { verifyToken, queryParam, AllowList, tokenList } from './security.mjs';
+import { Policy, answers, CONTENT_TYPE, checkHandlers, logOnce, queryOf } from './receiver.mjs';
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+// Options of the adapters themselves, not the core's receiver options.
+const FETCH_OWN = ['onError'];
 
 /**
- * Read at most `limit + 1` bytes of the body: enough for the core to report `body_too_large`
- * without buffering an unbounded upload.
+ * Reads at most `limit` bytes of the body; a longer body is cancelled, unread.
  */
 async function readBody(request, limit) {
   if (request.body === null) return new Uint8Array(0);
@@ -22,7 +23,7 @@ async function readBody(request, limit) {
       if (done) break;
       chunks.push(value);
       total += value.byteLength;
-      if (total > limit) {
+      if (total >= limit) {
         await reader.cancel();
         break;
       }
@@ -30,20 +31,21 @@ async function readBody(request, limit) {
   } finally {
     reader.releaseLock();
   }
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(total);
+  const out = new Uint8Array(Math.min(total, limit));
   let at = 0;
   for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
+    const part = c.subarray(0, out.length - at);
+    out.set(part, at);
+    at += part.length;
+    if (at === out.length) break;
   }
   return out;
 }
 
-/** Read a Fetch API Request's body and Content-Type, and parse it. */
+/** Reads a Fetch API Request's body (at most maxBodyBytes + 1 bytes) and Content-Type, and parses it. */
 export async function parseRequest(request, options) {
   const o = resolveOptions(options);
-  const body = await readBody(request, o.maxBodyBytes);
+  const body = await readBody(request, o.maxBodyBytes + 1);
   return parse(body, request.headers.get('content-type') ?? undefined, o);
 }
 
@@ -52,116 +54,96 @@ export function errorBody(err) {
   return { error: { code: err.code, field: err.field, message: err.message } };
 }
 
-function json(status, value, extraHeaders) {
-  return new Response(JSON.stringify(value), { status, headers: { ...JSON_HEADERS, ...extraHeaders } });
-}
-
-function refusal(status, code, message) {
-  return json(status, { error: { code, field: null, message } });
+function respond(answer) {
+  return new Response(answer.body, { status: answer.status, headers: { 'content-type': CONTENT_TYPE, ...answer.headers } });
 }
 
 /**
- * Receiver options beyond the parse options (the same as the native package's receivers), checked
- * before any of the body is read:
- * - `allow`: CIDR ranges of allowed senders, matched against `CF-Connecting-IP`; else 403.
- * - `token`: the secret the sender must present (several for rotation), or, on Workers, a
- *   function of `env` giving it (secrets live in `env`); taken from the header `tokenHeader` if
- *   set, else from the URL query parameter `tokenQuery` (default `token`; null: not the query).
- *   A missing or wrong token: 401.
+ * The policy for a request's `env`: the options' own, or, when `token` is a function of `env`
+ * (Workers secrets), one per token it gives. A function giving no valid token refuses every
+ * request (never fails open); the reason is logged once.
  */
-function fixedTokens(token) {
-  const list = typeof token === 'string' ? [token] : Array.isArray(token) ? [...token] : null;
-  if (!list || list.length === 0 || !list.every((t) => typeof t === 'string' && t.length > 0)) {
-    throw new TypeError('options.token must be a non-empty string or a non-empty array of them');
+function policies(options) {
+  const token = options && options.token;
+  if (typeof token !== 'function') {
+    const policy = new Policy(options, FETCH_OWN);
+    return () => [policy, policy];
   }
-  return list;
-}
-
-function receiverGuard(options) {
-  const o = options ?? {};
-  const tokenOption = o.token === undefined || o.token === null ? null : o.token;
-  const tokens = tokenOption === null || typeof tokenOption === 'function' ? null : fixedTokens(tokenOption);
-  const tokenQuery = o.tokenQuery === undefined ? 'token' : o.tokenQuery;
-  const tokenHeader = o.tokenHeader ? String(o.tokenHeader) : null;
-  let allow = null;
-  if (o.allow !== undefined && o.allow !== null) {
-    if (!Array.isArray(o.allow)) throw new TypeError('options.allow must be an array of CIDR ranges');
-    try {
-      allow = new AllowList(o.allow.map(String));
-    } catch (err) {
-      throw new TypeError(`options.allow: ${err.message}`);
-    }
-  }
-  if (tokenOption === null && allow === null) return null;
-  return function guard(request, env) {
-    if (allow !== null) {
-      const peer = request.headers.get('cf-connecting-ip');
-      if (!peer || !allow.contains(peer)) return refusal(403, 'forbidden', 'the sender address is not allowed');
-    }
-    if (tokenOption !== null) {
-      // A function giving no token (an unset secret) refuses everything: never fail open.
-      const expected = tokens ?? tokenList(tokenOption(env) ?? []);
-      let presented = tokenHeader !== null ? request.headers.get(tokenHeader) : null;
-      if (presented === null && tokenQuery) {
-        const q = request.url.indexOf('?');
-        if (q >= 0) presented = queryParam(request.url.slice(q + 1).split('#')[0], tokenQuery);
+  const rest = { ...options };
+  delete rest.token;
+  const untokened = new Policy(rest, FETCH_OWN); // every other option is checked now
+  const cache = new Map();
+  return (env) => {
+    const tokens = token(env) ?? null;
+    const key = JSON.stringify(tokens);
+    if (!cache.has(key)) {
+      let policy = null;
+      try {
+        policy = new Policy({ ...rest, token: tokens }, FETCH_OWN);
+      } catch (err) {
+        logOnce(`options.token(env) gave no usable token (${err.message}): every request is refused`);
       }
-      if (!verifyToken(presented, expected)) return refusal(401, 'unauthorized', 'missing or wrong webhook token');
+      if (cache.size >= 16) cache.clear(); // rotations are few; never grow without bound
+      cache.set(key, policy);
     }
-    return null;
+    return [cache.get(key), untokened];
   };
 }
 
+async function receive(policyOf, request, env, handle, onError) {
+  const [policy, untokened] = policyOf(env);
+  const header = (name) => request.headers.get(name);
+  const verdict = (policy ?? untokened).check(request.method, undefined, queryOf(request.url), header);
+  if (verdict.refuse) return respond(verdict.refuse);
+  if (policy === null) return respond(answers.unauthorized);
+  if (request.bodyUsed) {
+    // Something in front of the receiver (c.req.json(), a body-parsing middleware) read it.
+    logOnce(JSON.parse(answers.bodyConsumed.body).error.message);
+    return respond(answers.bodyConsumed);
+  }
+  const body = await readBody(request, verdict.read.maxBytes);
+  const result = policy.receive(body, header('content-type'), header('content-encoding'));
+  if (result.answer) return respond(result.answer);
+  try {
+    return (await handle(result.event)) ?? respond(answers.ok);
+  } catch (err) {
+    onError(err);
+    return respond(answers.handlerFailed);
+  }
+}
+
 /**
- * A Workers `fetch` handler: parses each POST, calls `onEvent(event, request, env, ctx)`, then
- * answers 200 `{"ok":true}` (or the Response `onEvent` returns); 400 with the error code for a bad
- * payload; 405 for other methods; 403 / 401 for a sender or token refused (see receiverGuard).
- * Errors thrown by `onEvent` propagate (the runtime answers 500).
+ * A Workers `fetch` handler: checks the sender, parses each POST, calls
+ * `onEvent(event, request, env, ctx)`, then answers 200 `{"ok":true}` (or the Response `onEvent`
+ * returns); every refusal and error is the core's answer.
  */
 export function createFetchHandler(onEvent, options) {
-  if (typeof onEvent !== 'function') throw new TypeError('onEvent must be a function');
-  const o = resolveOptions(options);
-  const guard = receiverGuard(options);
+  const onError = checkHandlers(onEvent, options && options.onError);
+  const policyOf = policies(options);
   return async function fetch(request, env, ctx) {
-    if (request.method !== 'POST') {
-      return json(405, { error: { code: 'method_not_allowed', field: null, message: 'use POST' } }, { allow: 'POST' });
-    }
-    if (guard !== null) {
-      const refused = guard(request, env);
-      if (refused !== null) return refused;
-    }
-    let event;
-    try {
-      event = await parseRequest(request, o);
-    } catch (err) {
-      if (err instanceof ParseError) return json(400, errorBody(err));
-      throw err;
-    }
-    const answer = await onEvent(event, request, env, ctx);
-    return answer instanceof Response ? answer : json(200, { ok: true });
+    return receive(policyOf, request, env, async (event) => {
+      const answer = await onEvent(event, request, env, ctx);
+      return answer instanceof Response ? answer : undefined;
+    }, onError);
   };
 }
 
 /**
- * Hono middleware: parses the request, stores the event as `c.get('primevoxEvent')` and calls
- * the next handler; answers 400 with the error code for a bad payload.
+ * Hono middleware: `app.all('/hook', primevoxWebhook(options), (c) => ...)` (all methods, so that
+ * the receiver answers 405 itself). Stores the event as `c.get('primevoxEvent')` and calls the
+ * next handler; a handler that throws is answered 500 handler_failed.
  */
 export function primevoxWebhook(options) {
-  const o = resolveOptions(options);
-  const guard = receiverGuard(options);
+  const onError = checkHandlers(() => {}, options && options.onError);
+  const policyOf = policies(options);
   return async function primevoxWebhookMiddleware(c, next) {
-    if (guard !== null) {
-      const refused = guard(c.req.raw, c.env);
-      if (refused !== null) return refused;
-    }
-    let event;
-    try {
-      event = await parseRequest(c.req.raw, o);
-    } catch (err) {
-      if (err instanceof ParseError) return c.json(errorBody(err), 400);
-      throw err;
-    }
-    c.set('primevoxEvent', event);
-    await next();
+    const res = await receive(policyOf, c.req.raw, c.env, async (event) => {
+      c.set('primevoxEvent', event);
+      await next();
+      if (c.error) throw c.error; // Hono caught the handler's error and made its own 500
+      return c.finalized ? c.res : undefined;
+    }, onError);
+    c.res = res;
+    return res;
   };
 }

@@ -14,6 +14,7 @@
 mod calls;
 mod helpers;
 mod parse;
+mod receiver;
 mod security;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};

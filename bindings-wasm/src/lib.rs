@@ -11,6 +11,7 @@
 mod calls;
 mod helpers;
 mod parse;
+mod receiver;
 mod security;
 
 use wasm_bindgen::prelude::*;

@@ -131,7 +131,7 @@ describe('createFetchHandler', () => {
     expect(seen.length).toBe(2);
   });
 
-  test('a Response returned by the handler is the answer; a throw propagates', async () => {
+  test('a Response returned by the handler is the answer; a throw is 500 handler_failed, logged, not leaked', async () => {
     const fetch = createFetchHandler((event) => new Response(event.kind, { status: 202 }));
     const res = await fetch(post(CALL, FORM), {}, { waitUntil() {} });
     expect(res.status).toBe(202);
@@ -139,7 +139,20 @@ describe('createFetchHandler', () => {
     const failing = createFetchHandler(() => {
       throw new Error('boom');
     });
-    await expect(failing(post(CALL, FORM), {}, { waitUntil() {} })).rejects.toThrow('boom');
+    const logged = [];
+    const { error } = console;
+    console.error = (...a) => logged.push(a.map(String).join(' '));
+    let res500;
+    try {
+      res500 = await failing(post(CALL, FORM), {}, { waitUntil() {} });
+    } finally {
+      console.error = error;
+    }
+    expect(res500.status).toBe(500);
+    expect(await res500.json()).toStrictEqual({
+      error: { code: 'handler_failed', field: null, message: 'the webhook handler failed' },
+    });
+    expect(logged.some((l) => l.includes('boom'))).toBe(true);
   });
 
   test('options reach the core', async () => {

@@ -105,7 +105,14 @@ describe('createFetchHandler with a token', () => {
 });
 
 describe('allow', () => {
-  const fetch = createFetchHandler(() => {}, { allow: ['203.0.113.0/24'] });
+  test('a client-supplied CF-Connecting-IP is not trusted unless peerHeader names it: 403 (16.2)', async () => {
+    const plain = createFetchHandler(() => {}, { allow: ['203.0.113.0/24'] });
+    const [req, state] = countedRequest('https://example.test/hook', { 'cf-connecting-ip': '203.0.113.20' });
+    const res = await plain(req, {}, ctx);
+    expect(res.status).toBe(403);
+    expect(state.pulls).toBe(0);
+  });
+  const fetch = createFetchHandler(() => {}, { allow: ['203.0.113.0/24'], peerHeader: 'cf-connecting-ip' });
   test('allowed sender: 200; others and unknown: 403 before reading', async () => {
     let [req] = countedRequest('https://example.test/hook', { 'cf-connecting-ip': '203.0.113.20' });
     expect((await fetch(req, {}, ctx)).status).toBe(200);

@@ -10,7 +10,9 @@
 //!   `{"error":{"code":…,"field":…,"message":…}}` ([`ok_json`], [`error_json`], [`tagged`]).
 
 use crate::error::ParseError;
+use crate::error::Refusal;
 use crate::json::write_str;
+use crate::receiver::{Answer, Check, Receiver, Request};
 use crate::{Event, ExtraValue, Kind};
 
 /// In a layout table: the field is absent.
@@ -94,10 +96,10 @@ pub fn ok_str(value: &str) -> String {
 
 /// `{"error":{"code":…,"field":…,"message":…}}`: the receivers' and the CLI's error body, too.
 pub fn error_json(e: &ParseError) -> String {
-    ok_or_error("error", &crate::api::error_to_json(e))
+    tag("error", &crate::api::error_to_json(e))
 }
 
-fn ok_or_error(tag: &str, inner: &str) -> String {
+fn tag(tag: &str, inner: &str) -> String {
     let mut out = String::with_capacity(5 + tag.len() + inner.len());
     out.push_str("{\"");
     out.push_str(tag);
@@ -157,6 +159,89 @@ pub fn default_options_json() -> String {
     )
 }
 
+// ---- The receiver policy (`crate::receiver`) for the JavaScript receivers -------------------
+
+/// A receiver from the JavaScript options object (`JSON.stringify`, camelCase keys); the error
+/// message names the option as JavaScript spells it.
+pub fn receiver(options_json: &str) -> Result<Receiver, String> {
+    Receiver::from_json(options_json).map_err(|e| e.to_string())
+}
+
+/// The tagged verdict of [`Receiver::check`] on a request given as JavaScript has it (headers
+/// flattened `[name, value, name, value, …]`): `{"refuse":<answer>}` or
+/// `{"read":{"maxBytes":…,"timeoutMs":…,"peer":…|null,"learn":…|null}}`, where `<answer>` is
+/// [`Answer::to_json`].
+pub fn check(
+    receiver: &Receiver,
+    method: &str,
+    peer: Option<&str>,
+    query: &str,
+    headers: &[String],
+) -> String {
+    let mut request = Request::new(method, peer, query);
+    for pair in headers.chunks_exact(2) {
+        request = request.header(&pair[0], &pair[1]);
+    }
+    match receiver.check(&request) {
+        Check::Refuse(answer) => tag("refuse", &answer.to_json()),
+        Check::Read(read) => {
+            let mut v = format!(
+                "{{\"maxBytes\":{},\"timeoutMs\":{},\"peer\":",
+                read.max_bytes, read.timeout_ms
+            );
+            write_opt_str(&mut v, read.peer.as_deref());
+            v.push_str(",\"learn\":");
+            write_opt_str(&mut v, read.learn.as_deref());
+            v.push('}');
+            tag("read", &v)
+        }
+    }
+}
+
+fn write_opt_str(out: &mut String, s: Option<&str>) {
+    match s {
+        Some(s) => write_str(out, s),
+        None => out.push_str("null"),
+    }
+}
+
+/// The tagged result of [`Receiver::parse_body`]: `{"event":<canonical JSON>}` or
+/// `{"answer":<answer>}`.
+pub fn receive_body(
+    receiver: &Receiver,
+    body: &[u8],
+    content_type: Option<&str>,
+    content_encoding: Option<&str>,
+) -> String {
+    match receiver.parse_body(body, content_type, content_encoding) {
+        Ok(event) => tag("event", &event.to_json()),
+        Err(answer) => tag("answer", &answer.to_json()),
+    }
+}
+
+/// The answers a JavaScript receiver gives after the policy, keyed by what happened:
+/// `{"ok":<answer>,"handlerFailed":…,"bodyConsumed":…,"requestTimeout":…,"unauthorized":…}`,
+/// and the receiver table (`receiver::table_json`) as `"table"`.
+pub fn receiver_answers() -> String {
+    let mut out = String::from("{\"ok\":");
+    out.push_str(&Answer::ok().to_json());
+    for (key, refusal) in [
+        ("handlerFailed", Refusal::HandlerFailed),
+        ("bodyConsumed", Refusal::BodyConsumed),
+        ("requestTimeout", Refusal::RequestTimeout),
+        ("unauthorized", Refusal::Unauthorized),
+    ] {
+        out.push_str(",\"");
+        out.push_str(key);
+        out.push_str("\":");
+        out.push_str(&Answer::refusal(refusal).to_json());
+    }
+    out.push_str(",\"table\":");
+    out.push_str(&crate::receiver::table_json());
+    out.push('}');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,5 +267,32 @@ mod tests {
         let (mut v, mut t) = (String::new(), Vec::new());
         write_layout(&ev, &mut v, &mut t);
         assert!(t.len() <= layout_capacity(body.len()));
+    }
+
+    #[test]
+    fn receiver_verdicts() {
+        let r = receiver(r#"{"token":"s3cret","maxBodyBytes":10}"#).unwrap();
+        let refused = check(&r, "GET", None, "", &[]);
+        assert!(
+            refused.starts_with("{\"refuse\":{\"status\":405"),
+            "{refused}"
+        );
+        let h = ["content-length".to_owned(), "3".to_owned()];
+        assert_eq!(
+            check(&r, "POST", Some("127.0.0.1"), "token=s3cret", &h),
+            "{\"read\":{\"maxBytes\":11,\"timeoutMs\":10000,\"peer\":\"127.0.0.1\",\"learn\":null}}"
+        );
+        let bad = receive_body(&r, b"x", None, None);
+        assert!(bad.starts_with("{\"answer\":{\"status\":400"), "{bad}");
+        let big = receive_body(&r, b"eventType=x&a=1", None, None);
+        assert!(big.contains("body_too_large"), "{big}");
+        let r = receiver("{}").unwrap();
+        let ev = receive_body(&r, b"eventType=SomethingNew", None, None);
+        assert!(ev.starts_with("{\"event\":{\"kind\":\"unknown\""), "{ev}");
+        assert!(receiver(r#"{"token":null}"#)
+            .unwrap_err()
+            .starts_with("token"));
+        let answers = receiver_answers();
+        assert!(answers.contains("handler_failed") && answers.contains("\"table\":{"));
     }
 }

@@ -1,0 +1,111 @@
+// The framework-neutral receive flow of every JavaScript receiver, on the core's receiver policy
+// (primevox_webhooks::receiver, through the engine). The framework adapters
+// (receivers-node.mjs, receivers-fetch.mjs) only move bytes between their framework and this:
+// codes, statuses, messages, defaults and the order of the checks are the core's.
+import engine from '#engine';
+
+const ANSWERS = JSON.parse(engine.receiverAnswers());
+
+/** The answers after the policy, each `{status, headers, close, body}` (body: JSON text). */
+export const answers = Object.freeze({
+  ok: ANSWERS.ok,
+  handlerFailed: ANSWERS.handlerFailed,
+  bodyConsumed: ANSWERS.bodyConsumed,
+  requestTimeout: ANSWERS.requestTimeout,
+  unauthorized: ANSWERS.unauthorized,
+});
+
+/** The Content-Type of every answer. */
+export const CONTENT_TYPE = ANSWERS.table.contentType;
+
+/** The core's receiver table: defaults, refusals and errors (code, status, message), option names. */
+export const RECEIVER_TABLE = ANSWERS.table;
+
+// Logged once per process (not once per request): a configuration mistake such as a body
+// parser in front of the receiver would otherwise flood the log.
+const loggedOnce = new Set();
+
+/** Logs `message` on the server side, once per process. */
+export function logOnce(message) {
+  if (loggedOnce.has(message)) return;
+  loggedOnce.add(message);
+  console.error(`primevox-webhooks: ${message}`);
+}
+
+/** The default `onError`: a handler's error is logged on the server, never sent. */
+export function logHandlerError(err) {
+  console.error('primevox-webhooks: the webhook handler failed:', err);
+}
+
+/** `onEvent` must be a function; `onError`, when given, too. */
+export function checkHandlers(onEvent, onError) {
+  if (typeof onEvent !== 'function') throw new TypeError('onEvent must be a function');
+  if (onError !== undefined && typeof onError !== 'function') throw new TypeError('options.onError must be a function');
+  return onError ?? logHandlerError;
+}
+
+/**
+ * The receiver options of the core, validated once by the core when the receiver is created
+ * (a `token` that is present but undefined, null or empty throws here). `ownKeys` are the
+ * adapter's own options, not handed to the core.
+ */
+export class Policy {
+  #json;
+  #inner;
+  #generation;
+  constructor(options, ownKeys = []) {
+    if (options !== undefined && options !== null && typeof options !== 'object') {
+      throw new TypeError('options must be an object');
+    }
+    const core = {};
+    for (const [k, v] of Object.entries(options ?? {})) if (!ownKeys.includes(k)) core[k] = v;
+    // undefined -> null: the core refuses a token that is present but unset.
+    this.#json = JSON.stringify(core, (_k, v) => (v === undefined ? null : v));
+    this.#inner = this.#make();
+    this.headers = this.#inner.headers();
+  }
+
+  #make() {
+    this.#generation = engine.generation();
+    try {
+      return new engine.Receiver(this.#json);
+    } catch (err) {
+      throw new TypeError(err.message);
+    }
+  }
+
+  #receiver() {
+    // The engine was reset since (a trap in the wasm module): rebuild in the new instance.
+    if (this.#generation !== engine.generation()) this.#inner = this.#make();
+    return this.#inner;
+  }
+
+  /**
+   * The verdict before the body: `{refuse: answer}` or `{read: {maxBytes, timeoutMs, peer,
+   * learn}}`. `header(name)` gives a request header's value (or undefined/null).
+   */
+  check(method, peer, query, header) {
+    const pairs = [];
+    for (const name of this.headers) {
+      const v = header(name);
+      if (v !== undefined && v !== null) pairs.push(name, String(v));
+    }
+    const verdict = JSON.parse(this.#receiver().check(String(method), peer ?? undefined, query, pairs));
+    // Learn mode is for finding the sender's addresses: every line counts.
+    if (verdict.read && verdict.read.learn) console.warn(verdict.read.learn);
+    return verdict;
+  }
+
+  /** The body read after a `read` verdict: `{event}` or `{answer}`. */
+  receive(body, contentType, contentEncoding) {
+    return JSON.parse(this.#receiver().receive(body, contentType ?? undefined, contentEncoding ?? undefined));
+  }
+}
+
+/** The raw query string of a request target or URL (without `?` and any `#fragment`). */
+export function queryOf(url) {
+  const q = url.indexOf('?');
+  if (q < 0) return '';
+  const h = url.indexOf('#', q);
+  return h < 0 ? url.slice(q + 1) : url.slice(q + 1, h);
+}
