@@ -28,6 +28,8 @@ for a in "$@"; do
 done
 STARTED=$(date -u '+%Y-%m-%d %H:%M UTC')
 if [ "$SMOKE" = 1 ]; then N=600; REPS=${REPS:-3}; else N=10000; REPS=${REPS:-15}; fi
+# The calls rows (CallTracker): every delivery of this many generated calls.
+if [ "$SMOKE" = 1 ]; then CALLS_N=300; else CALLS_N=10000; fi
 
 step() { printf '== bench: %s (%s)\n' "$*" "$(date -u +%H:%M:%S)" >&2; }
 STAMPS="$ROOT/target/bench-stamps"
@@ -50,6 +52,9 @@ PVBENCH="$ROOT/target/release/pvbench"
 CORPUS="$BENCH/corpus/corpus-$N.jsonl"
 step "corpus: $N payloads -> ${CORPUS#"$ROOT/"}"
 "$PVBENCH" corpus "$CORPUS" --n "$N" 2>/dev/null
+CALLS_CORPUS="$BENCH/corpus/calls-$CALLS_N.jsonl"
+step "calls corpus: every delivery of $CALLS_N calls -> ${CALLS_CORPUS#"$ROOT/"}"
+"$PVBENCH" calls-corpus "$CALLS_CORPUS" --calls "$CALLS_N" 2>/dev/null
 
 step "python: bench/.venv"
 VPY="$BENCH/.venv/bin/python"
@@ -95,6 +100,12 @@ step "node"
 node --expose-gc "$BENCH/node/bench.mjs" "$CORPUS" --n "$N" --reps "$REPS" >"$OUT/node.md"
 step "workers"
 node "$BENCH/workers/bench.mjs" "$CORPUS" --n "$N" --reps "$REPS" >"$OUT/workers.md"
+step "calls (CallTracker) in every language"
+"$PVBENCH" calls --calls "$CALLS_N" --reps "$REPS" >>"$OUT/rust.md"
+"$VPY" "$BENCH/python/calls.py" "$CALLS_CORPUS" --reps "$REPS" >>"$OUT/python.md"
+node "$BENCH/node/calls.mjs" "$CALLS_CORPUS" --reps "$REPS" >>"$OUT/node.md"
+# The wasm package through its Node entry (the same module and JS layer workerd runs).
+node "$BENCH/node/calls.mjs" "$CALLS_CORPUS" --reps "$REPS" --wasm >>"$OUT/workers.md"
 
 # --- one table ---------------------------------------------------------------------------------
 {

@@ -15,28 +15,32 @@ export interface Added {
   new: boolean;
 }
 
-/** One call. Requests to one object run one at a time around storage, so no delivery is lost. */
+/** One call. Its state is read, changed and written back with no other request in between. */
 export class CallObject {
   constructor(private readonly state: DurableObjectState) {}
 
   async fetch(request: Request): Promise<Response> {
-    const saved = await this.state.storage.get<string>('call');
-    const call = saved === undefined ? new Call() : Call.fromJSON(saved);
     if (request.method === 'GET') {
-      return saved === undefined ? Response.json({ error: 'unknown call' }, { status: 404 }) : Response.json(call.summary());
+      const saved = await this.state.storage.get<string>('call');
+      return saved === undefined ? Response.json({ error: 'unknown call' }, { status: 404 }) : Response.json(Call.fromJSON(saved).summary());
     }
+    // Read the request before the critical section: awaiting it there would let another delivery in.
     const { event, at } = (await request.json()) as { event: Event; at: number };
-    const wasEnded = call.summary().ended;
-    const isNew = call.add(event, at);
-    await this.state.storage.put('call', JSON.stringify(call));
-    const record = call.summary();
-    const ended = record.ended && !wasEnded;
-    if (ended && record.outcome === 'missed') {
-      // Text the caller back, open a CRM ticket, ...
-      console.log(`missed call from ${record.callerIdNum ?? 'unknown'} to ${record.didNumber ?? '?'}`);
-    }
-    const added: Added = { record, ended, new: isNew };
-    return Response.json(added);
+    return this.state.blockConcurrencyWhile(async () => {
+      const saved = await this.state.storage.get<string>('call');
+      const call = saved === undefined ? new Call() : Call.fromJSON(saved);
+      const wasEnded = call.summary().ended;
+      const isNew = call.add(event, at);
+      await this.state.storage.put('call', JSON.stringify(call));
+      const record = call.summary();
+      const ended = record.ended && !wasEnded;
+      if (ended && record.outcome === 'missed') {
+        // Text the caller back, open a CRM ticket, ...
+        console.log(`missed call from ${record.callerIdNum ?? 'unknown'} to ${record.didNumber ?? '?'}`);
+      }
+      const added: Added = { record, ended, new: isNew };
+      return Response.json(added);
+    });
   }
 }
 
