@@ -17,5 +17,9 @@ for lang in Rust Python Node Workers; do
     echo "bench smoke: no '$lang' rows in the combined table" >&2
     exit 1
   fi
+  if ! printf '%s\n' "$out" | grep -q "^| $lang | calls ("; then
+    echo "bench smoke: no '$lang' calls (CallTracker) row in the combined table" >&2
+    exit 1
+  fi
 done
 echo "bench smoke: ok"
