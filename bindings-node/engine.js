@@ -35,9 +35,18 @@ function parse(body, ct, o, fail) {
   return typeof out === 'string' ? eventOf(out, t) : fail(out);
 }
 
-/** One tagged JSON text per body (the core spreads large batches over the cores). */
-function parseMany(bodies, types, o) {
-  return native.parseManyTagged(bodies, types, o.strict, o.maxBodyBytes, o.maxDepth);
+/**
+ * One event or `fail(failure)` per body, in order: the core spreads large batches over the
+ * cores and answers one tagged JSON text per body.
+ */
+function parseMany(bodies, types, o, fail) {
+  const bytes = bodies.map((b) => (typeof b === 'string' ? Buffer.from(b, 'utf8') : b));
+  const out = native.parseManyTagged(bytes, types.map((t) => t ?? null), o.strict, o.maxBodyBytes, o.maxDepth);
+  for (let i = 0; i < out.length; i++) {
+    const r = JSON.parse(out[i]);
+    out[i] = 'error' in r ? fail(r.error) : r.ok;
+  }
+  return out;
 }
 
 module.exports = { ...native, parse, parseMany, generation: () => 0 };

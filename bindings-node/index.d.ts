@@ -1,2 +1,2 @@
 // Types of the primevox-webhooks Node package: the shared JavaScript layer's (lib/*.d.ts).
-export * from './lib/entry-node';
+export * from './lib/entry-node.js';

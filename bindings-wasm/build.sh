@@ -25,6 +25,10 @@ if [ -z "$WB_VERSION" ]; then echo "wasm-bindgen not found in Cargo.lock" >&2; e
 WASM_BINDGEN="$TOOLS/bin/wasm-bindgen"
 if [ ! -x "$WASM_BINDGEN" ] || [ "$("$WASM_BINDGEN" --version | awk '{print $2}')" != "$WB_VERSION" ]; then
   echo "== installing wasm-bindgen-cli $WB_VERSION into $TOOLS (a few minutes, once)"
+  # Not --locked: the lock file published with wasm-bindgen-cli 0.2.130 pins webpki-roots
+  # 1.0.11, which the registry no longer offers ("failed to select a version for the
+  # requirement webpki-roots = ^1.0.10 (locked to 1.0.11)", checked 2026-12-01). The exact
+  # --version keeps the CLI itself pinned; check again when wasm-bindgen is upgraded.
   cargo install wasm-bindgen-cli --version "$WB_VERSION" --root "$TOOLS" --force
 fi
 

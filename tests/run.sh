@@ -4,14 +4,20 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
-parts=(rust python node wasm fuzz memory bench)
+parts=(rust python node cli wasm fuzz memory bench)
 passed=0
 failed=0
 failures=()
 for part in "${parts[@]}"; do
     script="tests/ci/$part.sh"
-    [ -f "$script" ] || continue
     echo "=== $part ($(date -u +%H:%M:%S)) ==="
+    if [ ! -f "$script" ]; then
+        # A listed part that is missing is a failure, never a silent skip.
+        failed=$((failed + 1))
+        failures+=("$part")
+        echo "=== $part: FAILED: $script is missing ==="
+        continue
+    fi
     start=$SECONDS
     if bash "$script"; then
         passed=$((passed + 1))

@@ -1,5 +1,5 @@
 // Types of lib/calls.mjs (Call, CallTracker, CallError): the same in both JS packages.
-import type { Event } from '../events';
+import type { Event } from '../events.js';
 
 /** Every call error code, in the core's order. */
 export type CallErrorCode = 'not_a_call_event' | 'call_mismatch' | 'invalid_state';

@@ -1,2 +1,2 @@
-export * from './common';
-export * from './receivers-node';
+export * from './common.js';
+export * from './receivers-node.js';

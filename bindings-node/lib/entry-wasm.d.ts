@@ -1,2 +1,2 @@
-export * from './common';
-export * from './receivers-fetch';
+export * from './common.js';
+export * from './receivers-fetch.js';

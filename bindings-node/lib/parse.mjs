@@ -1,6 +1,6 @@
 // parse and parseMany, over the engine's parser (the napi addon or the wasm module).
 import engine from '#engine';
-import { ParseError, errorOf, outcome } from './errors.mjs';
+import { ParseError, errorOf } from './errors.mjs';
 import { resolveOptions, contentTypeArg, bodyArg } from './options.mjs';
 
 /** Every error code the core can produce, in the core's order. */
@@ -20,8 +20,6 @@ export function parse(body, contentType, options) {
   return out;
 }
 
-const encoder = new TextEncoder();
-
 /**
  * Parses many [body, contentType] pairs at once. Returns, in order, one event or one
  * ParseError (returned, not thrown) per item: a bad item never affects the others.
@@ -35,11 +33,8 @@ export function parseMany(items, options) {
   for (let i = 0; i < n; i++) {
     const item = items[i];
     if (!Array.isArray(item)) throw new TypeError(`items[${i}] must be a [body, contentType] pair`);
-    const body = bodyArg(item[0]);
-    bodies[i] = typeof body === 'string' ? encoder.encode(body) : body;
-    types[i] = contentTypeArg(item[1], `items[${i}]: `) ?? null;
+    bodies[i] = bodyArg(item[0]);
+    types[i] = contentTypeArg(item[1], `items[${i}]: `);
   }
-  const out = engine.parseMany(bodies, types, o);
-  for (let i = 0; i < n; i++) out[i] = outcome(out[i]);
-  return out;
+  return engine.parseMany(bodies, types, o, failure);
 }

@@ -1,6 +1,7 @@
 // Types of the Fetch-API receivers (Workers fetch handler, Hono).
-import type { Event, ParseErrorCode, ParseOptions } from '../events';
-import type { ParseError } from './common';
+import type { Event, ParseErrorCode, ParseOptions } from '../events.js';
+import type { ParseError } from './common.js';
+import type { ReceiverOptions } from './receiver.js';
 
 /**
  * Reads a Fetch API `Request`'s body (at most `maxBodyBytes + 1` bytes) and `Content-Type`, and
@@ -29,31 +30,28 @@ export type EventHandler<Env = unknown, Ctx = ExecutionContextLike> = (
   ctx: Ctx,
 ) => void | Response | Promise<void | Response>;
 
-/** Options of the receivers (as the native package's): parse options plus who may post. */
-export interface ReceiverOptions<Env = unknown> extends ParseOptions {
+/** Options of the Fetch-API receivers: the core's, a token that may come from `env`, onError. */
+export interface FetchReceiverOptions<Env = unknown> extends Omit<ReceiverOptions, 'token'> {
   /**
    * The secret the sender must present (several for rotation), or a function of the Worker's
    * `env` giving it (for secrets set with `wrangler secret put`; giving none refuses everything).
    * Checked in constant time before the body is read; missing or wrong: 401 (code "unauthorized").
    */
   token?: string | readonly string[] | ((env: Env) => string | readonly string[] | undefined | null);
-  /** URL query parameter carrying the token. Default "token"; null to not read the query. */
-  tokenQuery?: string | null;
-  /** Request header carrying the token (e.g. added by a proxy); checked before the query. */
-  tokenHeader?: string;
-  /** CIDR ranges of allowed senders, matched against `CF-Connecting-IP`; others: 403 ("forbidden"). */
-  allow?: readonly string[];
+  /** Called with an error thrown by the handler (answered 500 `handler_failed`). Default: console.error. */
+  onError?: (err: unknown) => void;
 }
 
 /**
- * A Workers `fetch` handler: `export default { fetch: createFetchHandler(onEvent) }`. Answers 405
- * to anything but POST, 403 / 401 for a sender or token refused (see ReceiverOptions), 400 with
- * {"error":{"code","field","message"}} for a bad payload, and 200 {"ok":true} after `onEvent`
- * (unless it returns a Response). Errors thrown by `onEvent` propagate.
+ * A Workers `fetch` handler: `export default { fetch: createFetchHandler(onEvent) }`. Answers the
+ * core's refusals (405 to anything but POST, 403, 401, 400 for a declared Content-Length over the
+ * limit before any of the body, 415), 400 with {"error":{"code","field","message"}} for a bad
+ * payload, 200 {"ok":true} after `onEvent` (unless it returns a Response), and 500
+ * `handler_failed` if it throws (logged, see `onError`).
  */
 export declare function createFetchHandler<Env = unknown, Ctx = ExecutionContextLike>(
   onEvent: EventHandler<Env, Ctx>,
-  options?: ReceiverOptions<Env>,
+  options?: FetchReceiverOptions<Env>,
 ): (request: Request, env: Env, ctx: Ctx) => Promise<Response>;
 
 /** Hono variables set by `primevoxWebhook`: `new Hono<{ Variables: PrimevoxVariables }>()`. */
@@ -62,12 +60,13 @@ export interface PrimevoxVariables {
 }
 
 /**
- * Hono middleware: `app.post('/hook', primevoxWebhook(), (c) => { const e = c.get('primevoxEvent'); ... })`.
- * Answers 400 with {"error":{"code","field","message"}} for a bad payload. (Typed structurally so
- * hono stays an optional dependency.)
+ * Hono middleware: `app.all('/hook', primevoxWebhook(), (c) => { const e = c.get('primevoxEvent'); ... })`
+ * (all methods: the receiver answers 405 itself). Answers the core's refusals and errors; a next
+ * handler that throws is answered 500 `handler_failed`. (Typed structurally so hono stays an
+ * optional dependency.)
  */
 export declare function primevoxWebhook<Env = unknown>(
-  options?: ReceiverOptions<Env>,
+  options?: FetchReceiverOptions<Env>,
 ): (
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   c: any,

@@ -9,17 +9,29 @@ import { Policy, answers, CONTENT_TYPE, checkHandlers, logOnce, queryOf } from '
 // Options of the adapters themselves, not the core's receiver options.
 const FETCH_OWN = ['onError'];
 
+const TIMEOUT = Symbol('primevox-webhooks body timeout');
+
 /**
- * Reads at most `limit` bytes of the body; a longer body is cancelled, unread.
+ * Reads at most `limit` bytes of the body within `timeoutMs` (TIMEOUT after it); a longer or
+ * slower body is cancelled, unread.
  */
-async function readBody(request, limit) {
+async function readBody(request, limit, timeoutMs = Infinity) {
   if (request.body === null) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks = [];
   let total = 0;
+  let timer;
+  const expired = new Promise((resolve) => {
+    if (timeoutMs !== Infinity) timer = setTimeout(() => resolve(TIMEOUT), timeoutMs);
+  });
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const next = await Promise.race([reader.read(), expired]);
+      if (next === TIMEOUT) {
+        await reader.cancel().catch(() => {});
+        return TIMEOUT;
+      }
+      const { done, value } = next;
       if (done) break;
       chunks.push(value);
       total += value.byteLength;
@@ -29,6 +41,7 @@ async function readBody(request, limit) {
       }
     }
   } finally {
+    clearTimeout(timer);
     reader.releaseLock();
   }
   const out = new Uint8Array(Math.min(total, limit));
@@ -49,7 +62,7 @@ export async function parseRequest(request, options) {
   return parse(body, request.headers.get('content-type') ?? undefined, o);
 }
 
-/** The JSON body of a 400 answer: `{"error":{"code","field","message"}}`. */
+/** The JSON body of an error answer for a ParseError: `{"error":{"code","field","message"}}`. */
 export function errorBody(err) {
   return { error: { code: err.code, field: err.field, message: err.message } };
 }
@@ -101,7 +114,8 @@ async function receive(policyOf, request, env, handle, onError) {
     logOnce(JSON.parse(answers.bodyConsumed.body).error.message);
     return respond(answers.bodyConsumed);
   }
-  const body = await readBody(request, verdict.read.maxBytes);
+  const body = await readBody(request, verdict.read.maxBytes, verdict.read.timeoutMs);
+  if (body === TIMEOUT) return respond(answers.requestTimeout);
   const result = policy.receive(body, header('content-type'), header('content-encoding'));
   if (result.answer) return respond(result.answer);
   try {
@@ -114,7 +128,7 @@ async function receive(policyOf, request, env, handle, onError) {
 
 /**
  * A Workers `fetch` handler: checks the sender, parses each POST, calls
- * `onEvent(event, request, env, ctx)`, then answers 200 `{"ok":true}` (or the Response `onEvent`
+ * `onEvent(event, request, env, ctx)`, then answers the core's ok answer (or the Response `onEvent`
  * returns); every refusal and error is the core's answer.
  */
 export function createFetchHandler(onEvent, options) {
@@ -130,8 +144,8 @@ export function createFetchHandler(onEvent, options) {
 
 /**
  * Hono middleware: `app.all('/hook', primevoxWebhook(options), (c) => ...)` (all methods, so that
- * the receiver answers 405 itself). Stores the event as `c.get('primevoxEvent')` and calls the
- * next handler; a handler that throws is answered 500 handler_failed.
+ * the receiver refuses other methods itself). Stores the event as `c.get('primevoxEvent')` and calls the
+ * next handler; a handler that throws gets the core's handler-failed answer.
  */
 export function primevoxWebhook(options) {
   const onError = checkHandlers(() => {}, options && options.onError);
@@ -140,7 +154,7 @@ export function primevoxWebhook(options) {
     const res = await receive(policyOf, c.req.raw, c.env, async (event) => {
       c.set('primevoxEvent', event);
       await next();
-      if (c.error) throw c.error; // Hono caught the handler's error and made its own 500
+      if (c.error) throw c.error; // Hono caught the handler's error and made its own answer
       return c.finalized ? c.res : undefined;
     }, onError);
     c.res = res;

@@ -1,24 +1,15 @@
 // Types of the Node receivers (Express, Fastify, node:http).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Event } from '../events';
+import type { Event } from '../events.js';
+import type { ReceiverOptions } from './receiver.js';
 
-/** Options shared by the receivers. */
-export interface ReceiverOptions {
-  /** Reject anything not exactly as documented. Default false. */
-  strict?: boolean;
-  /** Largest body read, in bytes. Default 65536. */
-  maxBodyBytes?: number;
+/** Options of the Node receivers: the core's, and where a handler's error goes. */
+export interface NodeReceiverOptions extends ReceiverOptions {
   /**
-   * The secret the sender must present (several for rotation). Checked in constant time before
-   * the body is read; a missing or wrong token is answered 401 (code "unauthorized").
+   * Called with an error thrown by the handler (the sender gets 500 `handler_failed`, without
+   * details). Default: logged with console.error.
    */
-  token?: string | readonly string[];
-  /** URL query parameter carrying the token. Default "token"; null to not read the query. */
-  tokenQuery?: string | null;
-  /** Request header carrying the token (e.g. added by a proxy); checked before the query. */
-  tokenHeader?: string;
-  /** CIDR ranges of allowed peer addresses; others are answered 403 (code "forbidden"). */
-  allow?: readonly string[];
+  onError?: (err: unknown) => void;
 }
 
 /** A request as the Express middleware sees it (structural, so express stays optional). */
@@ -33,20 +24,21 @@ export interface ExpressLikeRequest extends IncomingMessage {
 export type EventHandler<Req, Res> = (event: Event, req: Req, res: Res) => void | Promise<void>;
 
 /**
- * Express middleware: `app.post('/hook', expressMiddleware(onEvent))`. Answers 400 with
- * {"error":{"code","field","message"}} for a bad payload, 200 {"ok":true} after `onEvent` unless it
- * answered itself; errors thrown by `onEvent` go to `next(err)`. Needs the raw body: mount it
- * before express.json()/express.urlencoded(), or give those `verify: keepRawBody`.
+ * Express middleware: `app.all('/hook', expressMiddleware(onEvent))` (all methods: the receiver
+ * answers 405 itself). Answers the core's refusals and errors, 200 {"ok":true} after `onEvent`
+ * unless it answered itself, and 500 `handler_failed` when it throws (logged, see `onError`).
+ * Needs the raw body: mount it before express.json()/express.urlencoded(), or give those
+ * `verify: keepRawBody`; otherwise 500 `body_consumed`, whose message names the fix.
  */
 export declare function expressMiddleware<Req extends ExpressLikeRequest = ExpressLikeRequest, Res extends ServerResponse = ServerResponse>(
   onEvent: EventHandler<Req, Res>,
-  options?: ReceiverOptions,
+  options?: NodeReceiverOptions,
 ): (req: Req, res: Res, next: (err?: unknown) => void) => void;
 
 /** `verify` callback for express.json()/express.urlencoded() that keeps the raw body as req.rawBody. */
 export declare function keepRawBody(req: IncomingMessage, res: ServerResponse, buf: Buffer): void;
 
-export interface FastifyReceiverOptions extends ReceiverOptions {
+export interface FastifyReceiverOptions extends NodeReceiverOptions {
   /** Route path inside the plugin's prefix. Default "/". */
   path?: string;
   // The request and reply are Fastify's (typed loosely so fastify stays an optional dependency).
@@ -54,16 +46,21 @@ export interface FastifyReceiverOptions extends ReceiverOptions {
   onEvent: (event: Event, request: any, reply: any) => void | Promise<void>;
 }
 
-/** Fastify plugin: `app.register(fastifyPlugin, { prefix: '/hook', onEvent })`. */
+/**
+ * Fastify plugin: `app.register(fastifyPlugin, { prefix: '/hook', onEvent })`. Owns its route for
+ * every method (405 for anything but POST) and reads the raw body itself.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export declare function fastifyPlugin(instance: any, options: FastifyReceiverOptions): Promise<void>;
 
-export interface HttpHandlerOptions extends ReceiverOptions {
-  /** Called with an error thrown by onEvent (the request gets a 500). Default: console.error. */
-  onError?: (err: unknown) => void;
-}
+/** Options of httpHandler. */
+export type HttpHandlerOptions = NodeReceiverOptions;
 
-/** node:http handler: `http.createServer(httpHandler(onEvent))`. Answers 405 to anything but POST. */
+/**
+ * node:http handler: `http.createServer(httpHandler(onEvent))`. Answers the core's refusals
+ * (405 to anything but POST, 403, 401, 400, 408 for a body slower than `bodyTimeoutMs`, 415),
+ * 200 {"ok":true} after `onEvent` unless it answered itself, 500 `handler_failed` if it throws.
+ */
 export declare function httpHandler(
   onEvent: EventHandler<IncomingMessage, ServerResponse>,
   options?: HttpHandlerOptions,

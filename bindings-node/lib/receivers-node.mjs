@@ -28,7 +28,7 @@ function send(res, answer) {
 }
 
 /**
- * Reads at most `maxBytes` bytes (the core's limit + 1: enough for it to answer body_too_large)
+ * Reads at most `maxBytes` bytes (the core's limit + 1: enough for it to tell a body over the limit)
  * within `timeoutMs`; the rest of a longer body is discarded unread. Resolves the bytes, TIMEOUT,
  * or GONE when the sender went away mid-body.
  */
@@ -131,10 +131,10 @@ function bodyConsumed(req) {
 
 /**
  * Express middleware: `app.all('/hook', expressMiddleware(onEvent, options))` (all methods, so
- * that the receiver answers 405 itself). Uses req.rawBody (Buffer or string) when a body parser
+ * that the receiver refuses other methods itself). Uses req.rawBody (Buffer or string) when a body parser
  * kept it, a Buffer req.body from express.raw(), a string req.body from express.text(), else
  * reads the request itself. A body parser that consumed the body without keeping it is a
- * configuration error: 500 body_consumed, whose message names the fix (logged once).
+ * configuration error, answered with the core's body-consumed answer naming the fix (logged once).
  */
 export function expressMiddleware(onEvent, options) {
   const onError = checkHandlers(onEvent, options && options.onError);
@@ -165,10 +165,10 @@ const UNREAD = Symbol('primevox-webhooks unread body');
 
 /**
  * Fastify plugin: `app.register(fastifyPlugin, { path: '/hook', onEvent })`. It owns the route
- * for every method (405 with our body for anything but POST). Inside its own (encapsulated)
+ * for every method (the core refuses anything but POST). Inside its own (encapsulated)
  * context the content-type parsers leave the body unread, so that the checks run first and the
  * receiver reads it itself, bounded and timed; a body some other parser already consumed is
- * answered 500 body_consumed.
+ * answered with the core's body-consumed answer.
  */
 export async function fastifyPlugin(instance, options) {
   const o = options || {};

@@ -1,11 +1,7 @@
 //! `parse_many`: many bodies at once, the GIL released while the core parses.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
-
 use primevox_webhooks as core;
-use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
@@ -53,13 +49,7 @@ impl<'py> ContentTypes<'py> {
     }
 }
 
-/// Items per unit of work in a large batch: workers parse chunks while this thread, holding the
-/// GIL, wraps the chunks already parsed (parsing and wrapping overlap).
-const CHUNK: usize = 256;
-/// Below this many bytes a batch is parsed on this thread: a second thread costs more than it saves.
-const MIN_BYTES_PER_THREAD: usize = 32 * 1024;
-
-type Parsed = Vec<Result<core::Event<'static>, core::ParseError>>;
+type Parsed = core::Parsed<'static>;
 
 /// Wraps one chunk of results, in order, appending them to `out`; `bodies[first..]` are theirs.
 fn wrap_chunk(
@@ -98,8 +88,8 @@ fn batch_item<'py>(
 
 /// Parse many bodies at once: one event or ``ParseError`` per item, in order (nothing raised for
 /// a bad payload). Each item is ``(body, content_type)`` or a bare body. The GIL is released while
-/// the core parses; large batches are parsed on worker threads (one per core) while this thread
-/// wraps the results already parsed.
+/// the core parses (its batch API: large batches on one thread per core) and taken to wrap each
+/// chunk of results as it is ready.
 #[pyfunction]
 #[pyo3(signature = (items, *, strict = false, max_body_bytes = 65536, max_depth = 32))]
 fn parse_many<'py>(
@@ -118,13 +108,11 @@ fn parse_many<'py>(
         bodies.push(Some(body));
         cts.push(ct);
     }
-    let mut total = 0usize;
     let batch: Vec<core::BatchItem<'static>> = bodies
         .iter()
         .zip(&cts)
         .map(|(body, ct)| {
             let bytes = body.as_ref().map_or(&[][..], Body::as_bytes);
-            total += bytes.len();
             let ct: Option<&str> = ct.map(|i| &*content_types.seen[i].1);
             // SAFETY: `bodies` and `content_types` own these buffers, which never move or change
             // (see `Body`; a `PyBackedStr` keeps its UTF-8 buffer alive); a `Body` taken out of
@@ -140,90 +128,15 @@ fn parse_many<'py>(
         .collect();
     let opts = options(strict, max_body_bytes, max_depth);
     let out = PyList::empty(py);
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let workers = cores
-        .min(total / MIN_BYTES_PER_THREAD)
-        .min(batch.len().div_ceil(CHUNK));
-    if workers <= 1 {
-        let results = py.detach(|| core::parse_many(&batch, &opts));
-        wrap_chunk(py, &out, results, &mut bodies)?;
-        return Ok(out);
-    }
-    let chunks: Vec<&[core::BatchItem<'static>]> = batch.chunks(CHUNK).collect();
-    let chunks: &[&[core::BatchItem<'static>]] = &chunks;
     let shared = out.clone().unbind();
-    let next = AtomicUsize::new(0);
-    let outcome = py.detach(|| {
-        let parse_chunk = |i: usize| -> std::thread::Result<Parsed> {
-            catch_unwind(AssertUnwindSafe(|| {
-                chunks[i]
-                    .iter()
-                    .map(|(b, ct)| core::parse_with(b, *ct, &opts))
-                    .collect::<Parsed>()
-            }))
-        };
-        let (tx, rx) = mpsc::channel::<(usize, std::thread::Result<Parsed>)>();
-        std::thread::scope(|s| {
-            // This thread is one of the `workers`: it parses too whenever the next chunk to
-            // wrap is not ready yet.
-            for _ in 1..workers {
-                let tx = tx.clone();
-                let (next, parse_chunk) = (&next, &parse_chunk);
-                s.spawn(move || loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= chunks.len() || tx.send((i, parse_chunk(i))).is_err() {
-                        break;
-                    }
-                });
-            }
-            drop(tx);
-            let stop = || next.store(chunks.len(), Ordering::Relaxed);
-            let mut ready: Vec<Option<Parsed>> = (0..chunks.len()).map(|_| None).collect();
-            let mut done = 0;
-            while done < chunks.len() {
-                let mut arrived = rx.try_recv().ok();
-                if arrived.is_none() && ready[done].is_none() {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    arrived = if i < chunks.len() {
-                        Some((i, parse_chunk(i)))
-                    } else {
-                        let Ok(m) = rx.recv() else {
-                            return Ok(Err(PyRuntimeError::new_err(
-                                "parse_many: a worker thread stopped early",
-                            )));
-                        };
-                        Some(m)
-                    };
-                }
-                if let Some((i, parsed)) = arrived {
-                    match parsed {
-                        Ok(v) => ready[i] = Some(v),
-                        Err(panic) => {
-                            stop();
-                            return Err(panic);
-                        }
-                    }
-                }
-                // Wrap the chunks ready in order, holding the GIL only for that.
-                while let Some(v) = ready.get_mut(done).and_then(Option::take) {
-                    let first = done * CHUNK;
-                    let wrapped = Python::attach(|py| {
-                        wrap_chunk(py, shared.bind(py), v, &mut bodies[first..])
-                    });
-                    if let Err(e) = wrapped {
-                        stop();
-                        return Ok(Err(e));
-                    }
-                    done += 1;
-                }
-            }
-            Ok(Ok(()))
+    // The core parses on its threads, without the GIL; this thread takes the GIL only to wrap
+    // each chunk, in order, as soon as it is parsed (see `parse_many_pipelined`).
+    py.detach(|| {
+        core::parse_many_pipelined(&batch, &opts, |first, results| {
+            Python::attach(|py| wrap_chunk(py, shared.bind(py), results, &mut bodies[first..]))
         })
-    });
-    match outcome {
-        Ok(result) => result.map(|()| out),
-        Err(panic) => std::panic::resume_unwind(panic),
-    }
+    })?;
+    Ok(out)
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

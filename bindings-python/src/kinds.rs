@@ -16,10 +16,11 @@ fn match_args(py: Python<'_>, kind: Kind) -> PyResult<Py<PyTuple>> {
     Ok(PyTuple::new(py, names)?.unbind())
 }
 
-/// Declares one Python class per kind, with a getter per field of that kind. The lists here are
-/// checked against the core's `Kind::fields()` / `Kind::class_name()` when the module loads.
+/// Declares one Python class per kind, with a getter per field of that kind. The invocation is
+/// generated (`kind_classes.rs`) and checked against the core's `Kind::fields()` /
+/// `Kind::class_name()` when the module loads.
 macro_rules! kind_classes {
-    ($( $cls:ident = $kind:ident { $( $getter:ident => $field:ident ),* } )*) => {
+    ($( $cls:ident = $kind:ident { $( $getter:ident => $field:ident ),* $(,)? } )*) => {
         $(
             #[pyclass(extends = Event, frozen, module = "primevox_webhooks")]
             pub struct $cls;
@@ -64,60 +65,8 @@ macro_rules! kind_classes {
     };
 }
 
-kind_classes! {
-    InboundMessage = InboundMessage {
-        container_id => ContainerId, tenant_id => TenantId, conversation_id => ConversationId,
-        to_number => ToNumber, from_number => FromNumber, message_text => MessageText
-    }
-    OutboundMessage = OutboundMessage {
-        container_id => ContainerId, tenant_id => TenantId, conversation_id => ConversationId,
-        to_number => ToNumber, from_number => FromNumber, message_text => MessageText
-    }
-    InboundCall = InboundCall {
-        container_id => ContainerId, tenant_id => TenantId, did_number => DidNumber,
-        did_description => DidDescription, did_group => DidGroup, cid_prefix => CidPrefix,
-        call_uuid => CallUuid, caller_id_num => CallerIdNum, caller_id_name => CallerIdName
-    }
-    CallHangup = CallHangup {
-        container_id => ContainerId, tenant_id => TenantId, call_uuid => CallUuid,
-        caller_id_num => CallerIdNum, caller_id_name => CallerIdName,
-        extension_number => ExtensionNumber, extension_name => ExtensionName
-    }
-    ExtensionRinging = ExtensionRinging {
-        container_id => ContainerId, tenant_id => TenantId, call_uuid => CallUuid,
-        caller_id_num => CallerIdNum, extension_number => ExtensionNumber,
-        extension_name => ExtensionName
-    }
-    ExtensionAnswered = ExtensionAnswered {
-        container_id => ContainerId, tenant_id => TenantId, call_uuid => CallUuid,
-        caller_id_num => CallerIdNum, caller_id_name => CallerIdName,
-        extension_number => ExtensionNumber, extension_name => ExtensionName
-    }
-    ExtensionHangup = ExtensionHangup {
-        container_id => ContainerId, tenant_id => TenantId, call_uuid => CallUuid,
-        caller_id_num => CallerIdNum, caller_id_name => CallerIdName,
-        extension_number => ExtensionNumber, extension_name => ExtensionName
-    }
-    VoicemailLeft = VoicemailLeft {
-        container_id => ContainerId, tenant_id => TenantId, call_uuid => CallUuid,
-        caller_id_num => CallerIdNum, caller_id_name => CallerIdName,
-        extension_number => ExtensionNumber, extension_name => ExtensionName
-    }
-    OutboundCall = OutboundCall {
-        container_id => ContainerId, tenant_id => TenantId, call_uuid => CallUuid,
-        extension_number => ExtensionNumber, extension_name => ExtensionName,
-        number_dialed => NumberDialed
-    }
-    RingGroupEntered = RingGroupEntered {
-        container_id => ContainerId, tenant_id => TenantId, call_uuid => CallUuid,
-        caller_id_num => CallerIdNum, ring_group_number => RingGroupNumber
-    }
-    QueueEntered = QueueEntered {
-        container_id => ContainerId, tenant_id => TenantId, call_uuid => CallUuid,
-        caller_id_num => CallerIdNum, queue_number => QueueNumber
-    }
-    UnknownEvent = Unknown {}
-}
+// One class per kind, one getter per field: generated from the core's kind table.
+include!("kind_classes.rs");
 
 /// Fails the import if the classes declared here drift from the core's model.
 fn check_declared() -> PyResult<()> {

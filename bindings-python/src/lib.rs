@@ -13,6 +13,7 @@ mod errors;
 mod event;
 mod kinds;
 mod parse;
+mod receiver;
 mod security;
 
 use pyo3::prelude::*;
@@ -27,6 +28,7 @@ const CONCEPTS: &[Register] = &[
     parse::register,
     batch::register,
     security::register,
+    receiver::register,
     calls::register,
 ];
 

@@ -108,7 +108,7 @@ def django_runserver() -> Iterator[str]:
     """Run `django runserver` (the test project in tests/django_project) as a child process."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
-        [str(Path(__file__).parent / "django_project"), env.get("PYTHONPATH", "")]
+        [str(Path(__file__).parent / "django_project"), str(Path(__file__).parent), env.get("PYTHONPATH", "")]
     )
     env["DJANGO_SETTINGS_MODULE"] = "pvsite.settings"
     last_error: Exception | None = None

@@ -85,3 +85,15 @@ def test_hostile_inputs_in_a_child_process_never_abort_it() -> None:
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=300)
     assert proc.returncode == 0, proc.stderr.decode(errors="replace")[-3000:]
     assert proc.stdout.decode().strip() == "survived"
+
+
+def test_hostile_vectors_match_their_generator() -> None:
+    """tests/vectors/hostile-*.json are exactly what tests/hostile/make_vectors.py writes."""
+    from conftest import REPO
+
+    script = REPO / "tests" / "hostile" / "make_vectors.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--check"], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "hostile vectors in" in done.stdout, done.stdout

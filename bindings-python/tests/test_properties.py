@@ -49,6 +49,21 @@ def camel(snake: str) -> str:
     return re.sub(r"_([a-z])", lambda m: m.group(1).upper(), snake)
 
 
+def documented_names(cls: type[pv.Event], event_type: str) -> dict[str, str]:
+    """Canonical name -> the one wire spelling the vendor documents for this kind (the spelling
+    ``encode()`` writes; strict mode accepts no other)."""
+    kind = dict(zip((c for c, _, _ in WIRE), pv.KINDS))[cls]
+    names = [camel(s) for s in cls.__match_args__]
+    canonical = {"kind": kind, "eventType": event_type, **{n: str(i) for i, n in enumerate(names)}, "extra": []}
+    content_type, body = pv.from_json(json.dumps(canonical)).encode()
+    if content_type.startswith("application/json"):
+        wire = [(k, str(v)) for k, v in json.loads(body).items()]
+    else:
+        wire = urllib.parse.parse_qsl(body)
+    by_value = {v: k for k, v in wire if k not in ("eventType", "eventTarget")}
+    return {n: by_value[str(i)] for i, n in enumerate(names)}
+
+
 values = st.one_of(
     st.text(max_size=40),
     st.from_regex(r"\A[ +]?[0-9]{1,15}\Z"),  # phone-number shapes, incl. an unencoded '+'
@@ -178,7 +193,7 @@ def documented_payloads(draw: Any) -> tuple[bytes, Optional[str]]:
             value = draw(st.from_regex(r"\A\+?[0-9]{4,15}\Z"))
         else:
             value = draw(st.text(max_size=30))
-        pairs.append((draw(st.sampled_from(ALIASES.get(name, [name]))), value))
+        pairs.append((documented_names(cls, event_type)[name], value))
     pairs = draw(st.permutations(pairs))
     if issubclass(cls, (pv.InboundMessage, pv.OutboundMessage)) or draw(st.booleans()):
         return json.dumps(dict(pairs)).encode(), "application/json"

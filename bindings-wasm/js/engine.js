@@ -106,13 +106,9 @@ function parse(body, ct, o, fail) {
   return eventOf(out, wordsView.subarray(at, at + wordsView[tableAt + 1]));
 }
 
-/** One tagged JSON text per body (a Worker has one thread: a loop over the core's parse). */
-function parseMany(bodies, types, o) {
-  const out = new Array(bodies.length);
-  for (let i = 0; i < bodies.length; i++) {
-    out[i] = wasm.parseTagged(bodies[i], types[i] ?? undefined, o.strict, o.maxBodyBytes, o.maxDepth);
-  }
-  return out;
+/** One event or `fail(failure)` per body, in order (a Worker has one thread: a loop of parse). */
+function parseMany(bodies, types, o, fail) {
+  return bodies.map((body, i) => parse(body, types[i], o, fail));
 }
 
 const engine = { generation: () => generation };

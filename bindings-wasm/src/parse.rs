@@ -121,24 +121,6 @@ pub fn parse_bytes_layout(
     ))
 }
 
-/// Parses one body to a tagged JSON text: `{"ok":<canonical event>}` or `{"error":…}` (the
-/// path of `parseMany`, which returns errors rather than throwing them).
-#[wasm_bindgen(js_name = "parseTagged")]
-pub fn parse_tagged(
-    body: &[u8],
-    content_type: Option<String>,
-    strict: bool,
-    max_body_bytes: f64,
-    max_depth: f64,
-) -> String {
-    let o = options(strict, max_body_bytes, max_depth);
-    js::tagged(primevox_webhooks::api::parse_to_json(
-        body,
-        content_type.as_deref(),
-        &o,
-    ))
-}
-
 /// The default parse options as JSON text, camelCase.
 #[wasm_bindgen(js_name = "defaultOptions")]
 pub fn default_options() -> String {

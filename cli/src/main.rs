@@ -1,144 +1,130 @@
-//! `primevox-webhooks`: parse a webhook body from a file or stdin into canonical JSON.
+//! `primevox-webhooks`: parse webhook bodies, and run the local loop: `listen` for deliveries,
+//! `trigger` them as PrimeVOX would, `replay` a capture, and stitch a capture into `calls`.
+//!
+//! Exit codes: 0 success; 1 a delivery or a parse failed; 2 a usage error (bad flag, unknown
+//! kind, scenario or field, malformed URL, unreadable file).
 
-use std::io::{Read, Write};
+mod calls;
+mod capture;
+mod codegen;
+mod encode;
+mod listen;
+mod parse;
+mod replay;
+mod samples;
+mod scenario;
+mod send;
+mod trigger;
+
 use std::process::ExitCode;
 
-use primevox_webhooks::{api, codegen, parse_with, ErrorCode, ParseError, ParseOptions};
+use clap::{Parser, Subcommand};
 
-const USAGE: &str = "\
-usage:
-  primevox-webhooks parse [FILE|-] [--content-type T] [--strict] [--max-body-bytes N]
-      prints the event's canonical JSON and exits 0, or prints
-      {\"error\": {\"code\", \"field\", \"message\"}} and exits 1
-  primevox-webhooks encode [FILE|-]     canonical JSON in, the vendor's wire body out
-  primevox-webhooks schema              the JSON Schema of the canonical event
-  primevox-webhooks codegen [DIR]       writes event.schema.json, events.d.ts and event-builder.{cjs,mjs} (default core/generated)
-";
+/// PrimeVOX webhooks on the command line: parse bodies, receive, simulate and replay deliveries.
+#[derive(Parser)]
+#[command(name = "primevox-webhooks", version, about, long_about = None)]
+#[command(after_help = "\
+Exit codes: 0 success; 1 a delivery or a parse failed; 2 a usage error.
 
-fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("parse") => parse_cmd(&args[1..]),
-        Some("encode") => encode_cmd(&args[1..]),
-        Some("schema") => {
-            print!("{}", codegen::json_schema());
-            ExitCode::SUCCESS
+The local loop:
+  primevox-webhooks listen --port 8787 --save deliveries.jsonl
+  primevox-webhooks trigger call:missed --to http://127.0.0.1:8787/ --speed 10
+  primevox-webhooks calls deliveries.jsonl")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Parse(parse::Args),
+    Encode(encode::Args),
+    Schema(codegen::SchemaArgs),
+    Codegen(codegen::Args),
+    Listen(listen::Args),
+    Trigger(trigger::Args),
+    Replay(replay::Args),
+    Calls(calls::Args),
+}
+
+/// Why a command stopped: the exit code and one line for stderr.
+#[derive(Debug)]
+pub struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    /// A usage error (exit 2): bad flags or values, unknown names, unreadable input files.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure {
+            code: 2,
+            message: message.into(),
         }
-        Some("codegen") => codegen_cmd(&args[1..]),
-        Some("-h" | "--help" | "help") => {
-            print!("{USAGE}");
-            ExitCode::SUCCESS
-        }
-        _ => {
-            eprint!("{USAGE}");
-            ExitCode::from(2)
+    }
+
+    /// A failed operation (exit 1): deliveries that failed, an input that does not parse.
+    /// An empty message prints nothing (the command already said what failed).
+    pub fn failed(message: impl Into<String>) -> Self {
+        Failure {
+            code: 1,
+            message: message.into(),
         }
     }
 }
 
-fn read_input(path: Option<&str>) -> std::io::Result<Vec<u8>> {
+/// What every command returns.
+pub type Outcome = Result<(), Failure>;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Parse(a) => parse::run(a),
+        Command::Encode(a) => encode::run(a),
+        Command::Schema(a) => codegen::schema(a),
+        Command::Codegen(a) => codegen::run(a),
+        Command::Listen(a) => listen::run(a),
+        Command::Trigger(a) => trigger::run(a),
+        Command::Replay(a) => replay::run(a),
+        Command::Calls(a) => calls::run(a),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            if !f.message.is_empty() {
+                eprintln!("primevox-webhooks: {}", f.message);
+            }
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+/// A single-threaded tokio runtime: the network commands wait on sockets, not on the CPU.
+pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::failed(format!("cannot start the async runtime: {e}")))
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+/// Reads a file, or stdin for `-` or no path.
+pub fn read_input(path: Option<&str>) -> Result<Vec<u8>, Failure> {
+    use std::io::Read;
     match path {
         None | Some("-") => {
             let mut buf = Vec::new();
-            std::io::stdin().read_to_end(&mut buf)?;
+            std::io::stdin()
+                .read_to_end(&mut buf)
+                .map_err(|e| Failure::usage(format!("cannot read stdin: {e}")))?;
             Ok(buf)
         }
-        Some(p) => std::fs::read(p),
+        Some(p) => std::fs::read(p).map_err(|e| Failure::usage(format!("cannot read {p}: {e}"))),
     }
-}
-
-fn print_error(e: &ParseError) -> ExitCode {
-    println!("{{\"error\":{}}}", api::error_to_json(e));
-    ExitCode::from(1)
-}
-
-fn parse_cmd(args: &[String]) -> ExitCode {
-    let mut file = None;
-    let mut content_type = None;
-    let mut options = ParseOptions::default();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--strict" => options.strict = true,
-            "--content-type" => content_type = it.next().cloned(),
-            "--max-body-bytes" => match it.next().and_then(|n| n.parse().ok()) {
-                Some(n) => options.max_body_bytes = n,
-                None => {
-                    eprintln!("--max-body-bytes takes a whole number");
-                    return ExitCode::from(2);
-                }
-            },
-            s if s.starts_with("--") && s.len() > 2 => {
-                eprintln!("unknown option {s}\n{USAGE}");
-                return ExitCode::from(2);
-            }
-            s => file = Some(s.to_owned()),
-        }
-    }
-    let body = match read_input(file.as_deref()) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("cannot read {}: {e}", file.as_deref().unwrap_or("stdin"));
-            return ExitCode::from(2);
-        }
-    };
-    match parse_with(&body, content_type.as_deref(), &options) {
-        Ok(event) => {
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "{}", event.to_json());
-            ExitCode::SUCCESS
-        }
-        Err(e) => print_error(&e),
-    }
-}
-
-fn encode_cmd(args: &[String]) -> ExitCode {
-    let body = match read_input(args.first().map(String::as_str)) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("cannot read input: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let Ok(text) = String::from_utf8(body) else {
-        return print_error(&ParseError::new(
-            ErrorCode::InvalidJson,
-            None,
-            "canonical JSON must be UTF-8",
-        ));
-    };
-    match api::encode_json(text.trim()) {
-        Ok(enc) => {
-            eprintln!("Content-Type: {}", enc.content_type);
-            println!("{}", enc.body);
-            ExitCode::SUCCESS
-        }
-        Err(e) => print_error(&e),
-    }
-}
-
-fn codegen_cmd(args: &[String]) -> ExitCode {
-    let dir = std::path::PathBuf::from(args.first().map_or("core/generated", String::as_str));
-    let files = [
-        ("event.schema.json", codegen::json_schema()),
-        ("events.d.ts", codegen::typescript_types()),
-        (
-            "event-builder.cjs",
-            codegen::js_event_builder(codegen::JsModule::CommonJs),
-        ),
-        (
-            "event-builder.mjs",
-            codegen::js_event_builder(codegen::JsModule::Esm),
-        ),
-    ];
-    for (name, text) in files {
-        if let Err(e) =
-            std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(dir.join(name), text))
-        {
-            eprintln!("cannot write {}: {e}", dir.join(name).display());
-            return ExitCode::from(2);
-        }
-        println!("wrote {}", dir.join(name).display());
-    }
-    ExitCode::SUCCESS
 }

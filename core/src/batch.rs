@@ -1,5 +1,8 @@
 //! Parsing many bodies at once, spread over the machine's cores.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
 use crate::error::ParseError;
 use crate::event::Event;
 use crate::parse::{parse_with, ParseOptions};
@@ -9,6 +12,12 @@ pub type BatchItem<'a> = (&'a [u8], Option<&'a str>);
 
 // Below this much work a second thread costs more than it saves.
 const MIN_BYTES_PER_THREAD: usize = 32 * 1024;
+
+/// Items per unit of work in [`parse_many_pipelined`].
+pub const PIPELINE_CHUNK: usize = 256;
+
+/// One result per item.
+pub type Parsed<'a> = Vec<Result<Event<'a>, ParseError>>;
 
 /// Parses every item, in order, one result per item: one bad body never affects the others.
 /// Large batches are split across `std::thread::available_parallelism` scoped threads.
@@ -54,5 +63,75 @@ pub fn parse_many_map<'a, T: Send>(
             out.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
         }
         out
+    })
+}
+
+/// Like [`parse_many`], but hands the results to `consume` on the calling thread, in order, one
+/// chunk of [`PIPELINE_CHUNK`] items at a time (with the index of the chunk's first item), as
+/// soon as that chunk is parsed, while other threads parse the next chunks: a binding's
+/// per-event work that must stay on one thread (building Python objects under the GIL) overlaps
+/// the parsing. The calling thread parses too whenever the next chunk is not ready. Small batches
+/// are parsed as [`parse_many`] does and handed over at once. An error from `consume` stops the
+/// batch (no further chunk is started) and is returned.
+pub fn parse_many_pipelined<'a, E>(
+    items: &[BatchItem<'a>],
+    options: &ParseOptions,
+    mut consume: impl FnMut(usize, Parsed<'a>) -> Result<(), E>,
+) -> Result<(), E> {
+    let total: usize = items.iter().map(|(b, _)| b.len()).sum();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunks: Vec<&[BatchItem<'a>]> = items.chunks(PIPELINE_CHUNK).collect();
+    let chunks: &[&[BatchItem<'a>]] = &chunks;
+    let workers = cores.min(total / MIN_BYTES_PER_THREAD).min(chunks.len());
+    if workers <= 1 {
+        return consume(0, parse_many(items, options));
+    }
+    let parse_chunk = |i: usize| -> Parsed<'a> {
+        chunks[i]
+            .iter()
+            .map(|(b, ct)| parse_with(b, *ct, options))
+            .collect()
+    };
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel::<(usize, Parsed<'a>)>();
+    std::thread::scope(|s| {
+        for _ in 1..workers {
+            let tx = tx.clone();
+            let (next, parse_chunk) = (&next, &parse_chunk);
+            s.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= chunks.len() || tx.send((i, parse_chunk(i))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut ready: Vec<Option<Parsed<'a>>> = (0..chunks.len()).map(|_| None).collect();
+        let mut done = 0;
+        while done < chunks.len() {
+            let mut arrived = rx.try_recv().ok();
+            if arrived.is_none() && ready[done].is_none() {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                arrived = if i < chunks.len() {
+                    Some((i, parse_chunk(i)))
+                } else {
+                    // Every sender gone with chunks missing: a worker panicked, which leaving
+                    // the scope re-raises.
+                    let Ok(m) = rx.recv() else { break };
+                    Some(m)
+                };
+            }
+            if let Some((i, parsed)) = arrived {
+                ready[i] = Some(parsed);
+            }
+            while let Some(parsed) = ready.get_mut(done).and_then(Option::take) {
+                if let Err(e) = consume(done * PIPELINE_CHUNK, parsed) {
+                    next.store(chunks.len(), Ordering::Relaxed);
+                    return Err(e);
+                }
+                done += 1;
+            }
+        }
+        Ok(())
     })
 }

@@ -2,18 +2,13 @@
 //! drop retried deliveries.
 
 use crate::event::{Event, ExtraValue};
-use crate::kind::{Field, Kind};
+use crate::kind::Kind;
 
 impl Event<'_> {
     /// The outside party's number as sent: `callerIdNum` on calls, `fromNumber` on inbound
     /// messages, `toNumber` on outbound messages. `None` for outbound calls and unknown events.
     pub fn caller_number(&self) -> Option<&str> {
-        match self.kind {
-            Kind::InboundMessage => self.get(Field::FromNumber),
-            Kind::OutboundMessage => self.get(Field::ToNumber),
-            Kind::OutboundCall | Kind::Unknown => None,
-            _ => self.get(Field::CallerIdNum),
-        }
+        self.kind.caller_field().and_then(|f| self.get(f))
     }
 
     /// [`Event::caller_number`] in E.164 (`+15125550100`) when it is a North American number
@@ -54,8 +49,9 @@ impl Event<'_> {
             }
         }
         let id = self
-            .get(Field::CallUuid)
-            .or_else(|| self.get(Field::ConversationId))
+            .kind
+            .id_field()
+            .and_then(|f| self.get(f))
             .unwrap_or("-");
         format!("{}:{}:{:016x}", self.kind.as_str(), id, h.0)
     }

@@ -13,10 +13,12 @@
 /// JSON Schema and the README's event table are all derived from it.
 ///
 /// Per field: its camelCase and snake_case names, whether it holds a phone number, a description,
-/// and every wire spelling with the kinds whose documentation uses that spelling (an empty list: a
+/// the shape strict mode requires of its content (`any`, `digits`, `uuid`), and every wire spelling with the kinds whose documentation uses that spelling (an empty list: a
 /// spelling accepted in lenient mode only). Per kind: the kind string, class name, how its body
 /// arrives (`json` or `form`), the wire `eventType` and `eventTarget`, its fields in canonical
-/// order with `required` / `optional`, the vendor's wire order, and a description.
+/// order with `required` / `optional`, the vendor's wire order, the field holding the outside
+/// party's number (`caller`) and the one naming the call or conversation (`id`; `none` for
+/// either when the kind has none), and a description.
 #[macro_export]
 macro_rules! kind_table {
     ($callback:ident) => {
@@ -25,6 +27,7 @@ macro_rules! kind_table {
                 ContainerId {
                     camel: "containerId", snake: container_id, phone: false,
                     doc: "The PrimeVOX container (the customer's account) the event belongs to.",
+                    shape: digits,
                     wire: {
                         "containerId" => [InboundCall, CallHangup, ExtensionRinging, ExtensionAnswered,
                             ExtensionHangup, VoicemailLeft, OutboundCall, RingGroupEntered, QueueEntered],
@@ -34,6 +37,7 @@ macro_rules! kind_table {
                 TenantId {
                     camel: "tenantId", snake: tenant_id, phone: false,
                     doc: "The tenant within the container.",
+                    shape: digits,
                     wire: {
                         "tenantId" => [InboundCall, CallHangup, ExtensionRinging, ExtensionAnswered,
                             ExtensionHangup, VoicemailLeft, OutboundCall, RingGroupEntered, QueueEntered],
@@ -43,6 +47,7 @@ macro_rules! kind_table {
                 ConversationId {
                     camel: "conversationId", snake: conversation_id, phone: false,
                     doc: "The message conversation's id.",
+                    shape: any,
                     wire: {
                         "conversationId" => [],
                         "conversationID" => [InboundMessage, OutboundMessage],
@@ -51,41 +56,49 @@ macro_rules! kind_table {
                 ToNumber {
                     camel: "toNumber", snake: to_number, phone: true,
                     doc: "The number a message was sent to.",
+                    shape: any,
                     wire: { "toNumber" => [InboundMessage, OutboundMessage] },
                 }
                 FromNumber {
                     camel: "fromNumber", snake: from_number, phone: true,
                     doc: "The number a message was sent from.",
+                    shape: any,
                     wire: { "fromNumber" => [InboundMessage, OutboundMessage] },
                 }
                 MessageText {
                     camel: "messageText", snake: message_text, phone: false,
                     doc: "The message body.",
+                    shape: any,
                     wire: { "messageText" => [InboundMessage, OutboundMessage] },
                 }
                 DidNumber {
                     camel: "didNumber", snake: did_number, phone: true,
                     doc: "The dialled phone number (DID) a call came in on.",
+                    shape: any,
                     wire: { "didNumber" => [InboundCall] },
                 }
                 DidDescription {
                     camel: "didDescription", snake: did_description, phone: false,
                     doc: "The description the customer gave that DID.",
+                    shape: any,
                     wire: { "didDescription" => [InboundCall] },
                 }
                 DidGroup {
                     camel: "didGroup", snake: did_group, phone: false,
                     doc: "The group the DID belongs to.",
+                    shape: any,
                     wire: { "didGroup" => [InboundCall] },
                 }
                 CidPrefix {
                     camel: "cidPrefix", snake: cid_prefix, phone: false,
                     doc: "The caller-id prefix configured on the DID.",
+                    shape: any,
                     wire: { "cidPrefix" => [InboundCall] },
                 }
                 CallUuid {
                     camel: "callUuid", snake: call_uuid, phone: false,
                     doc: "The call's id.",
+                    shape: uuid,
                     wire: {
                         "callUuid" => [InboundCall, CallHangup, ExtensionRinging, ExtensionAnswered,
                             ExtensionHangup, VoicemailLeft, OutboundCall, RingGroupEntered, QueueEntered],
@@ -94,6 +107,7 @@ macro_rules! kind_table {
                 CallerIdNum {
                     camel: "callerIdNum", snake: caller_id_num, phone: true,
                     doc: "The caller's number.",
+                    shape: any,
                     wire: {
                         "callerIdNum" => [InboundCall, CallHangup, ExtensionRinging, ExtensionAnswered,
                             ExtensionHangup, VoicemailLeft, RingGroupEntered, QueueEntered],
@@ -102,6 +116,7 @@ macro_rules! kind_table {
                 CallerIdName {
                     camel: "callerIdName", snake: caller_id_name, phone: false,
                     doc: "The caller's name.",
+                    shape: any,
                     wire: {
                         "callerIdName" => [InboundCall, CallHangup, ExtensionAnswered, ExtensionHangup,
                             VoicemailLeft],
@@ -110,6 +125,7 @@ macro_rules! kind_table {
                 ExtensionNumber {
                     camel: "extensionNumber", snake: extension_number, phone: false,
                     doc: "The extension's number.",
+                    shape: any,
                     wire: {
                         "extensionNumber" => [ExtensionAnswered],
                         "extNumber" => [CallHangup, ExtensionRinging, ExtensionHangup, VoicemailLeft,
@@ -119,6 +135,7 @@ macro_rules! kind_table {
                 ExtensionName {
                     camel: "extensionName", snake: extension_name, phone: false,
                     doc: "The extension's name.",
+                    shape: any,
                     wire: {
                         "extensionName" => [ExtensionAnswered],
                         "extName" => [CallHangup, ExtensionRinging, ExtensionHangup, VoicemailLeft,
@@ -128,11 +145,13 @@ macro_rules! kind_table {
                 NumberDialed {
                     camel: "numberDialed", snake: number_dialed, phone: true,
                     doc: "The number an extension dialled out to.",
+                    shape: any,
                     wire: { "numberDialed" => [OutboundCall] },
                 }
                 RingGroupNumber {
                     camel: "ringGroupNumber", snake: ring_group_number, phone: false,
                     doc: "The ring group's extension.",
+                    shape: any,
                     wire: {
                         "ringGroupNumber" => [],
                         "rgNumber" => [RingGroupEntered],
@@ -141,6 +160,7 @@ macro_rules! kind_table {
                 QueueNumber {
                     camel: "queueNumber", snake: queue_number, phone: false,
                     doc: "The queue's extension.",
+                    shape: any,
                     wire: { "queueNumber" => [QueueEntered] },
                 }
             }
@@ -151,6 +171,7 @@ macro_rules! kind_table {
                     fields: [required ContainerId, required TenantId, optional ConversationId,
                         required ToNumber, required FromNumber, optional MessageText],
                     wire_order: [ToNumber, FromNumber, ContainerId, TenantId, ConversationId, MessageText],
+                    caller: FromNumber, id: ConversationId,
                     doc: "A text message arrived from an outside number (`inboundMessage`).",
                 }
                 OutboundMessage {
@@ -159,6 +180,7 @@ macro_rules! kind_table {
                     fields: [required ContainerId, required TenantId, optional ConversationId,
                         required ToNumber, required FromNumber, optional MessageText],
                     wire_order: [ToNumber, FromNumber, ContainerId, TenantId, ConversationId, MessageText],
+                    caller: ToNumber, id: ConversationId,
                     doc: "A PrimeVOX user sent a text message (`outboundMessage`).",
                 }
                 InboundCall {
@@ -169,6 +191,7 @@ macro_rules! kind_table {
                         required CallUuid, optional CallerIdNum, optional CallerIdName],
                     wire_order: [ContainerId, TenantId, DidNumber, DidDescription, DidGroup,
                         CidPrefix, CallUuid, CallerIdNum, CallerIdName],
+                    caller: CallerIdNum, id: CallUuid,
                     doc: "A call came into the phone system, before anything happened to it (`InboundCall`).",
                 }
                 CallHangup {
@@ -179,6 +202,7 @@ macro_rules! kind_table {
                         optional ExtensionName],
                     wire_order: [ContainerId, TenantId, ExtensionNumber, ExtensionName, CallUuid,
                         CallerIdName, CallerIdNum],
+                    caller: CallerIdNum, id: CallUuid,
                     doc: "A call ended, whatever happened to it (`HangupCall`).",
                 }
                 ExtensionRinging {
@@ -188,6 +212,7 @@ macro_rules! kind_table {
                         optional CallerIdNum, optional ExtensionNumber, optional ExtensionName],
                     wire_order: [ContainerId, TenantId, ExtensionNumber, ExtensionName, CallUuid,
                         CallerIdNum],
+                    caller: CallerIdNum, id: CallUuid,
                     doc: "An extension is ringing (`ringAttempt`, eventTarget `extension`).",
                 }
                 ExtensionAnswered {
@@ -198,6 +223,7 @@ macro_rules! kind_table {
                         optional ExtensionName],
                     wire_order: [ContainerId, TenantId, CallUuid, CallerIdNum, CallerIdName,
                         ExtensionNumber, ExtensionName],
+                    caller: CallerIdNum, id: CallUuid,
                     doc: "An extension answered a call (`ExtensionAnswered`).",
                 }
                 ExtensionHangup {
@@ -208,6 +234,7 @@ macro_rules! kind_table {
                         optional ExtensionName],
                     wire_order: [ContainerId, TenantId, ExtensionNumber, ExtensionName, CallUuid,
                         CallerIdName, CallerIdNum],
+                    caller: CallerIdNum, id: CallUuid,
                     doc: "An extension's call ended (`inboundCallCompleted`).",
                 }
                 VoicemailLeft {
@@ -218,6 +245,7 @@ macro_rules! kind_table {
                         optional ExtensionName],
                     wire_order: [ContainerId, TenantId, ExtensionNumber, ExtensionName, CallUuid,
                         CallerIdName, CallerIdNum],
+                    caller: CallerIdNum, id: CallUuid,
                     doc: "A caller left a voicemail (`voicemailHangup`).",
                 }
                 OutboundCall {
@@ -227,6 +255,7 @@ macro_rules! kind_table {
                         optional ExtensionNumber, optional ExtensionName, optional NumberDialed],
                     wire_order: [ContainerId, TenantId, ExtensionNumber, ExtensionName, CallUuid,
                         NumberDialed],
+                    caller: none, id: CallUuid,
                     doc: "An extension placed an outbound call (`outboundCall`).",
                 }
                 RingGroupEntered {
@@ -235,6 +264,7 @@ macro_rules! kind_table {
                     fields: [required ContainerId, required TenantId, required CallUuid,
                         optional CallerIdNum, optional RingGroupNumber],
                     wire_order: [ContainerId, TenantId, RingGroupNumber, CallUuid, CallerIdNum],
+                    caller: CallerIdNum, id: CallUuid,
                     doc: "A caller entered a ring group (`ringAttempt`, eventTarget `ringGroup`).",
                 }
                 QueueEntered {
@@ -243,6 +273,7 @@ macro_rules! kind_table {
                     fields: [required ContainerId, required TenantId, required CallUuid,
                         optional CallerIdNum, optional QueueNumber],
                     wire_order: [ContainerId, TenantId, QueueNumber, CallUuid, CallerIdNum],
+                    caller: CallerIdNum, id: CallUuid,
                     doc: "A caller entered a queue (`queueEntered`).",
                 }
                 Unknown {
@@ -250,6 +281,7 @@ macro_rules! kind_table {
                     event_type: None, event_target: None,
                     fields: [],
                     wire_order: [],
+                    caller: none, id: none,
                     doc: "An event type this SDK does not know; every field is kept in `extra`.",
                 }
             }
@@ -263,6 +295,38 @@ macro_rules! is_required {
     };
     (optional) => {
         false
+    };
+}
+
+macro_rules! shape {
+    (any) => {
+        Shape::Any
+    };
+    (digits) => {
+        Shape::Digits
+    };
+    (uuid) => {
+        Shape::Uuid
+    };
+}
+
+/// What strict mode requires of a field's content (lenient mode keeps content as sent).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Shape {
+    /// Any text.
+    Any,
+    /// ASCII digits only (ids).
+    Digits,
+    /// A UUID: `8-4-4-4-12` hexadecimal digits, either case.
+    Uuid,
+}
+
+macro_rules! opt_field {
+    (none) => {
+        None
+    };
+    ($f:ident) => {
+        Some(Field::$f)
     };
 }
 
@@ -285,6 +349,7 @@ macro_rules! define_kinds {
             $F:ident {
                 camel: $camel:literal, snake: $snake:ident, phone: $phone:literal,
                 doc: $fdoc:literal,
+                shape: $shape:ident,
                 wire: { $( $spell:literal => [ $( $wk:ident ),* $(,)? ] ),* $(,)? } $(,)?
             }
         )* }
@@ -294,6 +359,7 @@ macro_rules! define_kinds {
                 event_type: $et:expr, event_target: $tgt:expr,
                 fields: [ $( $req:ident $kf:ident ),* $(,)? ],
                 wire_order: [ $( $wf:ident ),* $(,)? ],
+                caller: $caller:ident, id: $id:ident,
                 doc: $kdoc:literal $(,)?
             }
         )* }
@@ -335,6 +401,11 @@ macro_rules! define_kinds {
             /// One line describing the field, for generated documentation.
             pub fn description(self) -> &'static str {
                 match self { $( Field::$F => $fdoc, )* }
+            }
+
+            /// What strict mode requires of the field's content.
+            pub const fn shape(self) -> Shape {
+                match self { $( Field::$F => shape!($shape), )* }
             }
 
             /// Every wire spelling this field is documented or known under, its canonical name
@@ -390,6 +461,16 @@ macro_rules! define_kinds {
             /// The kind's fields in canonical order (empty for `Unknown`).
             pub fn fields(self) -> &'static [Field] {
                 match self { $( Kind::$K => &[$( Field::$kf ),*], )* }
+            }
+
+            /// The field holding the outside party's number (see `Event::caller_number`).
+            pub fn caller_field(self) -> Option<Field> {
+                match self { $( Kind::$K => opt_field!($caller), )* }
+            }
+
+            /// The field that names the call or conversation (the id in `Event::dedup_key`).
+            pub fn id_field(self) -> Option<Field> {
+                match self { $( Kind::$K => opt_field!($id), )* }
             }
         }
 
@@ -601,16 +682,43 @@ const fn same_str(a: &str, b: &str) -> bool {
     true
 }
 
-/// Per kind: whether another kind has the same wire `eventType` (told apart by `eventTarget`).
-const SHARED: [bool; Kind::COUNT] = {
-    let mut t = [false; Kind::COUNT];
+const fn count_shaped() -> usize {
+    let mut n = 0;
+    let mut f = 0;
+    while f < Field::COUNT {
+        if !matches!(Field::ALL[f].shape(), Shape::Any) {
+            n += 1;
+        }
+        f += 1;
+    }
+    n
+}
+
+/// The fields whose content strict mode checks (shape not `Any`), in canonical order.
+pub(crate) const SHAPED: [Field; count_shaped()] = {
+    let mut t = [Field::ALL[0]; count_shaped()];
+    let (mut n, mut f) = (0, 0);
+    while f < Field::COUNT {
+        if !matches!(Field::ALL[f].shape(), Shape::Any) {
+            t[n] = Field::ALL[f];
+            n += 1;
+        }
+        f += 1;
+    }
+    t
+};
+
+/// Per kind: the kinds with the same wire `eventType` (itself included), as a bit set indexed
+/// by kind; empty for `Unknown`.
+const SHARING: [u32; Kind::COUNT] = {
+    let mut t = [0; Kind::COUNT];
     let mut k = 0;
     while k < Kind::COUNT {
         let mut o = 0;
         while o < Kind::COUNT {
             if let (Some(a), Some(b)) = (EVENT_TYPES[k], EVENT_TYPES[o]) {
-                if o != k && same_str(a, b) {
-                    t[k] = true;
+                if same_str(a, b) {
+                    t[k] |= 1 << o;
                 }
             }
             o += 1;
@@ -683,34 +791,72 @@ impl Kind {
 
     /// Whether another kind has the same wire `eventType` (told apart by `eventTarget`).
     pub fn shares_event_type(self) -> bool {
-        SHARED[self as usize]
+        SHARING[self as usize].count_ones() > 1
     }
 
     /// The kinds sharing this kind's wire `eventType` (told apart by `eventTarget`), in
     /// declaration order; just this kind when it is alone.
     pub fn sharing_event_type(self) -> impl DoubleEndedIterator<Item = Kind> {
-        let et = self.wire_event_type();
+        let set = SHARING[self as usize];
         Kind::ALL
             .into_iter()
-            .filter(move |k| et.is_some() && k.wire_event_type() == et)
+            .filter(move |k| set & (1 << *k as usize) != 0)
     }
 }
+
+const fn count_event_types() -> usize {
+    let mut n = 0;
+    let mut k = 0;
+    while k < Kind::COUNT {
+        if EVENT_TYPES[k].is_some() {
+            n += 1;
+        }
+        k += 1;
+    }
+    n
+}
+
+/// `(eventType, first kind with it)` for every kind that has one, in declaration order: a flat
+/// table the lookup below scans (on every parse).
+const WIRE_TYPES: [(&str, Kind); count_event_types()] = {
+    let mut t = [("", Kind::ALL[0]); count_event_types()];
+    let (mut n, mut k) = (0, 0);
+    while k < Kind::COUNT {
+        if let Some(et) = EVENT_TYPES[k] {
+            let mut first = k;
+            let mut o = 0;
+            while o < k {
+                if let Some(other) = EVENT_TYPES[o] {
+                    if same_str(other, et) && o < first {
+                        first = o;
+                    }
+                }
+                o += 1;
+            }
+            t[n] = (et, Kind::ALL[first]);
+            n += 1;
+        }
+        k += 1;
+    }
+    t
+};
 
 /// The first kind whose documented wire `eventType` is `event_type` (exact in strict mode;
 /// ASCII-case-insensitive and trimmed otherwise). Several kinds may share it: see
 /// [`Kind::sharing_event_type`].
 pub(crate) fn wire_type(event_type: &str, strict: bool) -> Option<Kind> {
-    let t = if strict {
-        event_type
+    if strict {
+        WIRE_TYPES
+            .iter()
+            .find(|(n, _)| *n == event_type)
+            .map(|(_, k)| *k)
     } else {
-        event_type.trim_matches(|c: char| c.is_ascii_whitespace())
-    };
-    let k = EVENT_TYPES.iter().position(|et| match et {
-        Some(n) if strict => *n == t,
-        Some(n) => n.len() == t.len() && n.eq_ignore_ascii_case(t),
-        None => false,
-    })?;
-    Some(Kind::ALL[k])
+        let t = event_type.trim_matches(|c: char| c.is_ascii_whitespace());
+        WIRE_TYPES
+            .iter()
+            .find(|(n, _)| n.len() == t.len() && n.eq_ignore_ascii_case(t))
+            .map(|(_, k)| *k)
+    }
 }
 
 #[cfg(test)]
@@ -798,6 +944,12 @@ mod tests {
             for (s, f) in k.wire_fields() {
                 assert_eq!(k.wire_name(*f), Some(*s));
                 assert!(f.wire_names().contains(s));
+            }
+            for f in [k.caller_field(), k.id_field()].into_iter().flatten() {
+                assert!(
+                    k.has_field(f),
+                    "{k:?}: caller/id {f:?} is not one of its fields"
+                );
             }
             for f in Field::ALL {
                 assert_eq!(k.has_field(f), k.slot(f).is_some());

@@ -39,12 +39,14 @@ pub mod receiver;
 pub mod security;
 pub mod validate;
 
-pub use batch::{parse_many, parse_many_map, BatchItem};
+pub use batch::{
+    parse_many, parse_many_map, parse_many_pipelined, BatchItem, Parsed, PIPELINE_CHUNK,
+};
 pub use canonical::from_json;
 pub use encode::Encoded;
 pub use error::{ErrorCode, ParseError, Refusal};
 pub use event::{Event, ExtraField, ExtraValue};
 pub use helpers::to_e164;
-pub use kind::{Field, Kind};
+pub use kind::{Field, Kind, Shape};
 pub use parse::{parse, parse_with, ParseOptions};
 pub use security::{verify_token, AllowList};

@@ -441,6 +441,7 @@ fn assemble<'a>(pairs: &mut Members<'a>, strict: bool) -> Result<Event<'a>, Pars
 /// The kind among those sharing `first`'s `eventType` (a `ringAttempt`): by `eventTarget`,
 /// else (lenient mode) by which kind's own fields (not shared with the others) are present; the
 /// kind declared last wins a tie (a ring group's number outweighs the extension it rang).
+#[inline(never)]
 fn kind_by_target(
     first: Kind,
     pairs: &[Member<'_>],

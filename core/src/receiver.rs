@@ -14,8 +14,32 @@
 //!    [`Refusal::HandlerFailed`] (log the error server-side, never send it) or
 //!    [`Refusal::BodyConsumed`]; [`Refusal::RequestTimeout`] when the body did not come in time.
 //!
-//! Codes, statuses, messages and defaults are in one table ([`crate::error`] and the constants
-//! here), which bindings export through [`table_json`].
+//! ```
+//! use primevox_webhooks::receiver::{Answer, Check, Receiver, Request};
+//!
+//! let rx = Receiver::from_json(r#"{"token": "s3cret", "maxBodyBytes": 4096}"#).unwrap();
+//! let body = b"eventType=HangupCall&containerId=1&tenantId=2&callUuid=u";
+//! let request = Request::new("POST", Some("203.0.113.9:5000"), "token=s3cret")
+//!     .header("Content-Type", "application/x-www-form-urlencoded");
+//! let answer = match rx.check(&request) {
+//!     Check::Refuse(answer) => answer, // send it; do not read the body
+//!     Check::Read(read) => {
+//!         assert_eq!(read.max_bytes, 4097); // read at most this much
+//!         match rx.parse_body(body, request.get("content-type").as_deref(), None) {
+//!             Ok(event) => {
+//!                 assert_eq!(event.call_uuid(), Some("u")); // run the handler here
+//!                 Answer::ok()
+//!             }
+//!             Err(answer) => answer,
+//!         }
+//!     }
+//! };
+//! assert_eq!((answer.status, answer.body()), (200, r#"{"ok":true}"#.to_owned()));
+//! assert!(Receiver::from_json(r#"{"token": null}"#).is_err());
+//! ```
+//!
+//! Codes, statuses, messages and defaults are in one table ([`crate::Refusal`],
+//! [`crate::ErrorCode`] and the constants here), which bindings export through [`table_json`].
 
 mod answer;
 mod encoding;

@@ -2,7 +2,7 @@
 
 use crate::error::{ErrorCode, ParseError};
 use crate::event::Event;
-use crate::kind::Field;
+use crate::kind::{Shape, SHAPED};
 
 /// `8-4-4-4-12` hexadecimal digits, either case.
 pub fn is_uuid(s: &str) -> bool {
@@ -19,23 +19,21 @@ fn is_digits(s: &str) -> bool {
 }
 
 pub(crate) fn strict_shapes(event: &Event<'_>) -> Result<(), ParseError> {
-    for f in [Field::ContainerId, Field::TenantId] {
-        if let Some(v) = event.get(f) {
-            if !is_digits(v) {
-                return Err(ParseError::new(
-                    ErrorCode::InvalidField,
-                    Some(f.camel_name()),
-                    format!("{} must be all digits (strict mode)", f.camel_name()),
-                ));
-            }
-        }
-    }
-    if let Some(v) = event.get(Field::CallUuid) {
-        if !is_uuid(v) {
+    for f in SHAPED {
+        let Some(v) = event.get(f) else { continue };
+        let (ok, what) = match f.shape() {
+            Shape::Any => continue,
+            Shape::Digits => (is_digits(v), "all digits"),
+            Shape::Uuid => (
+                is_uuid(v),
+                "a UUID such as 3f2b8c1e-9d4a-4c7e-8b1a-2e5f6a7b8c9d",
+            ),
+        };
+        if !ok {
             return Err(ParseError::new(
                 ErrorCode::InvalidField,
-                Some("callUuid"),
-                "callUuid must be a UUID such as 3f2b8c1e-9d4a-4c7e-8b1a-2e5f6a7b8c9d (strict mode)",
+                Some(f.camel_name()),
+                format!("{} must be {what} (strict mode)", f.camel_name()),
             ));
         }
     }

@@ -28,3 +28,63 @@ fn batch_matches_single_calls_in_order() {
     }
     assert!(batch.iter().filter(|r| r.is_ok()).count() == 1500);
 }
+
+fn big_batch() -> Vec<(Vec<u8>, Option<&'static str>)> {
+    // Enough bytes for several threads and chunks (each body is about 200 bytes).
+    (0..4000)
+        .map(|i| {
+            let body = if i % 5 == 3 {
+                b"not a webhook".to_vec()
+            } else {
+                format!(
+                    "eventType=HangupCall&containerId={i}&tenantId=7&callUuid=u{i}&callerIdName={}",
+                    "N".repeat(150)
+                )
+                .into_bytes()
+            };
+            (body, Some("application/x-www-form-urlencoded"))
+        })
+        .collect()
+}
+
+#[test]
+fn pipelined_batch_hands_over_every_chunk_in_order() {
+    let bodies = big_batch();
+    let items: Vec<(&[u8], Option<&str>)> =
+        bodies.iter().map(|(b, ct)| (b.as_slice(), *ct)).collect();
+    let options = ParseOptions::default();
+    let mut got = Vec::new();
+    let mut firsts = Vec::new();
+    let outcome: Result<(), ()> =
+        primevox_webhooks::parse_many_pipelined(&items, &options, |first, results| {
+            assert_eq!(first, got.len(), "chunks arrive in order");
+            firsts.push(first);
+            got.extend(results);
+            Ok(())
+        });
+    assert!(outcome.is_ok());
+    assert_eq!(got, parse_many(&items, &options));
+    // On a machine with one core the batch is handed over at once; otherwise in chunks.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores > 1 {
+        let want: Vec<usize> = (0..items.len())
+            .step_by(primevox_webhooks::PIPELINE_CHUNK)
+            .collect();
+        assert_eq!(firsts, want);
+    }
+}
+
+#[test]
+fn pipelined_batch_stops_at_the_first_consumer_error() {
+    let bodies = big_batch();
+    let items: Vec<(&[u8], Option<&str>)> =
+        bodies.iter().map(|(b, ct)| (b.as_slice(), *ct)).collect();
+    let mut calls = 0;
+    let outcome =
+        primevox_webhooks::parse_many_pipelined(&items, &ParseOptions::default(), |first, _| {
+            calls += 1;
+            Err(first)
+        });
+    assert_eq!(outcome, Err(0));
+    assert_eq!(calls, 1);
+}

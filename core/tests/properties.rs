@@ -1,7 +1,7 @@
 //! Property tests: no input panics, and every event round-trips through the wire format and
 //! through canonical JSON.
 
-use primevox_webhooks::{from_json, parse, parse_with, Event, ParseOptions};
+use primevox_webhooks::{from_json, parse, parse_with, Event, Field, Kind, ParseOptions};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 
@@ -13,52 +13,22 @@ const CONTENT_TYPES: &[Option<&str>] = &[
     Some("application/json; charset=utf-8"),
 ];
 
-const KEYS: &[&str] = &[
-    "eventType",
-    "eventTarget",
-    "containerId",
-    "containerID",
-    "tenantId",
-    "tenantID",
-    "conversationID",
-    "toNumber",
-    "fromNumber",
-    "messageText",
-    "didNumber",
-    "didDescription",
-    "didGroup",
-    "cidPrefix",
-    "callUuid",
-    "callerIdNum",
-    "callerIdName",
-    "extNumber",
-    "extensionNumber",
-    "extName",
-    "extensionName",
-    "numberDialed",
-    "rgNumber",
-    "queueNumber",
-    "CALLUUID",
-    "foo",
-    "x y",
-    "",
-];
+/// Every wire spelling of every field (from the kind table), and names that are none.
+fn keys() -> Vec<&'static str> {
+    let mut keys = vec!["eventType", "eventTarget", "CALLUUID", "foo", "x y", ""];
+    for f in Field::ALL {
+        keys.extend(f.wire_names());
+    }
+    keys
+}
 
-const TYPES: &[&str] = &[
-    "inboundMessage",
-    "outboundMessage",
-    "InboundCall",
-    "HangupCall",
-    "ringAttempt",
-    "ExtensionAnswered",
-    "inboundCallCompleted",
-    "voicemailHangup",
-    "outboundCall",
-    "queueEntered",
-    "INBOUNDCALL",
-    "somethingNew",
-    "",
-];
+/// Every documented eventType (from the kind table), and some that are not.
+fn types() -> Vec<&'static str> {
+    let mut types = vec!["INBOUNDCALL", "somethingNew", ""];
+    types.extend(Kind::ALL.iter().filter_map(|k| k.wire_event_type()));
+    types.dedup();
+    types
+}
 
 fn value() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -75,8 +45,8 @@ fn value() -> impl Strategy<Value = String> {
 /// A form body built from plausible keys and arbitrary values, percent-encoded.
 fn form_body() -> impl Strategy<Value = Vec<u8>> {
     (
-        prop::sample::select(TYPES),
-        prop::collection::vec((prop::sample::select(KEYS), value()), 0..14),
+        prop::sample::select(types()),
+        prop::collection::vec((prop::sample::select(keys()), value()), 0..14),
     )
         .prop_map(|(t, pairs)| {
             let mut s = format!("eventType={}", enc(t));
@@ -92,11 +62,21 @@ fn form_body() -> impl Strategy<Value = Vec<u8>> {
 
 fn json_body() -> impl Strategy<Value = Vec<u8>> {
     (
-        prop::sample::select(TYPES),
-        prop::collection::vec((prop::sample::select(KEYS), value(), 0u8..6), 0..14),
+        prop::sample::select(types()),
+        any::<bool>(),
+        prop::collection::vec((prop::sample::select(keys()), value(), 0u8..6), 0..14),
     )
-        .prop_map(|(t, pairs)| {
+        .prop_map(|(t, complete, pairs)| {
             let mut s = format!("{{\"eventType\":{}", js(t));
+            // Half the bodies start with the fields the event type requires, so that random
+            // members mostly land on real events rather than on missing_field.
+            let required = Kind::ALL
+                .iter()
+                .filter(|k| k.wire_event_type() == Some(t))
+                .flat_map(|k| k.fields().iter().filter(move |f| k.is_required(**f)));
+            for f in required.filter(|_| complete) {
+                s.push_str(&format!(",{}:\"3547\"", js(f.camel_name())));
+            }
             for (k, v, shape) in pairs {
                 let v = match shape {
                     0 => "12345".to_owned(),
@@ -181,20 +161,29 @@ proptest! {
     }
 }
 
+/// How many of 2000 bodies from `generator` parse (with `content_type`) into a known event.
+fn known_events(generator: impl Strategy<Value = Vec<u8>>, content_type: &str) -> usize {
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::default());
+    (0..2000)
+        .filter(|_| {
+            let body = generator.new_tree(&mut runner).unwrap().current();
+            parse(&body, Some(content_type)).is_ok_and(|e| e.kind() != Kind::Unknown)
+        })
+        .count()
+}
+
 #[test]
 fn generators_reach_real_events() {
     // Guards the properties above against generators that only ever produce errors.
-    let runner_cfg = ProptestConfig::default();
-    let mut runner = proptest::test_runner::TestRunner::new(runner_cfg);
-    let mut ok = 0;
-    for _ in 0..2000 {
-        let body = form_body().new_tree(&mut runner).unwrap().current();
-        if parse(&body, None).is_ok_and(|e| e.kind() != primevox_webhooks::Kind::Unknown) {
-            ok += 1;
-        }
-    }
+    let form = known_events(form_body(), "application/x-www-form-urlencoded");
     assert!(
-        ok > 20,
-        "only {ok} of 2000 generated form bodies were known events"
+        form > 20,
+        "only {form} of 2000 generated form bodies were known events"
+    );
+    let json = known_events(json_body(), "application/json");
+    eprintln!("known events: {form} form, {json} JSON of 2000 each");
+    assert!(
+        json > 200,
+        "only {json} of 2000 generated JSON bodies were known events"
     );
 }

@@ -13,8 +13,12 @@ use base64::Engine as _;
 use primevox_webhooks::{from_json, parse, parse_with, ErrorCode, Kind, ParseOptions};
 use serde_json::{Map, Value};
 
-/// Minimum number of vectors the shared set must hold.
-const MIN_CASES: usize = 60;
+/// The number of vectors in the shared set today: a floor, so that a loader that silently finds
+/// fewer files (or a deleted vector) fails. Raise it when adding vectors.
+const MIN_CASES: usize = 314;
+
+/// The number of vectors pinning a `dedup_key` today (a floor, like `MIN_CASES`).
+const MIN_DEDUP_CASES: usize = 30;
 
 fn vectors_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -38,8 +42,12 @@ struct Vector {
 }
 
 enum Expect {
-    Event(Value),
-    Error { code: String, field: Option<String> },
+    /// The event, and its `dedup_key` when the vector pins one.
+    Event(Value, Option<String>),
+    Error {
+        code: String,
+        field: Option<String>,
+    },
 }
 
 fn load_vectors() -> Vec<Vector> {
@@ -122,14 +130,20 @@ fn load_vector(path: &Path) -> Vector {
         .get("expect")
         .and_then(Value::as_object)
         .unwrap_or_else(|| panic!("{name}: expect must be an object"));
-    assert_eq!(
-        expect.len(),
-        1,
-        "{name}: expect holds exactly one of event/error"
+    let keys: Vec<&str> = expect.keys().map(String::as_str).collect();
+    assert!(
+        matches!(keys.as_slice(), ["event"] | ["error"])
+            || (keys.len() == 2 && keys.contains(&"event") && keys.contains(&"dedup_key")),
+        "{name}: expect holds event (and optionally dedup_key) or error, not {keys:?}"
     );
     let expect = if let Some(ev) = expect.get("event") {
         check_expected_event_shape(&name, ev);
-        Expect::Event(ev.clone())
+        let dedup = expect.get("dedup_key").map(|k| {
+            k.as_str()
+                .unwrap_or_else(|| panic!("{name}: dedup_key must be a string"))
+                .to_owned()
+        });
+        Expect::Event(ev.clone(), dedup)
     } else if let Some(err) = expect.get("error") {
         let err = err
             .as_object()
@@ -217,7 +231,15 @@ fn canonical_prefix(want: &Value) -> String {
 fn run(v: &Vector) -> Result<(), String> {
     let got = parse_with(&v.body, v.content_type.as_deref(), &v.options);
     match (&v.expect, got) {
-        (Expect::Event(want), Ok(event)) => {
+        (Expect::Event(want, dedup), Ok(event)) => {
+            if let Some(dedup) = dedup {
+                let have = event.dedup_key();
+                if &have != dedup {
+                    return Err(format!(
+                        "dedup_key mismatch\n    want: {dedup}\n    have: {have}"
+                    ));
+                }
+            }
             let json = event.to_json();
             let have: Value = serde_json::from_str(&json)
                 .map_err(|e| format!("to_json is not JSON ({e}): {json}"))?;
@@ -235,7 +257,7 @@ fn run(v: &Vector) -> Result<(), String> {
                 ))
             }
         }
-        (Expect::Event(want), Err(e)) => Err(format!(
+        (Expect::Event(want, _), Err(e)) => Err(format!(
             "expected event {want}\n    got error {} field={:?}: {}",
             e.code().as_str(),
             e.field(),
@@ -284,6 +306,14 @@ fn vectors_cover_every_error_code_and_kind() {
         "only {} vectors, want at least {MIN_CASES}",
         vectors.len()
     );
+    let dedup = vectors
+        .iter()
+        .filter(|v| matches!(v.expect, Expect::Event(_, Some(_))))
+        .count();
+    assert!(
+        dedup >= MIN_DEDUP_CASES,
+        "only {dedup} vectors pin a dedup_key, want at least {MIN_DEDUP_CASES}"
+    );
     let mut codes = BTreeSet::new();
     let mut kinds = BTreeSet::new();
     for v in &vectors {
@@ -291,7 +321,7 @@ fn vectors_cover_every_error_code_and_kind() {
             Expect::Error { code, .. } => {
                 codes.insert(code.clone());
             }
-            Expect::Event(ev) => {
+            Expect::Event(ev, _) => {
                 kinds.insert(ev["kind"].as_str().unwrap().to_owned());
             }
         }
@@ -315,7 +345,7 @@ fn vectors_cover_every_error_code_and_kind() {
     for kind in Kind::ALL {
         let covered = vectors.iter().any(|v| {
             v.name.starts_with("kind-")
-                && matches!(&v.expect, Expect::Event(ev) if ev["kind"] == kind.as_str())
+                && matches!(&v.expect, Expect::Event(ev, _) if ev["kind"] == kind.as_str())
         });
         assert!(covered, "no kind- vector for {} ({names:?})", kind.as_str());
     }

@@ -5,7 +5,8 @@ import { expressMiddleware, dedupKey, callerE164 } from 'primevox-webhooks';
 
 const app = express();
 const seen = new Set(); // PrimeVOX may retry a delivery: handle each one once
-app.post('/primevox', expressMiddleware((event) => {
+// app.all: the receiver owns the route for every method (405 with Allow: POST for the others).
+app.all('/primevox', expressMiddleware((event) => {
   if (seen.has(dedupKey(event))) return;
   seen.add(dedupKey(event));
   console.log(JSON.stringify({ kind: event.kind, caller: callerE164(event) }));

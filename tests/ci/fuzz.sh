@@ -14,7 +14,7 @@ export PATH="$tools/bin:$PATH"
 export RUSTC_BOOTSTRAP=1
 
 if ! cargo fuzz --version 2>/dev/null | grep -q " $cargo_fuzz_version\$"; then
-    cargo install cargo-fuzz --version "$cargo_fuzz_version" --root "$tools" --quiet
+    cargo install cargo-fuzz --version "$cargo_fuzz_version" --root "$tools" --quiet --locked
 fi
 
 cd core/fuzz

@@ -7,6 +7,9 @@ implementation's output); the generator only builds bodies that would be tedious
 
     python3 tests/hostile/make_vectors.py
 
+``--check`` writes nothing and exits 1 when a hostile-*.json file differs from what this script
+writes (bindings-python/tests/test_hostile.py runs it, so a hand edit of a file fails the tests).
+
 It removes hostile-*.json files it no longer writes, and keeps every file under 100 KB.
 """
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import json
+import sys
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "vectors"
@@ -365,8 +369,9 @@ case("strict-aliased-container-id-bad-escape", "strict: a malformed escape in co
      HANGUP.replace("containerId=3547", "containerID=35%G7"), FORM, error("invalid_form", "containerId"), STRICT)
 
 
-def main() -> None:
+def main(check: bool = False) -> int:
     names = set()
+    stale = []
     for name, v in CASES:
         assert name not in names, name
         names.add(name)
@@ -375,12 +380,23 @@ def main() -> None:
         assert size < 100_000, f"{name}: {size} bytes"
         path = OUT / f"{name}.json"
         if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+            stale.append(path.name)
+            if not check:
+                path.write_text(text, encoding="utf-8")
     for old in OUT.glob("hostile-*.json"):
         if old.stem not in names:
-            old.unlink()
+            stale.append(old.name)
+            if not check:
+                old.unlink()
+    if check:
+        if stale:
+            print(f"stale hostile vectors (re-run {Path(__file__).name}): {', '.join(sorted(stale))}")
+            return 1
+        print(f"{len(CASES)} hostile vectors in {OUT} match {Path(__file__).name}")
+        return 0
     print(f"{len(CASES)} hostile vectors in {OUT}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(check="--check" in sys.argv[1:]))

@@ -42,8 +42,10 @@ function requestBytes(port, request) {
     }
     parts.push(Buffer.from('0\r\n\r\n'));
     payload = Buffer.concat(parts);
-  } else if (headers['content-length'] === undefined) {
-    lines.push(`content-length: ${body.length}`);
+  } else {
+    if (headers['content-length'] === undefined) lines.push(`content-length: ${body.length}`);
+    // Declare the whole body, send only the first bytes, and keep the connection open.
+    if (request.stallAfterBytes !== undefined) payload = body.subarray(0, request.stallAfterBytes);
   }
   return [Buffer.from(`${lines.join('\r\n')}\r\n\r\n`), payload];
 }
@@ -99,7 +101,9 @@ export function send(port, request, timeoutMs = 10_000) {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      sock.destroy();
+      // Close gently (a reset could cut off what a proxy in between still forwards).
+      sock.end();
+      setTimeout(() => sock.destroy(), 1000).unref();
       if (err) reject(err);
       else resolve(value);
     };
@@ -128,8 +132,8 @@ export function send(port, request, timeoutMs = 10_000) {
   });
 }
 
-/** Asserts that `answer` is what the vector expects; `events` are those the handler received. */
-export function check(v, answer, events, logs) {
+/** Asserts the status, JSON body and headers of `answer` against the vector. */
+export function checkAnswer(v, answer) {
   const what = `${v.file} ${v.name}: ${v.description}`;
   assert.equal(answer.status, v.expect.status, `${what}\nstatus ${answer.status}, body ${answer.body}`);
   let got;
@@ -147,6 +151,12 @@ export function check(v, answer, events, logs) {
   }
   assert.match(answer.headers['content-type'] ?? '', /^application\/json/, what);
   for (const [k, val] of Object.entries(v.expect.headers ?? {})) assert.equal(answer.headers[k], val, `${what}: header ${k}`);
+}
+
+/** Asserts that `answer` is what the vector expects; `events` are those the handler received. */
+export function check(v, answer, events, logs) {
+  const what = `${v.file} ${v.name}: ${v.description}`;
+  checkAnswer(v, answer);
   if (v.expect.event) {
     assert.equal(events.length, 1, `${what}: the handler got ${events.length} events`);
     const canonical = JSON.parse(JSON.stringify(events[0]));

@@ -31,8 +31,18 @@ from ._native import (
     QueueVisit,
     RingGroupVisit,
     KINDS,
-    CallHangup,
     Event,
+    from_json,
+    parse,
+    parse_many,
+    query_param,
+    verify_token,
+)
+from ._receiver import ReceiverOptionError, ReceiverOptions, RequestRefused
+
+# BEGIN GENERATED classes (primevox-webhooks codegen from core/src/kind.rs; do not edit)
+from ._native import (
+    CallHangup,
     ExtensionAnswered,
     ExtensionHangup,
     ExtensionRinging,
@@ -44,13 +54,7 @@ from ._native import (
     RingGroupEntered,
     UnknownEvent,
     VoicemailLeft,
-    from_json,
-    parse,
-    parse_many,
-    query_param,
-    verify_token,
 )
-from ._receiver import RequestRefused
 
 #: The union of every event class: what ``parse`` returns. ``match`` on it is checked exhaustively.
 AnyEvent = Union[
@@ -67,8 +71,23 @@ AnyEvent = Union[
     QueueEntered,
     UnknownEvent,
 ]
+# END GENERATED classes
 
 __all__ = [
+    # BEGIN GENERATED all
+    "InboundMessage",
+    "OutboundMessage",
+    "InboundCall",
+    "CallHangup",
+    "ExtensionRinging",
+    "ExtensionAnswered",
+    "ExtensionHangup",
+    "VoicemailLeft",
+    "OutboundCall",
+    "RingGroupEntered",
+    "QueueEntered",
+    "UnknownEvent",
+    # END GENERATED all
     "CALL_ERROR_CODES",
     "ERROR_CODES",
     "KINDS",
@@ -79,28 +98,18 @@ __all__ = [
     "CallErrorCode",
     "CallSummary",
     "CallTracker",
-    "CallHangup",
     "ErrorCode",
     "Event",
-    "ExtensionAnswered",
-    "ExtensionHangup",
-    "ExtensionRinging",
     "ExtensionRung",
-    "InboundCall",
-    "InboundMessage",
     "Kind",
-    "OutboundCall",
-    "OutboundMessage",
     "ParseError",
     "Party",
-    "QueueEntered",
     "QueueVisit",
+    "ReceiverOptionError",
+    "ReceiverOptions",
     "RequestRefused",
-    "RingGroupEntered",
     "RingGroupVisit",
     "Tracked",
-    "UnknownEvent",
-    "VoicemailLeft",
     "from_json",
     "parse",
     "parse_many",

@@ -1,5 +1,7 @@
 """The exception raised for a payload that cannot be parsed, and the literal types of codes and kinds.
 
+The ``ErrorCode`` and ``Kind`` literals are generated (``BEGIN GENERATED`` section below).
+
 Pure Python so that it subclasses ``ValueError`` on every CPython the abi3 wheel supports; the
 native module builds instances of it from the core's error (code, field and message unchanged).
 """
@@ -10,7 +12,8 @@ from typing import Literal, Optional
 
 __all__ = ["CallError", "CallErrorCode", "ErrorCode", "Kind", "ParseError"]
 
-#: Every error code, in the core's order (a test checks it against ``ERROR_CODES``).
+# BEGIN GENERATED literals (primevox-webhooks codegen; tests check them against ERROR_CODES, KINDS)
+#: Every error code, in the core's order.
 ErrorCode = Literal[
     "empty_body",
     "body_too_large",
@@ -24,7 +27,7 @@ ErrorCode = Literal[
     "unknown_field",
 ]
 
-#: Every event kind, in the core's order (a test checks it against ``KINDS``).
+#: Every event kind, in the core's order.
 Kind = Literal[
     "message.inbound",
     "message.outbound",
@@ -39,6 +42,7 @@ Kind = Literal[
     "queue.entered",
     "unknown",
 ]
+# END GENERATED literals
 
 
 class ParseError(ValueError):

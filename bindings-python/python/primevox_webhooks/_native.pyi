@@ -1,5 +1,8 @@
 """Type stubs for the native module (pyo3). ``python -m mypy.stubtest primevox_webhooks`` checks
-that they match the compiled module exactly."""
+that they match the compiled module exactly.
+
+The sections between ``BEGIN GENERATED`` and ``END GENERATED`` are generated from the kind table
+(core/src/kind.rs) by ``cargo run -p primevox-webhooks-cli -- codegen``: do not edit them."""
 
 from typing import Any, Callable, Iterable, Literal, Optional, Union, final
 
@@ -9,6 +12,7 @@ from primevox_webhooks._error import CallErrorCode, ErrorCode, Kind, ParseError
 
 __all__ = [
     "Event",
+    # BEGIN GENERATED all
     "InboundMessage",
     "OutboundMessage",
     "InboundCall",
@@ -21,12 +25,18 @@ __all__ = [
     "RingGroupEntered",
     "QueueEntered",
     "UnknownEvent",
+    # END GENERATED all
     "parse",
     "parse_many",
     "from_json",
     "verify_token",
     "query_param",
     "AllowList",
+    "Receiver",
+    "Answer",
+    "Read",
+    "receiver_table",
+    "CONTENT_TYPE",
     "_panic_for_tests",
     "ERROR_CODES",
     "KINDS",
@@ -70,216 +80,312 @@ class Event:
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any, /) -> Self: ...
 
+# BEGIN GENERATED classes
 @final
 class InboundMessage(Event):
+    """A text message arrived from an outside number (``inboundMessage``)."""
+
     __match_args__ = ("container_id", "tenant_id", "conversation_id", "to_number", "from_number", "message_text")
     @property
     def kind(self) -> Literal["message.inbound"]: ...
     @property
-    def container_id(self) -> str: ...
+    def container_id(self) -> str:
+        """The PrimeVOX container (the customer's account) the event belongs to."""
     @property
-    def tenant_id(self) -> str: ...
+    def tenant_id(self) -> str:
+        """The tenant within the container."""
     @property
-    def conversation_id(self) -> str | None: ...
+    def conversation_id(self) -> str | None:
+        """The message conversation's id."""
     @property
-    def to_number(self) -> str: ...
+    def to_number(self) -> str:
+        """The number a message was sent to."""
     @property
-    def from_number(self) -> str: ...
+    def from_number(self) -> str:
+        """The number a message was sent from."""
     @property
-    def message_text(self) -> str | None: ...
+    def message_text(self) -> str | None:
+        """The message body."""
 
 @final
 class OutboundMessage(Event):
+    """A PrimeVOX user sent a text message (``outboundMessage``)."""
+
     __match_args__ = ("container_id", "tenant_id", "conversation_id", "to_number", "from_number", "message_text")
     @property
     def kind(self) -> Literal["message.outbound"]: ...
     @property
-    def container_id(self) -> str: ...
+    def container_id(self) -> str:
+        """The PrimeVOX container (the customer's account) the event belongs to."""
     @property
-    def tenant_id(self) -> str: ...
+    def tenant_id(self) -> str:
+        """The tenant within the container."""
     @property
-    def conversation_id(self) -> str | None: ...
+    def conversation_id(self) -> str | None:
+        """The message conversation's id."""
     @property
-    def to_number(self) -> str: ...
+    def to_number(self) -> str:
+        """The number a message was sent to."""
     @property
-    def from_number(self) -> str: ...
+    def from_number(self) -> str:
+        """The number a message was sent from."""
     @property
-    def message_text(self) -> str | None: ...
+    def message_text(self) -> str | None:
+        """The message body."""
 
 @final
 class InboundCall(Event):
+    """A call came into the phone system, before anything happened to it (``InboundCall``)."""
+
     __match_args__ = ("container_id", "tenant_id", "did_number", "did_description", "did_group", "cid_prefix", "call_uuid", "caller_id_num", "caller_id_name")
     @property
     def kind(self) -> Literal["call.inbound"]: ...
     @property
-    def container_id(self) -> str: ...
+    def container_id(self) -> str:
+        """The PrimeVOX container (the customer's account) the event belongs to."""
     @property
-    def tenant_id(self) -> str: ...
+    def tenant_id(self) -> str:
+        """The tenant within the container."""
     @property
-    def did_number(self) -> str | None: ...
+    def did_number(self) -> str | None:
+        """The dialled phone number (DID) a call came in on."""
     @property
-    def did_description(self) -> str | None: ...
+    def did_description(self) -> str | None:
+        """The description the customer gave that DID."""
     @property
-    def did_group(self) -> str | None: ...
+    def did_group(self) -> str | None:
+        """The group the DID belongs to."""
     @property
-    def cid_prefix(self) -> str | None: ...
+    def cid_prefix(self) -> str | None:
+        """The caller-id prefix configured on the DID."""
     @property
-    def call_uuid(self) -> str: ...
+    def call_uuid(self) -> str:
+        """The call's id."""
     @property
-    def caller_id_num(self) -> str | None: ...
+    def caller_id_num(self) -> str | None:
+        """The caller's number."""
     @property
-    def caller_id_name(self) -> str | None: ...
+    def caller_id_name(self) -> str | None:
+        """The caller's name."""
 
 @final
 class CallHangup(Event):
+    """A call ended, whatever happened to it (``HangupCall``)."""
+
     __match_args__ = ("container_id", "tenant_id", "call_uuid", "caller_id_num", "caller_id_name", "extension_number", "extension_name")
     @property
     def kind(self) -> Literal["call.hangup"]: ...
     @property
-    def container_id(self) -> str: ...
+    def container_id(self) -> str:
+        """The PrimeVOX container (the customer's account) the event belongs to."""
     @property
-    def tenant_id(self) -> str: ...
+    def tenant_id(self) -> str:
+        """The tenant within the container."""
     @property
-    def call_uuid(self) -> str: ...
+    def call_uuid(self) -> str:
+        """The call's id."""
     @property
-    def caller_id_num(self) -> str | None: ...
+    def caller_id_num(self) -> str | None:
+        """The caller's number."""
     @property
-    def caller_id_name(self) -> str | None: ...
+    def caller_id_name(self) -> str | None:
+        """The caller's name."""
     @property
-    def extension_number(self) -> str | None: ...
+    def extension_number(self) -> str | None:
+        """The extension's number."""
     @property
-    def extension_name(self) -> str | None: ...
+    def extension_name(self) -> str | None:
+        """The extension's name."""
 
 @final
 class ExtensionRinging(Event):
+    """An extension is ringing (``ringAttempt``, eventTarget ``extension``)."""
+
     __match_args__ = ("container_id", "tenant_id", "call_uuid", "caller_id_num", "extension_number", "extension_name")
     @property
     def kind(self) -> Literal["extension.ringing"]: ...
     @property
-    def container_id(self) -> str: ...
+    def container_id(self) -> str:
+        """The PrimeVOX container (the customer's account) the event belongs to."""
     @property
-    def tenant_id(self) -> str: ...
+    def tenant_id(self) -> str:
+        """The tenant within the container."""
     @property
-    def call_uuid(self) -> str: ...
+    def call_uuid(self) -> str:
+        """The call's id."""
     @property
-    def caller_id_num(self) -> str | None: ...
+    def caller_id_num(self) -> str | None:
+        """The caller's number."""
     @property
-    def extension_number(self) -> str | None: ...
+    def extension_number(self) -> str | None:
+        """The extension's number."""
     @property
-    def extension_name(self) -> str | None: ...
+    def extension_name(self) -> str | None:
+        """The extension's name."""
 
 @final
 class ExtensionAnswered(Event):
+    """An extension answered a call (``ExtensionAnswered``)."""
+
     __match_args__ = ("container_id", "tenant_id", "call_uuid", "caller_id_num", "caller_id_name", "extension_number", "extension_name")
     @property
     def kind(self) -> Literal["extension.answered"]: ...
     @property
-    def container_id(self) -> str: ...
+    def container_id(self) -> str:
+        """The PrimeVOX container (the customer's account) the event belongs to."""
     @property
-    def tenant_id(self) -> str: ...
+    def tenant_id(self) -> str:
+        """The tenant within the container."""
     @property
-    def call_uuid(self) -> str: ...
+    def call_uuid(self) -> str:
+        """The call's id."""
     @property
-    def caller_id_num(self) -> str | None: ...
+    def caller_id_num(self) -> str | None:
+        """The caller's number."""
     @property
-    def caller_id_name(self) -> str | None: ...
+    def caller_id_name(self) -> str | None:
+        """The caller's name."""
     @property
-    def extension_number(self) -> str | None: ...
+    def extension_number(self) -> str | None:
+        """The extension's number."""
     @property
-    def extension_name(self) -> str | None: ...
+    def extension_name(self) -> str | None:
+        """The extension's name."""
 
 @final
 class ExtensionHangup(Event):
+    """An extension's call ended (``inboundCallCompleted``)."""
+
     __match_args__ = ("container_id", "tenant_id", "call_uuid", "caller_id_num", "caller_id_name", "extension_number", "extension_name")
     @property
     def kind(self) -> Literal["extension.hangup"]: ...
     @property
-    def container_id(self) -> str: ...
+    def container_id(self) -> str:
+        """The PrimeVOX container (the customer's account) the event belongs to."""
     @property
-    def tenant_id(self) -> str: ...
+    def tenant_id(self) -> str:
+        """The tenant within the container."""
     @property
-    def call_uuid(self) -> str: ...
+    def call_uuid(self) -> str:
+        """The call's id."""
     @property
-    def caller_id_num(self) -> str | None: ...
+    def caller_id_num(self) -> str | None:
+        """The caller's number."""
     @property
-    def caller_id_name(self) -> str | None: ...
+    def caller_id_name(self) -> str | None:
+        """The caller's name."""
     @property
-    def extension_number(self) -> str | None: ...
+    def extension_number(self) -> str | None:
+        """The extension's number."""
     @property
-    def extension_name(self) -> str | None: ...
+    def extension_name(self) -> str | None:
+        """The extension's name."""
 
 @final
 class VoicemailLeft(Event):
+    """A caller left a voicemail (``voicemailHangup``)."""
+
     __match_args__ = ("container_id", "tenant_id", "call_uuid", "caller_id_num", "caller_id_name", "extension_number", "extension_name")
     @property
     def kind(self) -> Literal["voicemail.left"]: ...
     @property
-    def container_id(self) -> str: ...
+    def container_id(self) -> str:
+        """The PrimeVOX container (the customer's account) the event belongs to."""
     @property
-    def tenant_id(self) -> str: ...
+    def tenant_id(self) -> str:
+        """The tenant within the container."""
     @property
-    def call_uuid(self) -> str: ...
+    def call_uuid(self) -> str:
+        """The call's id."""
     @property
-    def caller_id_num(self) -> str | None: ...
+    def caller_id_num(self) -> str | None:
+        """The caller's number."""
     @property
-    def caller_id_name(self) -> str | None: ...
+    def caller_id_name(self) -> str | None:
+        """The caller's name."""
     @property
-    def extension_number(self) -> str | None: ...
+    def extension_number(self) -> str | None:
+        """The extension's number."""
     @property
-    def extension_name(self) -> str | None: ...
+    def extension_name(self) -> str | None:
+        """The extension's name."""
 
 @final
 class OutboundCall(Event):
+    """An extension placed an outbound call (``outboundCall``)."""
+
     __match_args__ = ("container_id", "tenant_id", "call_uuid", "extension_number", "extension_name", "number_dialed")
     @property
     def kind(self) -> Literal["call.outbound"]: ...
     @property
-    def container_id(self) -> str: ...
+    def container_id(self) -> str:
+        """The PrimeVOX container (the customer's account) the event belongs to."""
     @property
-    def tenant_id(self) -> str: ...
+    def tenant_id(self) -> str:
+        """The tenant within the container."""
     @property
-    def call_uuid(self) -> str: ...
+    def call_uuid(self) -> str:
+        """The call's id."""
     @property
-    def extension_number(self) -> str | None: ...
+    def extension_number(self) -> str | None:
+        """The extension's number."""
     @property
-    def extension_name(self) -> str | None: ...
+    def extension_name(self) -> str | None:
+        """The extension's name."""
     @property
-    def number_dialed(self) -> str | None: ...
+    def number_dialed(self) -> str | None:
+        """The number an extension dialled out to."""
 
 @final
 class RingGroupEntered(Event):
+    """A caller entered a ring group (``ringAttempt``, eventTarget ``ringGroup``)."""
+
     __match_args__ = ("container_id", "tenant_id", "call_uuid", "caller_id_num", "ring_group_number")
     @property
     def kind(self) -> Literal["ring_group.entered"]: ...
     @property
-    def container_id(self) -> str: ...
+    def container_id(self) -> str:
+        """The PrimeVOX container (the customer's account) the event belongs to."""
     @property
-    def tenant_id(self) -> str: ...
+    def tenant_id(self) -> str:
+        """The tenant within the container."""
     @property
-    def call_uuid(self) -> str: ...
+    def call_uuid(self) -> str:
+        """The call's id."""
     @property
-    def caller_id_num(self) -> str | None: ...
+    def caller_id_num(self) -> str | None:
+        """The caller's number."""
     @property
-    def ring_group_number(self) -> str | None: ...
+    def ring_group_number(self) -> str | None:
+        """The ring group's extension."""
 
 @final
 class QueueEntered(Event):
+    """A caller entered a queue (``queueEntered``)."""
+
     __match_args__ = ("container_id", "tenant_id", "call_uuid", "caller_id_num", "queue_number")
     @property
     def kind(self) -> Literal["queue.entered"]: ...
     @property
-    def container_id(self) -> str: ...
+    def container_id(self) -> str:
+        """The PrimeVOX container (the customer's account) the event belongs to."""
     @property
-    def tenant_id(self) -> str: ...
+    def tenant_id(self) -> str:
+        """The tenant within the container."""
     @property
-    def call_uuid(self) -> str: ...
+    def call_uuid(self) -> str:
+        """The call's id."""
     @property
-    def caller_id_num(self) -> str | None: ...
+    def caller_id_num(self) -> str | None:
+        """The caller's number."""
     @property
-    def queue_number(self) -> str | None: ...
+    def queue_number(self) -> str | None:
+        """The queue's extension."""
 
 @final
 class UnknownEvent(Event):
+    """An event type this SDK does not know; every field is kept in ``extra``."""
+
     __match_args__ = ()
     @property
     def kind(self) -> Literal["unknown"]: ...
@@ -298,6 +404,7 @@ _AnyEvent: TypeAlias = Union[
     QueueEntered,
     UnknownEvent,
 ]
+# END GENERATED classes
 
 def parse(
     body: bytes | bytearray | memoryview | str,
@@ -340,6 +447,75 @@ class AllowList:
     def contains(self, addr: Optional[str]) -> bool:
         """Whether the address (with or without a port; IPv4-mapped IPv6 as IPv4) is allowed."""
     def __contains__(self, addr: Optional[str], /) -> bool: ...
+
+CONTENT_TYPE: str
+
+def receiver_table() -> str:
+    """The receiver table (defaults, codes, statuses, messages, option names) as JSON."""
+
+@final
+class Answer:
+    """An HTTP answer of the core's receiver policy: send ``body`` as is with ``status``,
+    ``headers`` and Content-Type ``CONTENT_TYPE``."""
+
+    @property
+    def status(self) -> int: ...
+    @property
+    def code(self) -> Optional[str]: ...
+    @property
+    def field(self) -> Optional[str]: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def headers(self) -> list[tuple[str, str]]: ...
+    @property
+    def close(self) -> bool: ...
+    @property
+    def body(self) -> str: ...
+    @property
+    def is_parse_error(self) -> bool: ...
+    @staticmethod
+    def ok() -> Answer: ...
+    @staticmethod
+    def handler_failed() -> Answer: ...
+    @staticmethod
+    def body_consumed() -> Answer: ...
+    @staticmethod
+    def not_post() -> Answer: ...
+    @staticmethod
+    def request_timeout() -> Answer: ...
+
+@final
+class Read:
+    """Go on reading the body: at most ``max_bytes`` within ``timeout_ms``; log ``learn``."""
+
+    @property
+    def max_bytes(self) -> int: ...
+    @property
+    def timeout_ms(self) -> int: ...
+    @property
+    def peer(self) -> Optional[str]: ...
+    @property
+    def learn(self) -> Optional[str]: ...
+
+@final
+class Receiver:
+    """The core's receiver policy for one set of options (a JSON object); ``ValueError`` names a
+    bad option."""
+
+    def __new__(cls, options_json: str) -> Self: ...
+    @property
+    def headers(self) -> list[str]: ...
+    @property
+    def max_body_bytes(self) -> int: ...
+    @property
+    def body_timeout_ms(self) -> int: ...
+    def check(
+        self, method: str, peer: Optional[str], query: str, headers: list[tuple[str, str]]
+    ) -> Union[Answer, Read]: ...
+    def parse_body(
+        self, body: _Body, content_type: Optional[str] = None, content_encoding: Optional[str] = None
+    ) -> Union[_AnyEvent, Answer]: ...
 
 def _panic_for_tests() -> None:
     """For tests only: panics inside the extension (reaches Python as ``PanicException``)."""

@@ -1,52 +1,135 @@
-"""What every framework receiver shares: the sender checks (address allow-list, then token), the
-body-size check on a declared Content-Length, and the JSON error bodies. The checks themselves
-are the core's (``verify_token``, ``query_param``, ``AllowList`` in the native module); this only
-takes the values out of a request and maps the outcome to HTTP, exactly as the Node and
-WebAssembly receivers do.
+"""What every framework receiver shares. The policy itself (the order of the checks, the token and
+address rules, limits, decoding, codes, statuses and messages) is the core's ``Receiver``; this
+module only hands it what a framework knows about a request and turns its answers into Python
+exceptions, log lines and handler calls. Framework modules only move bytes.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Optional, Sequence, Union
+import asyncio
+import inspect
+import json
+import logging
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    AsyncIterator,
+    Callable,
+    Mapping,
+    Optional,
+    Sequence,
+    TypedDict,
+    Union,
+)
 
 from ._error import ParseError
-from ._native import AllowList, query_param, verify_token
+from ._native import CONTENT_TYPE, Answer, Read, Receiver, receiver_table
+
+if TYPE_CHECKING:
+    from . import AnyEvent
 
 __all__ = [
+    "CONTENT_TYPE",
     "DEFAULT_MAX_BODY_BYTES",
-    "Guard",
+    "DEFAULT_MAX_DEPTH",
+    "LOG",
+    "Answer",
+    "Read",
+    "Receiver",
+    "ReceiverOptionError",
+    "ReceiverOptions",
     "RequestRefused",
     "Tokens",
     "error_body",
-    "guard",
-    "too_large",
+    "receiver",
 ]
 
-DEFAULT_MAX_BODY_BYTES = 65536
+#: Where receivers log: handler failures (with the traceback), learn-mode sender addresses.
+LOG = logging.getLogger("primevox_webhooks")
+
+#: The core's receiver table: defaults, codes, statuses, messages and option names.
+TABLE: dict[str, Any] = json.loads(receiver_table())
+DEFAULT_MAX_BODY_BYTES: int = TABLE["defaults"]["maxBodyBytes"]
+DEFAULT_MAX_DEPTH: int = TABLE["defaults"]["maxDepth"]
+_STATUS: dict[str, int] = {e["code"]: e["status"] for e in TABLE["errors"]}
 
 #: The ``token`` option: one secret, or several while rotating (``[new, old]``).
 Tokens = Union[str, Sequence[str]]
 
-#: Sent with every refusal and oversized body: the rest of the request is not read.
-CLOSE = {"Connection": "close"}
+
+class ReceiverOptions(TypedDict, total=False):
+    """The receiver options, as keyword arguments of every framework receiver. The core checks
+    them when the receiver is made and names the bad one (``ReceiverOptionError``)."""
+
+    #: The shared secret (or several while rotating). Present but ``None`` or empty is refused:
+    #: an unset environment variable must not switch the check off. URL-safe characters only.
+    token: Tokens
+    #: The query parameter carrying the token (default ``"token"``; ``None``: header only).
+    token_query: Optional[str]
+    #: A header carrying the token (checked before the query parameter; spaces trimmed).
+    token_header: str
+    #: CIDR ranges the sender's address must be in (403 otherwise).
+    allow: Sequence[str]
+    #: Log (``primevox_webhooks`` logger) the addresses ``allow`` would refuse, accept them.
+    allow_learn: bool
+    #: Proxies whose ``X-Forwarded-For`` / ``Forwarded`` is believed for ``allow``.
+    trusted_proxies: Sequence[str]
+    #: A header that carries the sender's address, trusted because you say so
+    #: (``"cf-connecting-ip"`` behind Cloudflare).
+    peer_header: str
+    #: Bodies over this many bytes, before or after decoding, are refused (default 65536).
+    max_body_bytes: int
+    #: JSON nested deeper than this is refused (default 32).
+    max_depth: int
+    #: Strict parsing (see the README).
+    strict: bool
+    #: How long the ASGI receivers wait for the body, in milliseconds (408 after).
+    body_timeout_ms: int
+
+
+class ReceiverOptionError(TypeError, ValueError):
+    """A bad receiver option, raised when the receiver is made. The message starts with the
+    option's name. (Both a ``TypeError`` and a ``ValueError``, whichever you catch.)"""
 
 
 class RequestRefused(Exception):
-    """The sender failed a check before its body was read: 401 ``unauthorized`` (missing or
-    wrong token) or 403 ``forbidden`` (address not in ``allow``)."""
+    """The receiver refused the request (the sender failed a check, the method is not POST, the
+    encoding is unsupported, the body did not come in time). ``answer`` is what to send;
+    ``status``, ``code`` and ``message`` are its parts."""
 
+    answer: Optional[Answer]
     status: int
     code: str
     message: str
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, answer: Union[Answer, int], code: str = "", message: str = "") -> None:
+        # RequestRefused(status, code, message), as before the core's answers, still works.
+        if isinstance(answer, Answer):
+            status, code, message = answer.status, answer.code or "", answer.message
+        else:
+            status = answer
         super().__init__(message)
+        self.answer = answer if isinstance(answer, Answer) else None
         self.status = status
         self.code = code
         self.message = message
 
     def to_dict(self) -> dict[str, Optional[str]]:
         return {"code": self.code, "field": None, "message": self.message}
+
+
+class _BodyRefused(ParseError):
+    """A ``ParseError`` raised by a receiver, with the answer the core gave for it."""
+
+    answer: Answer
+
+    def __init__(self, answer: Answer) -> None:
+        super().__init__(answer.message, answer.code, answer.field)  # type: ignore[arg-type]
+        self.answer = answer
+
+
+def _refusal(answer: Answer) -> Union[ParseError, RequestRefused]:
+    return _BodyRefused(answer) if answer.is_parse_error else RequestRefused(answer)
 
 
 def error_body(err: Union[ParseError, RequestRefused]) -> dict[str, dict[str, Optional[str]]]:
@@ -56,92 +139,157 @@ def error_body(err: Union[ParseError, RequestRefused]) -> dict[str, dict[str, Op
 
 
 def status_of(err: Union[ParseError, RequestRefused]) -> int:
-    return err.status if isinstance(err, RequestRefused) else 400
+    return err.status if isinstance(err, RequestRefused) else _STATUS.get(err.code, 400)
 
 
-def too_large(limit: int) -> ParseError:
-    """The error for a body whose declared length is over ``limit`` (the Node receivers' text)."""
-    return ParseError(f"the body is larger than {limit} bytes", "body_too_large", None)
+def headers_of(err: Union[ParseError, RequestRefused], hop_by_hop: bool = True) -> dict[str, str]:
+    """The headers an error answer carries; ``Connection: close`` when the body was left unread
+    (not under WSGI, which forbids hop-by-hop headers: ``hop_by_hop=False``)."""
+    answer = getattr(err, "answer", None)
+    if answer is None:
+        return {}
+    headers = {name: value for name, value in answer.headers}
+    if hop_by_hop and answer.close:
+        headers["connection"] = "close"
+    return headers
 
 
-def declared_too_large(content_length: object, limit: int) -> bool:
-    """Whether a Content-Length header value declares more than ``limit`` bytes."""
-    if content_length is None:
-        return False
+_RECEIVERS: dict[str, Receiver] = {}
+
+
+def receiver(options: Mapping[str, object]) -> Receiver:
+    """The core ``Receiver`` for these options (snake_case keyword arguments), made once per
+    distinct set. ``ReceiverOptionError`` names a bad option."""
     try:
-        return int(str(content_length).strip()) > limit
-    except ValueError:
-        return False
-
-
-class Guard:
-    """The receiver options ``token``, ``token_query``, ``token_header`` and ``allow``, checked
-    before the body is read. Bad options raise ``TypeError`` / ``ValueError`` when the receiver
-    is made, not on the first request."""
-
-    def __init__(
-        self,
-        token: Optional[Tokens] = None,
-        token_query: Optional[str] = "token",
-        token_header: Optional[str] = None,
-        allow: Optional[Sequence[str]] = None,
-    ) -> None:
-        self.tokens: Optional[tuple[str, ...]] = None
-        if token is not None:
-            tokens = (token,) if isinstance(token, str) else tuple(token)
-            if not tokens or not all(isinstance(t, str) and t for t in tokens):
-                raise TypeError("token must be a non-empty str or a non-empty list of them")
-            self.tokens = tokens
-        self.token_query = token_query
-        self.token_header = token_header
-        self.allow: Optional[AllowList] = None
-        if allow is not None:
-            if isinstance(allow, str):
-                raise TypeError("allow must be a list of CIDR ranges, not one str")
-            self.allow = AllowList(list(allow))
-
-    @property
-    def active(self) -> bool:
-        return self.tokens is not None or self.allow is not None
-
-    def check(
-        self,
-        peer: Optional[str],
-        query_string: str,
-        header: Callable[[str], Optional[str]],
-    ) -> None:
-        """Raise ``RequestRefused`` unless the peer address is allowed and the token matches.
-        ``header(name)`` returns a request header's value (or ``None``)."""
-        if self.allow is not None and not self.allow.contains(peer):
-            raise RequestRefused(403, "forbidden", "the sender address is not allowed")
-        if self.tokens is not None:
-            presented: Optional[str] = None
-            if self.token_header:
-                presented = header(self.token_header)
-            if presented is None and self.token_query and query_string:
-                presented = query_param(query_string, self.token_query)
-            if not verify_token(presented, self.tokens):
-                raise RequestRefused(401, "unauthorized", "missing or wrong webhook token")
-
-
-_GuardKey = tuple[Optional[tuple[str, ...]], Optional[str], Optional[str], Optional[tuple[str, ...]]]
-_GUARDS: dict[_GuardKey, Guard] = {}
-
-
-def guard(
-    token: Optional[Tokens],
-    token_query: Optional[str],
-    token_header: Optional[str],
-    allow: Optional[Sequence[str]],
-) -> Guard:
-    """A ``Guard`` for these options, made once per distinct set (for per-call receivers)."""
-    if isinstance(allow, str):
-        raise TypeError("allow must be a list of CIDR ranges, not one str")
-    tokens = None if token is None else (token,) if isinstance(token, str) else tuple(token)
-    key: _GuardKey = (tokens, token_query, token_header, None if allow is None else tuple(allow))
-    found = _GUARDS.get(key)
+        key = json.dumps(options, sort_keys=True, default=list)
+    except (TypeError, ValueError) as err:
+        raise ReceiverOptionError(f"receiver options must be str, int, bool or lists: {err}") from None
+    found = _RECEIVERS.get(key)
     if found is None:
-        found = Guard(*key)
-        if len(_GUARDS) < 64:  # bounded: options are normally a few constants
-            _GUARDS[key] = found
+        try:
+            found = Receiver(key)
+        except ValueError as err:
+            raise ReceiverOptionError(str(err)) from None
+        if len(_RECEIVERS) < 64:  # bounded: options are normally a few constants
+            _RECEIVERS[key] = found
     return found
+
+
+def check(
+    rx: Receiver,
+    method: str,
+    peer: Optional[str],
+    query: str,
+    header: Callable[[str], Optional[str]],
+) -> Read:
+    """The core's checks before the body; ``RequestRefused`` when it refuses. ``header(name)``
+    returns a request header (repeated ones joined by ``", "``) or ``None``."""
+    headers = [(name, value) for name in rx.headers for value in [header(name)] if value is not None]
+    verdict = rx.check(method, peer, query, headers)
+    if isinstance(verdict, Answer):
+        raise RequestRefused(verdict)
+    if verdict.learn is not None:
+        LOG.warning("%s", verdict.learn)
+    return verdict
+
+
+def asgi_peer(rx: Receiver, client: Optional[str], header: Callable[[str], Optional[str]]) -> Optional[str]:
+    """The socket peer an ASGI server reports, unless the server itself replaced it with an
+    address from ``X-Forwarded-For``: uvicorn does that by default for loopback peers
+    (``forwarded_allow_ips``), so a local process would choose the address ``allow`` sees.
+    Without ``trusted_proxies`` that address is not trustworthy: report none (``allow``
+    refuses). Run uvicorn with ``--forwarded-allow-ips ''`` and list your proxy in
+    ``trusted_proxies`` instead."""
+    forwarded = header("x-forwarded-for")
+    if client is None or forwarded is None or "x-forwarded-for" in rx.headers:
+        return client
+    hops = [hop.strip() for hop in forwarded.split(",")]
+    return None if client in hops else client
+
+
+def parse_body(rx: Receiver, body: bytes, header: Callable[[str], Optional[str]]) -> AnyEvent:
+    """Decode and parse a body read after ``check``; ``ParseError`` or ``RequestRefused``."""
+    got = rx.parse_body(body, header("content-type"), header("content-encoding"))
+    if isinstance(got, Answer):
+        raise _refusal(got)
+    return got
+
+
+def body_consumed() -> RequestRefused:
+    """Something in the app read the raw body before the receiver; log once per process."""
+    answer = Answer.body_consumed()
+    if not _WARNED:
+        _WARNED.append(True)
+        LOG.error("%s", answer.message)
+    return RequestRefused(answer)
+
+
+_WARNED: list[bool] = []
+
+
+def read_limited(read: Callable[[int], bytes], verdict: Read) -> bytes:
+    """At most ``verdict.max_bytes`` of a blocking stream (a declared or chunked length)."""
+    chunks: list[bytes] = []
+    size = 0
+    while size < verdict.max_bytes:
+        chunk = read(min(65536, verdict.max_bytes - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+async def read_limited_async(chunks: AsyncIterator[bytes], verdict: Read) -> bytes:
+    """At most ``verdict.max_bytes`` of an ASGI body, within ``verdict.timeout_ms``
+    (``RequestRefused`` 408 after it)."""
+
+    async def collect() -> bytes:
+        buf = bytearray()
+        async for chunk in chunks:
+            buf += chunk
+            if len(buf) >= verdict.max_bytes:
+                break  # the rest is never read: the answer closes the connection
+        return bytes(buf[: verdict.max_bytes])
+
+    try:
+        return await asyncio.wait_for(collect(), verdict.timeout_ms / 1000)
+    except asyncio.TimeoutError:
+        raise RequestRefused(Answer.request_timeout()) from None
+
+
+def _failed(event: AnyEvent) -> Answer:
+    LOG.exception("the webhook handler failed on a %s event", event.kind)
+    return Answer.handler_failed()
+
+
+def call_handler(handler: Callable[[AnyEvent], Any], event: AnyEvent) -> Any:
+    """Run a handler, or a router (its ``dispatch``). Returns what the handler returned (a
+    framework response to send as is), or the ``Answer`` to send: 200 ``{"ok":true}`` when it
+    returned ``None`` (a router's result is never a response), 500 ``handler_failed`` when it
+    raised, after logging the error with its traceback (the sender never sees it)."""
+    target = getattr(handler, "dispatch", handler)
+    try:
+        result = target(event)
+        if inspect.isawaitable(result):  # an async handler under a sync framework
+            result = asyncio.run(_awaited(result))
+    except Exception:
+        return _failed(event)
+    return Answer.ok() if result is None or target is not handler else result
+
+
+async def call_handler_async(handler: Callable[[AnyEvent], Any], event: AnyEvent) -> Any:
+    """``call_handler`` for ASGI frameworks: awaits async handlers (a router's
+    ``dispatch_async``)."""
+    target = getattr(handler, "dispatch_async", handler)
+    try:
+        result = target(event)
+        if inspect.isawaitable(result):
+            result = await result
+    except Exception:
+        return _failed(event)
+    return Answer.ok() if result is None or target is not handler else result
+
+
+async def _awaited(result: Any) -> Any:
+    return await result

@@ -1,129 +1,117 @@
 """Receive PrimeVOX webhooks in Flask.
 
-::
+The receiver owns the route (every method reaches it: others than POST get our 405)::
 
     from flask import Flask
-    from primevox_webhooks.flask import get_event
+    from primevox_webhooks.flask import webhook_view
+
+    def handle(event: AnyEvent) -> None:
+        ...  # return None: the receiver answers 200 {"ok":true}
 
     app = Flask(__name__)
+    app.add_url_rule("/primevox", view_func=webhook_view(handle, token="a-long-random-secret"))
+
+Or inside your own view::
 
     @app.post("/primevox")
     def receive() -> dict[str, str]:
-        event = get_event(token="a-long-random-secret")  # 400/401/403 {"error": {...}} otherwise
+        event = get_event(token="a-long-random-secret")  # aborts with our JSON answer otherwise
         return {"kind": event.kind}
 
-``read_event()`` raises ``ParseError`` / ``RequestRefused`` instead, for custom handling;
-``error_response(err)`` is the response that ``get_event`` sends.
+The keyword options are ``ReceiverOptions`` (``token``, ``allow``, ``trusted_proxies``,
+``max_body_bytes``, ...). ``read_event()`` raises ``ParseError`` / ``RequestRefused`` instead;
+``error_response(err)`` is the response ``get_event`` sends. A handler that raises is logged on
+the ``primevox_webhooks`` logger and answered 500 ``handler_failed``. Slow clients: werkzeug's
+server has no body timeout; run behind gunicorn (``--timeout``) or a proxy that bounds it.
 """
 
 from __future__ import annotations
 
-from typing import IO, NoReturn, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, NoReturn, Optional, Union
 
 import flask
 from flask import Request, Response
 
-from . import AnyEvent, ParseError, parse
-from ._receiver import (
-    DEFAULT_MAX_BODY_BYTES,
-    RequestRefused,
-    Tokens,
-    declared_too_large,
-    error_body,
-    guard,
-    status_of,
-    too_large,
-)
+from . import AnyEvent, ParseError
+from . import _receiver as policy
+from ._receiver import Answer, ReceiverOptions, RequestRefused
 
-__all__ = ["ParseError", "RequestRefused", "error_response", "get_event", "read_event"]
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+__all__ = ["ParseError", "RequestRefused", "error_response", "get_event", "read_event", "webhook_view"]
+
+#: Every method reaches a ``webhook_view`` (Flask reads a view function's ``methods``).
+EVERY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
-def _read_limited(stream: IO[bytes], limit: int) -> bytes:
-    """At most ``limit + 1`` bytes of a body of unknown length (chunked)."""
-    chunks: list[bytes] = []
-    size = 0
-    while size <= limit:
-        chunk = stream.read(min(65536, limit + 1 - size))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-    return b"".join(chunks)
-
-
-def read_event(
-    request: Optional[Request] = None,
-    *,
-    strict: bool = False,
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-    token: Optional[Tokens] = None,
-    token_query: Optional[str] = "token",
-    token_header: Optional[str] = None,
-    allow: Optional[Sequence[str]] = None,
-) -> AnyEvent:
-    """Check the sender of ``request`` (default: the current request): the peer address
-    (``request.remote_addr``) against ``allow`` and the token (header ``token_header``, else query
-    parameter ``token_query``), raising ``RequestRefused``; then read the raw body (at most
-    ``max_body_bytes``) and Content-Type and parse them (``ParseError``)."""
-    req = flask.request if request is None else request
-    sender = guard(token, token_query, token_header, allow)
-    if sender.active:
-        sender.check(req.remote_addr, req.query_string.decode("latin-1"), req.headers.get)
-    if declared_too_large(req.content_length, max_body_bytes):
-        raise too_large(max_body_bytes)  # refused before reading any of it
-    if req.content_length is None and "_cached_data" not in req.__dict__:
-        body = _read_limited(req.stream, max_body_bytes)  # chunked: bounded read, not cached
-    else:
+def _event(req: Request, rx: policy.Receiver) -> AnyEvent:
+    header = req.headers.get
+    verdict = policy.check(rx, req.method, req.remote_addr, req.query_string.decode("latin-1"), header)
+    if "_cached_data" in req.__dict__:
         body = req.get_data(cache=True, as_text=False, parse_form_data=False)
-    if not body and "form" in req.__dict__ and (req.content_length or 0) > 0:
-        # Werkzeug consumed the stream to build request.form: the raw body is gone, and
-        # rebuilding it from request.form would lose order, duplicates and the exact bytes.
-        raise RuntimeError(
-            "the request body was consumed by request.form before primevox_webhooks could "
-            "read it: call get_event() (or request.get_data()) before touching request.form"
-        )
-    return parse(
-        body,
-        req.headers.get("Content-Type"),
-        strict=strict,
-        max_body_bytes=max_body_bytes,
-    )
+    elif "form" in req.__dict__ and (req.content_length or 0) > 0:
+        # request.form consumed the stream: the raw body is gone, and rebuilding it from the
+        # form would lose order, duplicates and the exact bytes.
+        raise policy.body_consumed()
+    else:
+        # werkzeug bounds the stream to Content-Length, or decodes a chunked body
+        body = policy.read_limited(req.stream.read, verdict)
+    return policy.parse_body(rx, body, header)
+
+
+def read_event(request: Optional[Request] = None, **options: Unpack[ReceiverOptions]) -> AnyEvent:
+    """Check the sender of ``request`` (default: the current request; ``RequestRefused``), then
+    read its body (at most ``max_body_bytes``) and parse it (``ParseError``)."""
+    return _event(flask.request if request is None else request, policy.receiver(options))
+
+
+def _response(status: int, body: str, headers: dict[str, str]) -> Response:
+    # No "Connection: close": WSGI forbids hop-by-hop headers from applications; the server
+    # deals with a body left unread (werkzeug and gunicorn close the connection).
+    return Response(body, status=status, headers=headers, content_type=policy.CONTENT_TYPE)
+
+
+def answer_response(answer: Answer) -> Response:
+    """The core's answer as a Flask response (its body sent as is)."""
+    return _response(answer.status, answer.body, dict(answer.headers))
 
 
 def error_response(err: Union[ParseError, RequestRefused]) -> Response:
-    """``{"error": {"code", "field", "message"}}`` with 400 (bad payload), 401 (token) or 403
-    (address)."""
-    response = flask.jsonify(error_body(err))
-    response.status_code = status_of(err)
-    # No "Connection: close" here: WSGI forbids hop-by-hop headers from applications; the WSGI
-    # server deals with a body left unread (werkzeug and gunicorn close the connection).
+    """``{"error": {"code", "field", "message"}}`` with the status of the error (400 bad payload,
+    401 token, 403 address, 405 method, 415 encoding, 500 body consumed)."""
+    response = flask.jsonify(policy.error_body(err))
+    response.status_code = policy.status_of(err)
+    response.headers.update(policy.headers_of(err, hop_by_hop=False))
     return response
 
 
-def get_event(
-    request: Optional[Request] = None,
-    *,
-    strict: bool = False,
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-    token: Optional[Tokens] = None,
-    token_query: Optional[str] = "token",
-    token_header: Optional[str] = None,
-    allow: Optional[Sequence[str]] = None,
-) -> AnyEvent:
+def get_event(request: Optional[Request] = None, **options: Unpack[ReceiverOptions]) -> AnyEvent:
     """Like ``read_event``, but a refusal aborts the request with ``error_response``."""
     try:
-        return read_event(
-            request,
-            strict=strict,
-            max_body_bytes=max_body_bytes,
-            token=token,
-            token_query=token_query,
-            token_header=token_header,
-            allow=allow,
-        )
+        return read_event(request, **options)
     except (ParseError, RequestRefused) as err:
         _abort(error_response(err))
 
 
 def _abort(response: Response) -> NoReturn:
     flask.abort(response)
+
+
+def webhook_view(
+    handler: Callable[[AnyEvent], Any], **options: Unpack[ReceiverOptions]
+) -> Callable[[], Response]:
+    """A Flask view function receiving webhooks for ``handler`` (a function or a router); it
+    answers every method itself. Bad options raise ``ReceiverOptionError`` here."""
+    rx = policy.receiver(options)
+
+    def primevox_webhook() -> Response:
+        try:
+            event = _event(flask.request, rx)
+        except (ParseError, RequestRefused) as err:
+            return error_response(err)
+        got = policy.call_handler(handler, event)
+        return answer_response(got) if isinstance(got, Answer) else flask.make_response(got)
+
+    primevox_webhook.methods = EVERY_METHOD  # type: ignore[attr-defined]
+    return primevox_webhook

@@ -1,106 +1,137 @@
 """Receive PrimeVOX webhooks in Starlette (FastAPI users: see ``primevox_webhooks.fastapi``).
 
-::
+The receiver owns the route (every method reaches it: others than POST get our 405)::
 
     from starlette.applications import Starlette
-    from starlette.requests import Request
-    from starlette.responses import JSONResponse, Response
-    from starlette.routing import Route
-    from primevox_webhooks.starlette import RequestRefused, ParseError, error_response, read_event
+    from primevox_webhooks.starlette import webhook_route
+
+    async def handle(event: AnyEvent) -> None:
+        ...  # return None: the receiver answers 200 {"ok":true}
+
+    app = Starlette(routes=[webhook_route("/primevox", handle, token="a-long-random-secret")])
+
+Or inside your own endpoint::
 
     async def receive(request: Request) -> Response:
         try:
             event = await read_event(request, token=["new-secret", "old-secret"])
         except (ParseError, RequestRefused) as err:
-            return error_response(err)  # 400/401/403 {"error": {"code", "field", "message"}}
+            return error_response(err)  # {"error": {"code", "field", "message"}}
         return JSONResponse({"kind": event.kind})
 
-    app = Starlette(routes=[Route("/primevox", receive, methods=["POST"])])
+The keyword options are ``ReceiverOptions`` (``token``, ``allow``, ``trusted_proxies``,
+``max_body_bytes``, ``body_timeout_ms``, ...); the body is read at most ``max_body_bytes + 1``
+bytes and within ``body_timeout_ms`` (408 after it). A handler that raises is logged on the
+``primevox_webhooks`` logger and answered 500 ``handler_failed``.
 """
 
 from __future__ import annotations
 
-from typing import Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional, Union
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import Response
+from starlette.routing import Route, request_response
+from starlette.types import Receive, Scope, Send
 
-from . import AnyEvent, ParseError, parse
-from ._receiver import (
-    CLOSE,
-    DEFAULT_MAX_BODY_BYTES,
-    Guard,
-    RequestRefused,
-    Tokens,
-    declared_too_large,
-    error_body,
-    guard,
-    status_of,
-    too_large,
-)
+from . import AnyEvent, ParseError
+from . import _receiver as policy
+from ._receiver import Answer, ReceiverOptions, RequestRefused
 
-__all__ = ["ParseError", "RequestRefused", "error_response", "read_event"]
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
-
-def check_sender(request: Request, sender: Guard) -> None:
-    """Raise ``RequestRefused`` unless the peer address and the token pass ``sender``."""
-    if sender.active:
-        client = request.client
-        query = request.scope.get("query_string", b"")
-        sender.check(
-            client.host if client is not None else None,
-            query.decode("latin-1") if isinstance(query, bytes) else "",
-            request.headers.get,
-        )
+__all__ = [
+    "ParseError",
+    "RequestRefused",
+    "error_response",
+    "read_event",
+    "webhook_endpoint",
+    "webhook_route",
+]
 
 
-async def read_body(request: Request, max_body_bytes: int) -> bytes:
-    """The raw body, read only up to ``max_body_bytes + 1`` bytes (one over is enough for the
-    core to report ``body_too_large``); a declared larger Content-Length is refused unread."""
-    if declared_too_large(request.headers.get("content-length"), max_body_bytes):
-        raise too_large(max_body_bytes)
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > max_body_bytes:
-            break  # the rest is never read: the answer says Connection: close
-    return b"".join(chunks)[: max_body_bytes + 1]
+def _header(request: Request) -> Callable[[str], Optional[str]]:
+    return lambda name: ", ".join(request.headers.getlist(name)) or None
 
 
-async def checked_event(
-    request: Request, sender: Guard, *, strict: bool, max_body_bytes: int
-) -> AnyEvent:
-    check_sender(request, sender)
-    body = await read_body(request, max_body_bytes)
-    return parse(
-        body,
-        request.headers.get("content-type"),
-        strict=strict,
-        max_body_bytes=max_body_bytes,
+async def checked_event(request: Request, rx: policy.Receiver) -> AnyEvent:
+    """The core's checks on ``request``, then its body read (bounded in size and time) and
+    parsed: the event, or ``RequestRefused`` / ``ParseError``."""
+    header = _header(request)
+    client = request.client
+    query = request.scope.get("query_string", b"")
+    verdict = policy.check(
+        rx,
+        request.method,
+        policy.asgi_peer(rx, client.host if client is not None else None, header),
+        query.decode("latin-1") if isinstance(query, bytes) else "",
+        header,
     )
+    try:
+        body = await policy.read_limited_async(request.stream(), verdict)
+    except RuntimeError:  # "Stream consumed": something read the body without caching it
+        raise policy.body_consumed() from None
+    return policy.parse_body(rx, body, header)
 
 
-async def read_event(
-    request: Request,
-    *,
-    strict: bool = False,
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-    token: Optional[Tokens] = None,
-    token_query: Optional[str] = "token",
-    token_header: Optional[str] = None,
-    allow: Optional[Sequence[str]] = None,
-) -> AnyEvent:
-    """Check the sender (``allow``, then ``token`` from the header ``token_header`` or the query
-    parameter ``token_query``; ``RequestRefused``), then read the raw body (at most
-    ``max_body_bytes``) and Content-Type of ``request`` and parse them (``ParseError``)."""
-    sender = guard(token, token_query, token_header, allow)
-    return await checked_event(request, sender, strict=strict, max_body_bytes=max_body_bytes)
+async def read_event(request: Request, **options: Unpack[ReceiverOptions]) -> AnyEvent:
+    """Check the sender of ``request`` (``RequestRefused``), read its body (at most
+    ``max_body_bytes``) and parse it (``ParseError``)."""
+    return await checked_event(request, policy.receiver(options))
 
 
-def error_response(err: Union[ParseError, RequestRefused]) -> JSONResponse:
-    """``{"error": {"code", "field", "message"}}`` with 400 (bad payload), 401 (token) or 403
-    (address); refusals and oversized bodies also close the connection (the body is unread)."""
-    unread = isinstance(err, RequestRefused) or err.code == "body_too_large"
-    return JSONResponse(error_body(err), status_code=status_of(err), headers=CLOSE if unread else None)
+def answer_response(answer: Answer) -> Response:
+    """The core's answer as a Starlette response (its body sent as is)."""
+    headers = dict(answer.headers)
+    if answer.close:
+        headers["connection"] = "close"
+    return Response(answer.body, status_code=answer.status, headers=headers, media_type=policy.CONTENT_TYPE)
+
+
+def error_response(err: Union[ParseError, RequestRefused]) -> Response:
+    """``{"error": {"code", "field", "message"}}`` with the status of the error (400 bad payload,
+    401 token, 403 address, 405 method, 408 timeout, 415 encoding); refusals that leave the body
+    unread also close the connection."""
+    answer = getattr(err, "answer", None)
+    if isinstance(answer, Answer):
+        return answer_response(answer)
+    from starlette.responses import JSONResponse
+
+    return JSONResponse(policy.error_body(err), status_code=policy.status_of(err), headers=policy.headers_of(err))
+
+
+def webhook_endpoint(
+    handler: Callable[[AnyEvent], Any], **options: Unpack[ReceiverOptions]
+) -> Callable[[Request], Awaitable[Response]]:
+    """A Starlette endpoint that receives webhooks for ``handler`` (a function, sync or async, or
+    a router). Bad options raise ``ReceiverOptionError`` here, not per request."""
+    rx = policy.receiver(options)
+
+    async def primevox_webhook(request: Request) -> Response:
+        try:
+            event = await checked_event(request, rx)
+        except (ParseError, RequestRefused) as err:
+            return error_response(err)
+        got = await policy.call_handler_async(handler, event)
+        return answer_response(got) if isinstance(got, Answer) else got
+
+    return primevox_webhook
+
+
+def webhook_route(
+    path: str, handler: Callable[[AnyEvent], Any], **options: Unpack[ReceiverOptions]
+) -> Route:
+    """A ``Route`` for ``path`` that owns every method (405 with ``Allow: POST`` but for POST)."""
+    return Route(path, _EveryMethod(webhook_endpoint(handler, **options)), methods=None)
+
+
+class _EveryMethod:
+    """An endpoint as an ASGI app: Starlette routes a function to GET/HEAD only, an app to every
+    method, so that the policy.receiver answers the others itself."""
+
+    def __init__(self, endpoint: Callable[[Request], Awaitable[Response]]) -> None:
+        self.app = request_response(endpoint)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)

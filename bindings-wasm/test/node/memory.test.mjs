@@ -6,7 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseMany, ParseError } from 'primevox-webhooks-wasm';
-import { memory_bytes as memoryBytes } from '../../pkg/primevox_webhooks_wasm.js';
+import { memoryBytes } from '../../pkg/primevox_webhooks_wasm.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const dir = path.join(root, 'examples');

@@ -34,6 +34,11 @@ function requestOf(r) {
   const init = { method: r.method, headers: { ...r.headers } };
   if (r.method !== 'GET' && r.method !== 'HEAD') {
     const bytes = bodyOf(r);
+    // A body that stops coming: the first bytes, then nothing (the stream never closes).
+    if (r.stallAfterBytes !== undefined) {
+      init.body = new ReadableStream({ start(c) { c.enqueue(bytes.subarray(0, r.stallAfterBytes)); } });
+      return new Request(url, init);
+    }
     // A chunked body: a stream, so no Content-Length is known.
     init.body = r.chunked
       ? new ReadableStream({ start(c) { for (let i = 0; i < bytes.length; i += 16384) c.enqueue(bytes.subarray(i, i + 16384)); c.close(); } })

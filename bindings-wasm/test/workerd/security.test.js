@@ -138,3 +138,13 @@ describe('Hono middleware with a token from env', () => {
     expect(await res.json()).toStrictEqual({ kind: 'call.inbound' });
   });
 });
+
+describe('an unset token never turns the check off (16.1)', () => {
+  test('token present but undefined, null or empty throws when the receiver is made', () => {
+    for (const token of [undefined, null, '', []]) {
+      expect(() => createFetchHandler(() => {}, { token }), String(token)).toThrow(TypeError);
+      expect(() => primevoxWebhook({ token }), String(token)).toThrow(TypeError);
+    }
+    expect(() => createFetchHandler(() => {}, { token: 'a+b' })).toThrow(/token_urlsafe/);
+  });
+});

@@ -136,35 +136,47 @@ pub fn table_json() -> String {
         "\"maxBodyBytes\":{DEFAULT_MAX_BODY_BYTES},\"maxDepth\":{DEFAULT_MAX_DEPTH},\"bodyTimeoutMs\":{DEFAULT_BODY_TIMEOUT_MS},\"tokenQuery\":"
     ));
     write_str(&mut out, DEFAULT_TOKEN_QUERY);
-    out.push_str(",\"strict\":false,\"allowLearn\":false},\"refusals\":[");
-    for (i, r) in Refusal::ALL.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str("{\"code\":");
-        write_str(&mut out, r.as_str());
-        out.push_str(&format!(",\"status\":{},\"message\":", r.status()));
-        write_str(&mut out, r.message());
-        out.push('}');
-    }
-    out.push_str("],\"errors\":[");
-    for (i, c) in ErrorCode::ALL.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str("{\"code\":");
-        write_str(&mut out, c.as_str());
-        out.push_str(&format!(",\"status\":{}}}", c.status()));
-    }
-    out.push_str("],\"options\":[");
-    for (i, (camel, snake)) in OPTIONS.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&format!("[\"{camel}\",\"{snake}\"]"));
-    }
-    out.push_str("],\"contentType\":");
+    out.push_str(",\"strict\":false,\"allowLearn\":false},\"refusals\":");
+    list(&mut out, Refusal::ALL, |out, r| {
+        row(out, r.as_str(), r.status());
+        out.push_str(",\"message\":");
+        write_str(out, r.message());
+    });
+    out.push_str(",\"errors\":");
+    list(&mut out, ErrorCode::ALL, |out, c| {
+        row(out, c.as_str(), c.status())
+    });
+    out.push_str(",\"options\":");
+    list(&mut out, OPTIONS, |out, (camel, snake)| {
+        out.push_str(&format!("[\"{camel}\",\"{snake}\""));
+    });
+    out.push_str(",\"contentType\":");
     write_str(&mut out, CONTENT_TYPE);
     out.push_str(",\"ok\":\"{\\\"ok\\\":true}\"}");
     out
+}
+
+/// `[item,item,...]`, each written by `each` and closed by the bracket or brace it opened.
+fn list<T>(out: &mut String, items: impl IntoIterator<Item = T>, each: impl Fn(&mut String, T)) {
+    out.push('[');
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let mark = out.len();
+        each(out, item);
+        out.push(if out[mark..].starts_with('[') {
+            ']'
+        } else {
+            '}'
+        });
+    }
+    out.push(']');
+}
+
+/// `{"code":…,"status":…` (the caller may add members; `list` closes the object).
+fn row(out: &mut String, code: &str, status: u16) {
+    out.push_str("{\"code\":");
+    write_str(out, code);
+    out.push_str(&format!(",\"status\":{status}"));
 }

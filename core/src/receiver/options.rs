@@ -330,7 +330,7 @@ fn token(name: &str, v: &Json<'_>) -> Result<Vec<String>, OptionError> {
         Json::Str(s) => Ok(vec![s.to_string()]),
         Json::Null => Err(OptionError::new(
             name,
-            format!("{name} is null or undefined: set it to the webhook secret (is its environment variable unset?), or leave {name} out to accept requests without a token"),
+            format!("{name} is not set (null, None or undefined): set it to the webhook secret (is its environment variable unset?), or leave {name} out to accept requests without a token"),
         )),
         Json::Arr(items) if items.is_empty() => Err(OptionError::new(
             name,

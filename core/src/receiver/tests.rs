@@ -34,7 +34,7 @@ const FORM: &[u8] = b"eventType=InboundCall&eventTarget=phoneNumber&containerId=
 fn options_are_checked_and_named_as_written() {
     assert!(err(r#"{"token":null}"#)
         .message()
-        .starts_with("token is null"));
+        .starts_with("token is not set (null"));
     assert!(err(r#"{"token":""}"#)
         .message()
         .starts_with("token is empty"));
@@ -309,5 +309,68 @@ fn answers() {
     assert_eq!(t["ok"], r#"{"ok":true}"#);
     for r in Refusal::ALL {
         assert_eq!(Refusal::from_code_str(r.as_str()), Some(r));
+    }
+}
+
+mod hostile {
+    use proptest::prelude::*;
+
+    use super::super::*;
+    use super::FORM;
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[ -~]{0,40}",
+            Just("::ffff:127.0.0.1".to_owned()),
+            Just("[::1]:8080".to_owned()),
+            Just("203.0.113.9, 10.0.0.1".to_owned()),
+            Just("for=\"[2001:db8::1]:4711\";proto=https".to_owned()),
+            Just("gzip, deflate".to_owned()),
+            "\\PC{0,20}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, .. ProptestConfig::default() })]
+
+        /// Whatever a client sends, the policy answers with a status from the table and a body
+        /// that is JSON, and never panics.
+        #[test]
+        fn any_request_gets_a_table_answer(
+            method in prop_oneof![Just("POST".to_owned()), "[A-Za-z]{0,8}"],
+            peer in prop_oneof![Just(Some("10.1.2.3".to_owned())), proptest::option::of(text())],
+            query in prop_oneof![Just("token=a-1".to_owned()), text()],
+            names in proptest::collection::vec(prop_oneof![
+                Just("content-length".to_owned()), Just("content-encoding".to_owned()),
+                Just("x-forwarded-for".to_owned()), Just("forwarded".to_owned()),
+                Just("x-token".to_owned()), Just("cf-connecting-ip".to_owned()),
+            ], 0..5),
+            values in proptest::collection::vec(text(), 5),
+            body in prop_oneof![proptest::collection::vec(any::<u8>(), 0..300), Just(FORM.to_vec())],
+            encoding in prop_oneof![Just(None), proptest::option::of(text())],
+            content_type in proptest::option::of(text()),
+        ) {
+            let rx = Receiver::from_json(
+                r#"{"token":["a-1","b_2"],"tokenHeader":"x-token","allow":["10.0.0.0/8","::ffff:0:0/96"],
+                    "trustedProxies":["127.0.0.1","10.0.0.0/8"],"maxBodyBytes":256}"#,
+            ).unwrap();
+            let mut request = Request::new(&method, peer.as_deref(), &query);
+            for (n, v) in names.iter().zip(&values) {
+                request = request.header(n, v);
+            }
+            let answer = match rx.check(&request) {
+                Check::Refuse(a) => a,
+                Check::Read(read) => {
+                    let sent = &body[..body.len().min(read.max_bytes)];
+                    match rx.parse_body(sent, content_type.as_deref(), encoding.as_deref()) {
+                        Ok(_) => Answer::ok(),
+                        Err(a) => a,
+                    }
+                }
+            };
+            prop_assert!([200, 400, 401, 403, 405, 415].contains(&answer.status), "{}", answer.status);
+            let json: serde_json::Value = serde_json::from_str(&answer.body()).unwrap();
+            prop_assert!(json.get("ok").is_some() || json["error"]["code"].is_string());
+        }
     }
 }

@@ -1,7 +1,7 @@
 import json
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.urls import include, path
 
 from primevox_webhooks import AnyEvent
 from primevox_webhooks.django import webhook_view
@@ -56,3 +56,6 @@ urlpatterns += [
     path("allow-local", allow_local),
     path("small", small),
 ]
+
+# The shared receiver vectors (test_receiver_vectors.py), one route each.
+urlpatterns += [path("v/", include("pvsite.vector_urls"))]
