@@ -33,6 +33,8 @@ done
 STARTED=$(date -u '+%Y-%m-%d %H:%M UTC')
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 if [ "$SMOKE" = 1 ]; then N=600; REPS=${REPS:-3}; else N=10000; REPS=${REPS:-15}; fi
+# The calls rows (CallTracker): every delivery of this many generated calls.
+if [ "$SMOKE" = 1 ]; then CALLS_N=300; else CALLS_N=10000; fi
 
 step() { printf '== bench: %s (%s)\n' "$*" "$(date -u +%H:%M:%S)" >&2; }
 STAMPS="$ROOT/target/bench-stamps"
@@ -55,6 +57,9 @@ PVBENCH="$ROOT/target/release/pvbench"
 CORPUS="$BENCH/corpus/corpus-$N.jsonl"
 step "corpus: $N payloads -> ${CORPUS#"$ROOT/"}"
 "$PVBENCH" corpus "$CORPUS" --n "$N" 2>/dev/null
+CALLS_CORPUS="$BENCH/corpus/calls-$CALLS_N.jsonl"
+step "calls corpus: every delivery of $CALLS_N calls -> ${CALLS_CORPUS#"$ROOT/"}"
+"$PVBENCH" calls-corpus "$CALLS_CORPUS" --calls "$CALLS_N" 2>/dev/null
 
 step "python: bench/.venv"
 VPY="$BENCH/.venv/bin/python"
@@ -109,6 +114,12 @@ step "receivers under load (wrk) with the fault mix"
 LOAD_ARGS=()
 [ "$SMOKE" = 1 ] && LOAD_ARGS=(--smoke)
 "$VPY" "$BENCH/load/run.py" "$CORPUS" "${LOAD_ARGS[@]}" --json "$OUT/load.json" >"$OUT/load.md"
+step "calls (CallTracker) in every language"
+"$PVBENCH" calls --calls "$CALLS_N" --reps "$REPS" >>"$OUT/rust.md"
+"$VPY" "$BENCH/python/calls.py" "$CALLS_CORPUS" --reps "$REPS" >>"$OUT/python.md"
+node "$BENCH/node/calls.mjs" "$CALLS_CORPUS" --reps "$REPS" >>"$OUT/node.md"
+# The wasm package through its Node entry (the same module and JS layer workerd runs).
+node "$BENCH/node/calls.mjs" "$CALLS_CORPUS" --reps "$REPS" --wasm >>"$OUT/workers.md"
 
 # --- one table ---------------------------------------------------------------------------------
 {

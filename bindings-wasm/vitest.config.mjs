@@ -19,6 +19,12 @@ const RECEIVER_VECTORS = readdirSync(receiverDir)
   .filter((f) => f.endsWith('.json'))
   .sort()
   .flatMap((file) => JSON.parse(readFileSync(path.join(receiverDir, file), 'utf8')).vectors.map((v) => ({ file, ...v })));
+// The shared call vectors (tests/calls/: deliveries in, call record out).
+const callDir = path.join(here, '..', 'tests', 'calls');
+const CALLS = readdirSync(callDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((file) => ({ file, ...JSON.parse(readFileSync(path.join(callDir, file), 'utf8')) }));
 
 // Vite's own .wasm plugin does ESM integration; keep .wasm files out of Vite so workerd imports
 // them through the pool's module loader as compiled WebAssembly.Modules, exactly as under wrangler.
@@ -39,7 +45,11 @@ export default defineConfig({
         compatibilityFlags: ['nodejs_compat'],
         // As JSON text, parsed in the Worker: a JSON binding would turn a "__proto__" key
         // (hostile vectors have one) into a prototype.
-        bindings: { VECTORS_JSON: JSON.stringify(VECTORS), RECEIVER_VECTORS_JSON: JSON.stringify(RECEIVER_VECTORS) },
+        bindings: {
+          VECTORS_JSON: JSON.stringify(VECTORS),
+          RECEIVER_VECTORS_JSON: JSON.stringify(RECEIVER_VECTORS),
+          CALLS_JSON: JSON.stringify(CALLS),
+        },
       },
     }),
     wasmAsCompiledModule,

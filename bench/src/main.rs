@@ -2,8 +2,11 @@
 //!
 //! pvbench [--reps N] [--n N] [--smoke]     Rust table (markdown) on stdout
 //! pvbench corpus PATH [--n N]               writes the corpus as JSON lines for other languages
+//! pvbench calls-corpus PATH [--calls N]     the calls corpus (every delivery of N calls), JSON lines
+//! pvbench calls [--calls N] [--reps N]      the calls rows (CallTracker), markdown on stdout
 
 mod baseline;
+mod calls;
 mod corpus;
 
 use std::hint::black_box;
@@ -21,6 +24,9 @@ struct Args {
     /// sonic-owned) over `--subset`, for callgrind / perf.
     profile: Option<String>,
     subset: String,
+    calls: usize,
+    calls_corpus: Option<String>,
+    calls_run: bool,
 }
 
 fn args() -> Args {
@@ -30,6 +36,9 @@ fn args() -> Args {
         corpus_path: None,
         profile: None,
         subset: "mixed".to_owned(),
+        calls: 10_000,
+        calls_corpus: None,
+        calls_run: false,
     };
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let mut it = argv.iter();
@@ -42,6 +51,9 @@ fn args() -> Args {
                 a.reps = 3;
                 a.n = 600;
             }
+            "--calls" => a.calls = it.next().and_then(|v| v.parse().ok()).expect("--calls N"),
+            "calls-corpus" => a.calls_corpus = Some(it.next().expect("calls-corpus PATH").clone()),
+            "calls" => a.calls_run = true,
             "corpus" => a.corpus_path = Some(it.next().expect("corpus PATH").clone()),
             "profile" => a.profile = Some(it.next().cloned().unwrap_or_else(|| "sdk".to_owned())),
             // (the old spelling)
@@ -183,6 +195,20 @@ fn check_agreement(corpus: &[Payload], options: &ParseOptions) {
 
 fn main() {
     let a = args();
+    if let Some(path) = &a.calls_corpus {
+        let ds = calls::corpus(a.calls);
+        std::fs::write(path, calls::to_jsonl(&ds)).expect("write calls corpus");
+        eprintln!(
+            "wrote {} deliveries of {} calls to {path}",
+            ds.len(),
+            a.calls
+        );
+        return;
+    }
+    if a.calls_run {
+        calls::run(a.calls, a.reps);
+        return;
+    }
     let corpus = corpus::corpus(a.n);
     if let Some(path) = a.corpus_path {
         std::fs::write(&path, corpus::to_jsonl(&corpus)).expect("write corpus");

@@ -213,3 +213,13 @@ def test_readme_python_example(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == ""
     scope["on_webhook"](b"eventType=HangupCall&containerId=1&tenantId=2&callUuid=R-1&extNumber=&extName=", FORM)
     assert capsys.readouterr().out == "text back 5125550199\n"
+
+
+def test_missed_calls_example_runs() -> None:
+    import subprocess
+    import sys
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "python" / "missed_calls.py"
+    r = subprocess.run([sys.executable, str(example)], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "text back 5125550199 (called us)\n"

@@ -19,6 +19,10 @@ for lang in Rust Python Node Workers; do
     echo "bench smoke: no '$lang' rows in the combined table" >&2
     exit 1
   fi
+  if ! printf '%s\n' "$out" | grep -q "^| $lang | calls ("; then
+    echo "bench smoke: no '$lang' calls (CallTracker) row in the combined table" >&2
+    exit 1
+  fi
 done
 # The receivers under load ran, and their fault checks passed (run.py exits non-zero otherwise;
 # this catches a load step that silently did not run).

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Python package (bindings-python): make .venv, install the pinned tools, build and install the
 # abi3 wheel with `pip install ./bindings-python`, then run pytest (shared vectors, API,
-# hypothesis properties, threads, real-server receivers), mypy --strict on the examples, and
+# hypothesis properties, threads, real-server receivers, calls and the Redis call store against
+# a real redis-server, installed here with apt-get when missing), mypy --strict on the examples, and
 # mypy.stubtest on the installed package, then the abi3 wheel through abi3audit and on every
 # other CPython present. Idempotent; exits non-zero on any failure.
 set -euo pipefail
@@ -32,6 +33,14 @@ import pathlib, primevox_webhooks, primevox_webhooks._native as n
 assert "site-packages" in primevox_webhooks.__file__, primevox_webhooks.__file__
 print("installed", pathlib.Path(n.__file__).name)
 PY
+
+step "redis-server (a real one for the Redis call store test; the test starts it on a free port)"
+if ! command -v redis-server >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
+fi
+redis-server --version
 
 step "pytest"
 "$VPY" -m pytest -q -p no:cacheprovider bindings-python/tests

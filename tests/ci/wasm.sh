@@ -4,7 +4,8 @@
 #   2. tsc --strict --noEmit over the example Worker, every TypeScript block of the README and type checks
 #      of the package's .d.ts,
 #   3. every shared vector + the receivers inside workerd (@cloudflare/vitest-pool-workers),
-#   4. the example Worker under `wrangler dev` on 127.0.0.1, real HTTP POSTs in both encodings,
+#   4. the example Worker and the Durable Object calls example (example-calls/) under `wrangler dev`
+#      on 127.0.0.1, real HTTP POSTs,
 #   5. a million parses with flat memory, and the shared JavaScript suite (tests/js) with
 #      PRIMEVOX_IMPL=wasm (the package's Node entry),
 #   6. the .wasm size, raw and gzipped.
@@ -25,6 +26,7 @@ rustfmt --check --edition 2021 "$PKG"/src/*.rs
 cd "$PKG"
 echo "== tsc --strict --noEmit (example Worker against the package's types)"
 node_modules/.bin/tsc -p example-worker/tsconfig.json --strict --noEmit
+node_modules/.bin/tsc -p example-calls/tsconfig.json --strict --noEmit
 node test/types/readme-blocks.mjs
 node_modules/.bin/tsc -p test/types/tsconfig.json --strict --noEmit
 node_modules/.bin/tsc -p test/types-workers/tsconfig.json --strict --noEmit
