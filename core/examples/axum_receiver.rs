@@ -35,6 +35,9 @@ async fn main() -> std::io::Result<()> {
             println!("{} on call {:?}", e.kind().as_str(), e.call_uuid());
             Ok::<(), std::io::Error>(())
         })
+        .on_call_completed(|call| async move {
+            println!("call {:?} ended: {}", call.call_uuid, call.outcome.as_str());
+        })
         .on_error(|error, event| {
             eprintln!("handler failed for {}: {error}", event.kind().as_str())
         });

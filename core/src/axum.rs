@@ -49,7 +49,7 @@ use std::fmt;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use ::axum::body::Body;
@@ -60,6 +60,7 @@ use ::axum::routing::MethodRouter;
 use ::axum::Extension;
 use http_body_util::BodyExt;
 
+use crate::calls::{CallErrorCode, CallSummary, CallTracker};
 use crate::error::Refusal;
 use crate::receiver::{Answer, Check, Receiver, Request as PolicyRequest, CONTENT_TYPE};
 use crate::{Event, Kind};
@@ -306,6 +307,10 @@ impl Kinds for Vec<Kind> {
 type BoxFuture = Pin<Box<dyn Future<Output = Result<(), BoxError>> + Send>>;
 type Handler = Arc<dyn Fn(Event<'static>) -> BoxFuture + Send + Sync>;
 type ErrorHandler = Arc<dyn Fn(&(dyn StdError + Send + Sync), &Event<'static>) + Send + Sync>;
+type CallHandler = Arc<dyn Fn(CallSummary) -> BoxFuture + Send + Sync>;
+
+/// How many calls the router's own [`CallTracker`] holds (the least recently seen is dropped).
+pub const DEFAULT_MAX_CALLS: usize = 10_000;
 
 /// Handlers by event kind, with the rules of the Python and JavaScript `Router`: a kind's
 /// handlers run in registration order, then the `on_any` ones (an event of a kind the SDK does
@@ -319,6 +324,8 @@ pub struct EventRouter {
     by_kind: HashMap<Kind, Vec<Handler>>,
     any: Vec<Handler>,
     errors: Vec<ErrorHandler>,
+    completed: Vec<CallHandler>,
+    calls: Option<Arc<Mutex<CallTracker>>>,
     timeout: Option<Duration>,
     answer_first: bool,
 }
@@ -329,6 +336,7 @@ impl fmt::Debug for EventRouter {
             .field("kinds", &self.by_kind.keys().collect::<Vec<_>>())
             .field("on_any", &self.any.len())
             .field("on_error", &self.errors.len())
+            .field("on_call_completed", &self.completed.len())
             .field("timeout", &self.timeout)
             .field("answer_first", &self.answer_first)
             .finish()
@@ -343,6 +351,8 @@ impl EventRouter {
             by_kind: HashMap::new(),
             any: Vec::new(),
             errors: Vec::new(),
+            completed: Vec::new(),
+            calls: None,
             timeout: Some(DEFAULT_HANDLER_TIMEOUT),
             answer_first: false,
         }
@@ -395,6 +405,76 @@ impl EventRouter {
         self
     }
 
+    /// Registers an async handler called with the call record when a call ends: the router
+    /// feeds every call event it dispatches to its own [`CallTracker`] (at most
+    /// [`DEFAULT_MAX_CALLS`] calls in this process) and runs these handlers on the delivery that
+    /// ends a call, once (a retry of that delivery does not run them again). Their failures
+    /// count like any handler's.
+    pub fn on_call_completed<F, Fut>(mut self, handler: F) -> Self
+    where
+        F: Fn(CallSummary) -> Fut + Send + Sync + 'static,
+        Fut: Future + Send + 'static,
+        Fut::Output: HandlerOutput,
+    {
+        if self.calls.is_none() {
+            let tracker = CallTracker::new().with_max_calls(DEFAULT_MAX_CALLS);
+            self.calls = Some(Arc::new(Mutex::new(tracker)));
+        }
+        self.completed.push(Arc::new(move |record| {
+            let fut = handler(record);
+            Box::pin(async move { fut.await.into_result() })
+        }));
+        self
+    }
+
+    /// The record of the call `event` ended, if it ended one (fed to the tracker).
+    fn ended_call(
+        &self,
+        event: &Event<'static>,
+        errors: &mut Vec<BoxError>,
+    ) -> Option<CallSummary> {
+        let calls = self.calls.as_ref()?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        let mut tracker = calls
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match tracker.add(event, now) {
+            Ok(tracked) => tracked.ended.then_some(tracked.record),
+            Err(e) if e.code() == CallErrorCode::NotACallEvent => None,
+            Err(e) => {
+                errors.push(e.message().to_owned().into());
+                None
+            }
+        }
+    }
+
+    /// Runs one handler's future in its own task, bounded by the timeout.
+    async fn run(&self, fut: BoxFuture, errors: &mut Vec<BoxError>) {
+        let task = tokio::spawn(fut);
+        let abort = task.abort_handle();
+        let joined = match self.timeout {
+            None => Ok(task.await),
+            Some(limit) => tokio::time::timeout(limit, task).await,
+        };
+        match joined {
+            Ok(Ok(Ok(()))) => {}
+            Ok(Ok(Err(e))) => errors.push(e),
+            Ok(Err(join)) => errors.push(format!("a handler panicked: {join}").into()),
+            Err(_) => {
+                abort.abort();
+                errors.push(
+                    format!(
+                        "a handler did not finish within {:?} (EventRouter::timeout)",
+                        self.timeout.unwrap_or_default()
+                    )
+                    .into(),
+                );
+            }
+        }
+    }
+
     /// How long each handler may take (default 30 s; `None`: no limit). A handler still running
     /// then is abandoned (its task aborted at its next `.await`) and counted as a failure.
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
@@ -410,32 +490,18 @@ impl EventRouter {
         self
     }
 
-    /// Runs the event's handlers, one after the other; each runs in its own task, so a panic
-    /// is a failure like an error.
+    /// Runs the event's handlers, one after the other, then (when it ended a call) the
+    /// `on_call_completed` ones; each runs in its own task, so a panic is a failure like an
+    /// error. Needs a tokio runtime.
     pub async fn dispatch(&self, event: &Event<'static>) -> Result<(), HandlerError> {
         let kind_handlers = self.by_kind.get(&event.kind()).into_iter().flatten();
         let mut errors: Vec<BoxError> = Vec::new();
         for handler in kind_handlers.chain(&self.any) {
-            let task = tokio::spawn(handler(event.clone()));
-            let abort = task.abort_handle();
-            let joined = match self.timeout {
-                None => Ok(task.await),
-                Some(limit) => tokio::time::timeout(limit, task).await,
-            };
-            match joined {
-                Ok(Ok(Ok(()))) => {}
-                Ok(Ok(Err(e))) => errors.push(e),
-                Ok(Err(join)) => errors.push(format!("a handler panicked: {join}").into()),
-                Err(_) => {
-                    abort.abort();
-                    errors.push(
-                        format!(
-                            "a handler did not finish within {:?} (EventRouter::timeout)",
-                            self.timeout.unwrap_or_default()
-                        )
-                        .into(),
-                    );
-                }
+            self.run(handler(event.clone()), &mut errors).await;
+        }
+        if let Some(record) = self.ended_call(event, &mut errors) {
+            for handler in &self.completed {
+                self.run(handler(record.clone()), &mut errors).await;
             }
         }
         if errors.is_empty() {

@@ -499,3 +499,54 @@ fn the_readme_shows_the_axum_example_verbatim() {
         "README.md must show core/examples/axum_receiver.rs verbatim"
     );
 }
+
+#[test]
+fn on_call_completed_runs_once_when_a_call_ends() {
+    let form = Some("application/x-www-form-urlencoded");
+    let event = |body: &str| {
+        primevox_webhooks::parse(body.as_bytes(), form)
+            .unwrap()
+            .into_owned()
+    };
+    let inbound = event("eventType=InboundCall&containerId=1&tenantId=2&callUuid=ABC&callerIdNum=5125550199&didNumber=5125550100");
+    let hangup = event("eventType=HangupCall&containerId=1&tenantId=2&callUuid=abc");
+    let message = primevox_webhooks::parse(
+        br#"{"eventType":"inboundMessage","containerId":"1","tenantId":"2","conversationId":"c","toNumber":"+15125550100","fromNumber":"+15125550199","messageText":"hi"}"#,
+        Some("application/json"),
+    )
+    .unwrap()
+    .into_owned();
+    let records: Arc<Mutex<Vec<String>>> = Arc::default();
+    let r = records.clone();
+    let router = EventRouter::new(Receiver::default()).on_call_completed(move |call| {
+        let r = r.clone();
+        async move {
+            r.lock().unwrap().push(format!(
+                "{} {} {}",
+                call.call_uuid.unwrap_or_default(),
+                call.outcome.as_str(),
+                call.deliveries
+            ));
+            if call.deliveries > 5 {
+                return Err("never");
+            }
+            Ok(())
+        }
+    });
+    let rt = runtime();
+    rt.block_on(router.dispatch(&inbound)).unwrap();
+    rt.block_on(router.dispatch(&message)).unwrap(); // not a call: nothing, no error
+    assert!(records.lock().unwrap().is_empty());
+    rt.block_on(router.dispatch(&hangup)).unwrap();
+    assert_eq!(*records.lock().unwrap(), ["abc missed 2"]);
+    rt.block_on(router.dispatch(&hangup)).unwrap(); // a retry of the delivery that ended it
+    assert_eq!(records.lock().unwrap().len(), 1);
+
+    // A failing completion handler is a failure like any other.
+    let failing = EventRouter::new(Receiver::default())
+        .on_call_completed(|_| async { Err::<(), _>("cannot file the call") });
+    rt.block_on(failing.dispatch(&inbound)).unwrap();
+    let err = rt.block_on(failing.dispatch(&hangup)).unwrap_err();
+    assert_eq!(err.errors.len(), 1);
+    assert_eq!(err.errors[0].to_string(), "cannot file the call");
+}
