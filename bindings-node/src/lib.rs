@@ -11,11 +11,11 @@
 
 #![deny(clippy::all)]
 
-mod calls;
-mod helpers;
-mod parse;
-mod receiver;
-mod security;
+pub mod calls;
+pub mod helpers;
+pub mod parse;
+pub mod receiver;
+pub mod security;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
