@@ -28,7 +28,8 @@ const app = express();
 const sdk = pv.expressMiddleware((event) => {
   record('sdk', event.callUuid ?? event.conversationId ?? '?', event.callerIdName ?? event.messageText);
 }, { token: TOKEN });
-app.post('/sdk', sdk);
+// all methods: the receiver answers a GET itself (405 method_not_allowed), as its docs recommend
+app.all('/sdk', sdk);
 
 // --- hand-written --------------------------------------------------------------------------------
 const KINDS = new Set(['inboundMessage', 'outboundMessage', 'InboundCall', 'HangupCall', 'ringAttempt', 'ExtensionAnswered', 'inboundCallCompleted', 'voicemailHangup', 'outboundCall', 'queueEntered']);
