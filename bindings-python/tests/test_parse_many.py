@@ -176,3 +176,51 @@ def test_chunk_boundaries_finish_in_order(n: int) -> None:
     worker.join(timeout=120)
     assert not worker.is_alive(), f"parse_many({n} items) did not finish"
     assert [as_comparable(r) for r in got] == [expected(b, None) for b in items]
+
+
+def test_stress_threads_batches_and_gil_contention_never_deadlock() -> None:
+    """Deadlock stress (issue 15.5): four Python threads each run batches of varied sizes (below,
+    at and across the 256-item chunks and the size that brings in the core's worker threads, some
+    items bad), while a fifth thread keeps the GIL busy with pure-Python work, so the calling
+    thread must wait for the GIL between chunks (Python::attach) while the core's threads parse
+    ahead. Every batch must come back complete and in order. Bounded: at most 6 s of batches, then
+    a watchdog of 20 s on every thread (daemon threads: a hang fails the test, never the run)."""
+    pad = "q" * 300
+    sizes = [0, 1, 2, 255, 256, 257, 300, 511, 513, 1000, 1500, 2049]
+    bodies = [
+        (f"eventType=HangupCall&containerId={i}&tenantId=2&pad={pad}" + ("" if i % 89 == 7 else "&callUuid=u")).encode()
+        for i in range(max(sizes))
+    ]
+    want = [as_comparable(expected(b, FORM)) for b in bodies]
+    stop_at = time.monotonic() + 6.0
+    failures: list[str] = []
+    done = [0] * 4
+
+    def batches(t: int) -> None:
+        k = t
+        while time.monotonic() < stop_at and done[t] < 200:
+            n = sizes[k % len(sizes)]
+            k += 3
+            got = [as_comparable(r) for r in pv.parse_many([(b, FORM) for b in bodies[:n]])]
+            if got != want[:n]:
+                failures.append(f"thread {t}: batch of {n} differs")
+                return
+            done[t] += 1
+
+    def hog() -> None:
+        x = 0
+        while time.monotonic() < stop_at:
+            for i in range(10_000):
+                x ^= i
+
+    threads = [threading.Thread(target=batches, args=(t,), daemon=True) for t in range(4)]
+    threads.append(threading.Thread(target=hog, daemon=True))
+    for th in threads:
+        th.start()
+    deadline = stop_at + 20.0
+    for th in threads:
+        th.join(timeout=max(0.0, deadline - time.monotonic()))
+    hung = [th.name for th in threads if th.is_alive()]
+    assert not hung, f"parse_many deadlocked or hung: {hung} still running (batches done: {done})"
+    assert not failures, failures
+    assert all(d >= 3 for d in done), done  # every thread really ran several batches

@@ -106,6 +106,9 @@ pub fn parse_many_pipelined<'a, E>(
             });
         }
         drop(tx);
+        // If `consume` panics, the workers stop after their current chunk instead of parsing the
+        // rest of the batch for nobody (the scope joins them before the panic goes on).
+        let _stop = StopOnUnwind(&next, chunks.len());
         let mut ready: Vec<Option<Parsed<'a>>> = (0..chunks.len()).map(|_| None).collect();
         let mut done = 0;
         while done < chunks.len() {
@@ -134,4 +137,15 @@ pub fn parse_many_pipelined<'a, E>(
         }
         Ok(())
     })
+}
+
+/// Stores `.1` in `.0` when dropped during a panic: claims every remaining chunk.
+struct StopOnUnwind<'a>(&'a AtomicUsize, usize);
+
+impl Drop for StopOnUnwind<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.store(self.1, Ordering::Relaxed);
+        }
+    }
 }
