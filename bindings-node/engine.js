@@ -36,17 +36,24 @@ function parse(body, ct, o, fail) {
 }
 
 /**
- * One event or `fail(failure)` per body, in order: the core spreads large batches over the
- * cores and answers one tagged JSON text per body.
+ * One event or `fail(failure)` per body, in order, in one call into the addon: the core spreads
+ * large batches over the cores and lays each event out there (values string + layout, as parse
+ * does); the generated event builder makes the objects here, without JSON.
  */
 function parseMany(bodies, types, o, fail) {
   const bytes = bodies.map((b) => (typeof b === 'string' ? Buffer.from(b, 'utf8') : b));
-  const out = native.parseManyTagged(bytes, types.map((t) => t ?? null), o.strict, o.maxBodyBytes, o.maxDepth);
-  for (let i = 0; i < out.length; i++) {
-    const r = JSON.parse(out[i]);
-    out[i] = 'error' in r ? fail(r.error) : r.ok;
+  const { results, table, starts } = native.parseManyLayout(
+    bytes,
+    types.map((t) => t ?? null),
+    o.strict,
+    o.maxBodyBytes,
+    o.maxDepth,
+  );
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i];
+    results[i] = typeof r === 'string' ? eventOf(r, table.subarray(starts[i])) : fail(r);
   }
-  return out;
+  return results;
 }
 
 module.exports = { ...native, parse, parseMany, generation: () => 0 };

@@ -146,6 +146,70 @@ pub fn parse_many_tagged(
     })
 }
 
+/// `parseManyLayout`'s answer: per body, its values string (an event laid out in `table` from
+/// `starts[i]`) or its `Failure`.
+#[napi(object)]
+pub struct ManyLayout {
+    pub results: Vec<Either<String, Failure>>,
+    pub table: Uint32Array,
+    pub starts: Uint32Array,
+}
+
+/// Parses many bodies in one call, the batch form of the layout path: the core spreads large
+/// batches over the cores and lays every event out there (values string + layout), so that the
+/// generated event builder makes each object, as `parse` does, without JSON.
+#[napi(js_name = "parseManyLayout")]
+pub fn parse_many_layout(
+    bodies: Vec<&[u8]>,
+    content_types: Vec<Option<String>>,
+    strict: Option<bool>,
+    max_body_bytes: Option<f64>,
+    max_depth: Option<u32>,
+) -> Result<ManyLayout> {
+    if bodies.len() != content_types.len() {
+        return Err(Error::new(
+            Status::InvalidArg,
+            "parseManyLayout: bodies and content types differ in length",
+        ));
+    }
+    guarded(|| {
+        let opts = options(strict, max_body_bytes, max_depth);
+        let items: Vec<primevox_webhooks::BatchItem<'_>> = bodies
+            .iter()
+            .zip(&content_types)
+            .map(|(b, ct)| (*b, ct.as_deref()))
+            .collect();
+        let laid = primevox_webhooks::parse_many_map(&items, &opts, |r| {
+            r.map(|event| {
+                let mut values = String::with_capacity(event.event_type().len() + 64);
+                let mut layout = Vec::with_capacity(24);
+                js::write_layout(&event, &mut values, &mut layout);
+                (values, layout)
+            })
+        });
+        let mut table = Vec::with_capacity(laid.len() * 24);
+        let mut starts = Vec::with_capacity(laid.len());
+        let results = laid
+            .into_iter()
+            .map(|r| {
+                starts.push(table.len() as u32);
+                match r {
+                    Ok((values, layout)) => {
+                        table.extend_from_slice(&layout);
+                        Either::A(values)
+                    }
+                    Err(e) => Either::B(e.into()),
+                }
+            })
+            .collect();
+        Ok(ManyLayout {
+            results,
+            table: Uint32Array::new(table),
+            starts: Uint32Array::new(starts),
+        })
+    })
+}
+
 /// The default parse options as JSON text, camelCase.
 #[napi(js_name = "defaultOptions")]
 pub fn default_options() -> String {
