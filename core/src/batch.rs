@@ -73,6 +73,14 @@ pub fn parse_many_map<'a, T: Send>(
 /// the parsing. The calling thread parses too whenever the next chunk is not ready. Small batches
 /// are parsed as [`parse_many`] does and handed over at once. An error from `consume` stops the
 /// batch (no further chunk is started) and is returned.
+///
+/// Why it cannot hang (issue 15.5; the streaming Python `parse_many` reverted in 599a3b8 hung in
+/// `recv` on both sides): each chunk is claimed exactly once (`fetch_add`) by a thread that
+/// parses it at once, so every chunk the caller waits for is being parsed or already sent; the
+/// channel is unbounded, so a worker never blocks in `send`; only the workers hold senders (the
+/// caller drops its own before waiting), so a worker that dies disconnects the channel instead
+/// of leaving `recv` waiting; the caller only blocks in `recv` once every chunk is claimed; and
+/// the workers never take a binding's lock (the GIL): only `consume`, on the calling thread, does.
 pub fn parse_many_pipelined<'a, E>(
     items: &[BatchItem<'a>],
     options: &ParseOptions,
