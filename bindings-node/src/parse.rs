@@ -1,6 +1,7 @@
 //! `parse` and `parseMany`: the core's parser, its answer in the JavaScript wire format.
 
 use napi::bindgen_prelude::*;
+use napi::JsString;
 use napi_derive::napi;
 use primevox_webhooks::ffi::js;
 use primevox_webhooks::{ParseError, ParseOptions};
@@ -44,29 +45,122 @@ impl From<ParseError> for Failure {
     }
 }
 
+/// The layout's values in the forms V8 keeps strings in, so that making the JavaScript string is
+/// a copy (`napi_create_string_utf8` would decode UTF-8 character by character, the largest cost
+/// of a call): one byte per character while every value is ASCII, else UTF-16. The layout's
+/// offsets are UTF-16 units in both.
+#[derive(Default)]
+struct V8Values {
+    latin1: Vec<u8>,
+    utf16: Vec<u16>,
+    wide: bool,
+}
+
+impl js::LayoutValues for V8Values {
+    fn push(&mut self, s: &str) -> u32 {
+        if !self.wide {
+            if s.is_ascii() {
+                self.latin1.extend_from_slice(s.as_bytes());
+                return self.latin1.len() as u32;
+            }
+            self.wide = true;
+            self.utf16.clear();
+            self.utf16.extend(self.latin1.iter().map(|&b| u16::from(b)));
+        }
+        push_utf16(s, &mut self.utf16);
+        self.utf16.len() as u32
+    }
+}
+
+impl V8Values {
+    fn clear(&mut self) {
+        // Kept between calls, unless one very large body (maxBodyBytes raised) grew them.
+        const KEEP: usize = 1 << 20;
+        if self.latin1.capacity() > KEEP || self.utf16.capacity() > KEEP {
+            *self = V8Values::default();
+        }
+        self.latin1.clear();
+        self.utf16.clear();
+        self.wide = false;
+    }
+
+    fn to_js<'env>(&self, env: &'env Env) -> Result<JsString<'env>> {
+        if self.wide {
+            env.create_string_utf16(&self.utf16)
+        } else {
+            env.create_string_latin1(&self.latin1)
+        }
+    }
+}
+
+/// Appends `s` to `out` as UTF-16.
+fn push_utf16(s: &str, out: &mut Vec<u16>) {
+    let b = s.as_bytes();
+    let mut o = out.len();
+    // A UTF-8 text never has more UTF-16 units than bytes.
+    out.resize(o + b.len(), 0);
+    let mut i = 0;
+    while let Some(&b0) = b.get(i) {
+        // Runs of ASCII (ids, numbers, most text), 16 bytes at a time: widened by the vector unit.
+        if let (Some(src), Some(dst)) = (b.get(i..i + 16), out.get_mut(o..o + 16)) {
+            if src.is_ascii() {
+                for (d, &c) in dst.iter_mut().zip(src) {
+                    *d = u16::from(c);
+                }
+                i += 16;
+                o += 16;
+                continue;
+            }
+        }
+        // `s` is valid UTF-8: the sequence's continuation bytes are there.
+        let cont = |k: usize| u32::from(b[i + k] & 0x3f);
+        let (c, len) = match b0 {
+            0..=0x7f => (u32::from(b0), 1),
+            0x80..=0xdf => ((u32::from(b0 & 0x1f) << 6) | cont(1), 2),
+            0xe0..=0xef => ((u32::from(b0 & 0x0f) << 12) | (cont(1) << 6) | cont(2), 3),
+            _ => (
+                (u32::from(b0 & 0x07) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3),
+                4,
+            ),
+        };
+        i += len;
+        if c < 0x1_0000 {
+            out[o] = c as u16;
+            o += 1;
+        } else {
+            let c = c - 0x1_0000;
+            out[o] = 0xd800 | (c >> 10) as u16;
+            out[o + 1] = 0xdc00 | (c & 0x3ff) as u16;
+            o += 2;
+        }
+    }
+    out.truncate(o);
+}
+
 thread_local! {
-    static SCRATCH: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+    static SCRATCH: std::cell::RefCell<(Vec<u32>, V8Values)> = std::cell::RefCell::default();
 }
 
 /// The hot path of `parse`: the event's values string, its layout written into `table` (sized by
 /// the JS layer with `layoutCapacity`), or the `Failure`. No JSON crosses for an event: the
 /// generated `event-builder.cjs` makes the object.
-fn parse_layout(
+fn parse_layout<'env>(
+    env: &'env Env,
     body: &[u8],
     content_type: Option<&str>,
     opts: ParseOptions,
-    table: &mut Uint32Array,
-) -> Result<Either<String, Failure>> {
+    table: &mut Uint32ArraySlice<'_>,
+) -> Result<Either<JsString<'env>, Failure>> {
     guarded(|| {
         let event = match primevox_webhooks::parse_with(body, content_type, &opts) {
             Ok(event) => event,
             Err(e) => return Ok(Either::B(e.into())),
         };
         SCRATCH.with(|scratch| {
-            let mut scratch = scratch.borrow_mut();
+            let (scratch, values) = &mut *scratch.borrow_mut();
             scratch.clear();
-            let mut values = String::with_capacity(body.len());
-            js::write_layout(&event, &mut values, &mut scratch);
+            values.clear();
+            js::write_layout_to(&event, values, scratch);
             // SAFETY: the JavaScript layer owns this Uint32Array privately and cannot run while
             // this synchronous call does.
             let t = unsafe { table.as_mut() };
@@ -76,38 +170,46 @@ fn parse_layout(
                     "layout table smaller than layoutCapacity(body length)",
                 ));
             };
-            dst.copy_from_slice(&scratch);
-            Ok(Either::A(values))
+            dst.copy_from_slice(scratch);
+            Ok(Either::A(values.to_js(env)?))
         })
     })
 }
 
 /// Parses a body given as bytes (Buffer / Uint8Array, read without copying).
 #[napi(js_name = "parseBytesLayout")]
-pub fn parse_bytes_layout(
+pub fn parse_bytes_layout<'env>(
+    env: &'env Env,
     body: &[u8],
     content_type: Option<String>,
     strict: Option<bool>,
     max_body_bytes: Option<f64>,
     max_depth: Option<u32>,
-    mut table: Uint32Array,
-) -> Result<Either<String, Failure>> {
+    mut table: Uint32ArraySlice<'_>,
+) -> Result<Either<JsString<'env>, Failure>> {
     let opts = options(strict, max_body_bytes, max_depth);
-    parse_layout(body, content_type.as_deref(), opts, &mut table)
+    parse_layout(env, body, content_type.as_deref(), opts, &mut table)
 }
 
 /// Parses a body given as a string (its UTF-8 bytes).
 #[napi(js_name = "parseStringLayout")]
-pub fn parse_string_layout(
+pub fn parse_string_layout<'env>(
+    env: &'env Env,
     body: String,
     content_type: Option<String>,
     strict: Option<bool>,
     max_body_bytes: Option<f64>,
     max_depth: Option<u32>,
-    mut table: Uint32Array,
-) -> Result<Either<String, Failure>> {
+    mut table: Uint32ArraySlice<'_>,
+) -> Result<Either<JsString<'env>, Failure>> {
     let opts = options(strict, max_body_bytes, max_depth);
-    parse_layout(body.as_bytes(), content_type.as_deref(), opts, &mut table)
+    parse_layout(
+        env,
+        body.as_bytes(),
+        content_type.as_deref(),
+        opts,
+        &mut table,
+    )
 }
 
 /// Table entries that the layout of a body of `body_bytes` bytes fits in.

@@ -47,31 +47,55 @@ pub fn layout_capacity(body_bytes: usize) -> usize {
 /// The generated `event-builder` JavaScript (see [`crate::codegen::js_event_builder`]) turns
 /// this back into the canonical object, keys in canonical order.
 pub fn write_layout(event: &Event<'_>, values: &mut String, table: &mut Vec<u32>) {
-    let mut end = 0u32;
-    let mut push = |values: &mut String, s: &str| {
-        values.push_str(s);
-        end += utf16_len(s);
-        end
+    let mut text = Utf8Values {
+        text: values,
+        end: 0,
     };
+    write_layout_to(event, &mut text, table);
+}
+
+/// Where [`write_layout_to`] puts the values: each host keeps them in the form its strings are
+/// made from cheapest (the wasm module: UTF-8; the napi addon: Latin-1 or UTF-16, V8's own forms).
+pub trait LayoutValues {
+    /// Appends `s`; returns where the values now end, in UTF-16 units.
+    fn push(&mut self, s: &str) -> u32;
+}
+
+/// The values as UTF-8 text ([`write_layout`]).
+struct Utf8Values<'a> {
+    text: &'a mut String,
+    end: u32,
+}
+
+impl LayoutValues for Utf8Values<'_> {
+    fn push(&mut self, s: &str) -> u32 {
+        self.text.push_str(s);
+        self.end += utf16_len(s);
+        self.end
+    }
+}
+
+/// [`write_layout`] into any [`LayoutValues`].
+pub fn write_layout_to(event: &Event<'_>, values: &mut impl LayoutValues, table: &mut Vec<u32>) {
     let kind = Kind::ALL
         .iter()
         .position(|&k| k == event.kind())
         .unwrap_or(Kind::ALL.len() - 1);
     table.push(kind as u32);
     table.push(event.extra().len() as u32);
-    table.push(push(values, event.event_type()));
+    table.push(values.push(event.event_type()));
     for (_, v) in event.fields() {
-        table.push(v.map_or(LAYOUT_NULL, |v| push(values, v)));
+        table.push(v.map_or(LAYOUT_NULL, |v| values.push(v)));
     }
     for (name, value) in event.extra() {
-        table.push(push(values, name));
+        table.push(values.push(name));
         match value {
             ExtraValue::Text(v) => {
-                table.push(push(values, v));
+                table.push(values.push(v));
                 table.push(0);
             }
             ExtraValue::Json(v) => {
-                table.push(push(values, v));
+                table.push(values.push(v));
                 table.push(1);
             }
         }
@@ -256,6 +280,26 @@ mod tests {
             error_json(&e),
             "{\"error\":{\"code\":\"empty_body\",\"field\":null,\"message\":\"the body is empty\"}}"
         );
+    }
+
+    #[test]
+    fn layout_values_in_any_form_share_the_offsets() {
+        struct Utf16(Vec<u16>);
+        impl LayoutValues for Utf16 {
+            fn push(&mut self, s: &str) -> u32 {
+                self.0.extend(s.encode_utf16());
+                self.0.len() as u32
+            }
+        }
+        let body = "{\"eventType\":\"inboundMessage\",\"toNumber\":\"+16717943433\",\"fromNumber\":\"4704396178\",\"containerID\":\"306660\",\"tenantID\":\"20394\",\"conversationID\":\"58357660\",\"messageText\":\"caf\u{e9} \u{1f697} \u{4e2d}\",\"x\":\"\u{fc}\"}";
+        let ev = crate::parse(body.as_bytes(), Some("application/json")).expect("parses");
+        let (mut text, mut t8) = (String::new(), Vec::new());
+        write_layout(&ev, &mut text, &mut t8);
+        let (mut units, mut t16) = (Utf16(Vec::new()), Vec::new());
+        write_layout_to(&ev, &mut units, &mut t16);
+        assert_eq!(t8, t16);
+        assert_eq!(String::from_utf16(&units.0).ok(), Some(text.clone()));
+        assert!(text.contains('\u{1f697}'), "the text crossed: {text}");
     }
 
     #[test]
