@@ -41,9 +41,8 @@ function parse(body, ct, o, fail) {
  * does); the generated event builder makes the objects here, without JSON.
  */
 function parseMany(bodies, types, o, fail) {
-  const bytes = bodies.map((b) => (typeof b === 'string' ? Buffer.from(b, 'utf8') : b));
   const { results, table, starts } = native.parseManyLayout(
-    bytes,
+    bodies,
     types.map((t) => t ?? null),
     o.strict,
     o.maxBodyBytes,

@@ -252,7 +252,7 @@ pub fn parse_many_tagged(
 /// `starts[i]`) or its `Failure`.
 #[napi(object)]
 pub struct ManyLayout {
-    pub results: Vec<Either<String, Failure>>,
+    pub results: Vec<Either3<Latin1String, Utf16String, Failure>>,
     pub table: Uint32Array,
     pub starts: Uint32Array,
 }
@@ -262,7 +262,7 @@ pub struct ManyLayout {
 /// generated event builder makes each object, as `parse` does, without JSON.
 #[napi(js_name = "parseManyLayout")]
 pub fn parse_many_layout(
-    bodies: Vec<&[u8]>,
+    bodies: Vec<Either<String, &[u8]>>,
     content_types: Vec<Option<String>>,
     strict: Option<bool>,
     max_body_bytes: Option<f64>,
@@ -279,13 +279,20 @@ pub fn parse_many_layout(
         let items: Vec<primevox_webhooks::BatchItem<'_>> = bodies
             .iter()
             .zip(&content_types)
-            .map(|(b, ct)| (*b, ct.as_deref()))
+            .map(|(b, ct)| {
+                let bytes: &[u8] = match b {
+                    Either::A(text) => text.as_bytes(),
+                    Either::B(bytes) => bytes,
+                };
+                (bytes, ct.as_deref())
+            })
             .collect();
         let laid = primevox_webhooks::parse_many_map(&items, &opts, |r| {
             r.map(|event| {
-                let mut values = String::with_capacity(event.event_type().len() + 64);
+                // The values as V8 keeps strings (Latin-1 or UTF-16), as `parse` hands them over.
+                let mut values = V8Values::default();
                 let mut layout = Vec::with_capacity(24);
-                js::write_layout(&event, &mut values, &mut layout);
+                js::write_layout_to(&event, &mut values, &mut layout);
                 (values, layout)
             })
         });
@@ -298,9 +305,23 @@ pub fn parse_many_layout(
                 match r {
                     Ok((values, layout)) => {
                         table.extend_from_slice(&layout);
-                        Either::A(values)
+                        if values.wide {
+                            Either3::B(Utf16String::from(values.utf16))
+                        } else {
+                            // Only ASCII is kept as Latin-1, so this is UTF-8 too; should it ever
+                            // not be, Latin-1 bytes widened are its UTF-16.
+                            match String::from_utf8(values.latin1) {
+                                Ok(ascii) => Either3::A(Latin1String::from(ascii)),
+                                Err(e) => Either3::B(Utf16String::from(
+                                    e.into_bytes()
+                                        .into_iter()
+                                        .map(u16::from)
+                                        .collect::<Vec<_>>(),
+                                )),
+                            }
+                        }
                     }
-                    Err(e) => Either::B(e.into()),
+                    Err(e) => Either3::C(e.into()),
                 }
             })
             .collect();
