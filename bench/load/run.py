@@ -176,6 +176,21 @@ def stats(srv: Server) -> dict[str, Any]:
     return json.loads(body)  # type: ignore[no-any-return]
 
 
+def settled_stats(srv: Server, limit: float = 3.0) -> dict[str, Any]:
+    """/__stats once the handler counts stop moving (two reads 100 ms apart agree, within `limit`
+    seconds): requests that were in flight when wrk stopped, still queued in a thread pool
+    (gunicorn's gthread) or the event loop, must not land in the next run's count."""
+    last = stats(srv)
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        now = stats(srv)
+        if now["calls"] == last["calls"]:
+            return now
+        last = now
+    return last
+
+
 # --------------------------------------------------------------------------------------------
 # Deliveries
 
@@ -424,7 +439,7 @@ def bench_framework(name: str, python: str, corpus: str, a: argparse.Namespace) 
     try:
         # warm-up, so that the memory baseline is the steady state (imports, JIT, caches)
         run_wrk(srv.port, f"/sdk?token={TOKEN}", corpus, 1, a.connections)
-        before_calls = stats(srv)["calls"]
+        before_calls = settled_stats(srv)["calls"]
         rss_before = srv.rss()
         for rnd in range(a.rounds):
             for k in range(len(ROUTES)):
@@ -443,7 +458,7 @@ def bench_framework(name: str, python: str, corpus: str, a: argparse.Namespace) 
                 n_faults += len(faults)
                 runs[route].append(w)
                 if route in ("sdk", "hand"):
-                    after = stats(srv)["calls"][route]
+                    after = settled_stats(srv)["calls"][route]
                     fault_keys = {f.key for f in sent}
                     handled = sum(n for key, n in after.items() if key not in fault_keys) - sum(
                         n for key, n in before_calls[route].items() if key not in fault_keys)
@@ -454,7 +469,7 @@ def bench_framework(name: str, python: str, corpus: str, a: argparse.Namespace) 
                     non2xx = {c: n for c, n in w["status"].items() if not 200 <= int(c) < 300}
                     if non2xx:
                         problems.append(f"{name} /{route}: good deliveries answered {non2xx}")
-                    before_calls = stats(srv)["calls"]
+                    before_calls = settled_stats(srv)["calls"]
                     if faults:
                         problems += [f"{name} /sdk: {p}" for p in check_faults(faults, after)]
         try:
