@@ -130,9 +130,15 @@ async fn hand(State(app): State<App>, req: Request) -> Response {
             "callerIdName",
         );
     } else {
-        return bad(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_content_type");
+        return bad(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_content_type",
+        );
     }
-    if !d.get("eventType").is_some_and(|t| KINDS.contains(&t.as_str())) {
+    if !d
+        .get("eventType")
+        .is_some_and(|t| KINDS.contains(&t.as_str()))
+    {
         return bad(StatusCode::BAD_REQUEST, "unknown_event_type");
     }
     if required
@@ -155,7 +161,8 @@ async fn empty(req: Request) -> Response {
 
 async fn stats(State(app): State<App>) -> Response {
     let c = app.calls.lock().unwrap_or_else(|e| e.into_inner());
-    let body = serde_json::json!({ "pid": std::process::id(), "calls": { "sdk": c.sdk, "hand": c.hand } });
+    let body =
+        serde_json::json!({ "pid": std::process::id(), "calls": { "sdk": c.sdk, "hand": c.hand } });
     json(StatusCode::OK, body.to_string())
 }
 
@@ -195,4 +202,3 @@ fn main() -> std::io::Result<()> {
             .await
         })
 }
-
