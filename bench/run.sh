@@ -9,10 +9,12 @@
 #                                timings are printed, never asserted
 #   REPS=21 bash bench/run.sh    more repetitions
 #
-# Then the receivers under load (bench/load/run.py: wrk against FastAPI and Express, SDK receiver,
+# Then the receivers under load (bench/load/run.py: wrk against FastAPI (uvicorn), Flask and Django
+# (gunicorn), Express, Fastify and node:http; SDK receiver,
 # hand-written receiver and empty endpoint, with the fault mix and its checks).
 #
-# Installs idempotently: bench/.venv (pinned msgspec/pydantic/fastapi/uvicorn + pip install ./bindings-python),
+# Installs idempotently: bench/.venv (pinned msgspec/pydantic/fastapi/uvicorn/flask/django/gunicorn +
+# pip install ./bindings-python),
 # wrk (apt-get), npm ci in bench/load,
 # npm ci in bench/node and bench/workers (committed lockfiles), the native addon (bindings-node)
 # and the wasm package (bindings-wasm/build.sh) when their sources changed since the last build.
@@ -52,6 +54,14 @@ npm_ci_if_needed() { # dir
 # --- build -------------------------------------------------------------------------------------
 step "cargo build --release -p primevox-webhooks-bench"
 cargo build -q --release -p primevox-webhooks-bench >&2
+# The axum receivers under load: the full run only (a release build of axum, hyper and tokio does
+# not fit the smoke run's time budget).
+LOAD_FRAMEWORKS=fastapi,flask,django,express,fastify,nodehttp
+if [ "$SMOKE" = 0 ]; then
+  step "cargo build --release --locked -p primevox-webhooks-bench --features axum --bin pvload-axum"
+  cargo build -q --release --locked -p primevox-webhooks-bench --features axum --bin pvload-axum >&2
+  LOAD_FRAMEWORKS+=,axum
+fi
 PVBENCH="$ROOT/target/release/pvbench"
 
 CORPUS="$BENCH/corpus/corpus-$N.jsonl"
@@ -113,7 +123,7 @@ node "$BENCH/workers/bench.mjs" "$CORPUS" --n "$N" --reps "$REPS" >"$OUT/workers
 step "receivers under load (wrk) with the fault mix"
 LOAD_ARGS=()
 [ "$SMOKE" = 1 ] && LOAD_ARGS=(--smoke)
-"$VPY" "$BENCH/load/run.py" "$CORPUS" "${LOAD_ARGS[@]}" --json "$OUT/load.json" >"$OUT/load.md"
+"$VPY" "$BENCH/load/run.py" "$CORPUS" "${LOAD_ARGS[@]}" --frameworks "$LOAD_FRAMEWORKS" --json "$OUT/load.json" >"$OUT/load.md"
 step "calls (CallTracker) in every language"
 "$PVBENCH" calls --calls "$CALLS_N" --reps "$REPS" >>"$OUT/rust.md"
 "$VPY" "$BENCH/python/calls.py" "$CALLS_CORPUS" --reps "$REPS" >>"$OUT/python.md"

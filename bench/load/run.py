@@ -1,9 +1,11 @@
 """Receivers under load, with faults in the same runs.
 
-    python bench/load/run.py CORPUS.jsonl [--smoke] [--frameworks fastapi,express]
+    python bench/load/run.py CORPUS.jsonl [--smoke] [--frameworks fastapi,flask,django,express,fastify,nodehttp,axum]
                              [--duration S] [--connections C] [--faults N] [--json OUT.json]
 
-For each framework, one server process (uvicorn with one worker; node) on 127.0.0.1 with three
+For each framework, one server process (FastAPI: uvicorn, one worker; Flask, Django: gunicorn, one
+gthread worker of 8 threads; Express, Fastify, node:http: node; axum: target/release/pvload-axum,
+or $PV_LOAD_AXUM_BIN, tokio's multi-threaded runtime) on 127.0.0.1 with three
 routes: the SDK's receiver (/sdk), a minimal hand-written receiver making the same checks
 (/hand) and an empty endpoint that only reads the body (/empty, the framework's ceiling).
 wrk (bench/load/wrk.lua) replays the good deliveries of the corpus at a fixed concurrency
@@ -74,8 +76,11 @@ class Server:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
+    #: the process that runs the handlers (gunicorn's worker, not its arbiter), from /__stats
+    worker: int = 0
+
     def rss(self) -> int:
-        with open(f"/proc/{self.proc.pid}/status") as f:
+        with open(f"/proc/{self.worker or self.proc.pid}/status") as f:
             for line in f:
                 if line.startswith("VmRSS:"):
                     return int(line.split()[1]) * 1024
@@ -98,8 +103,17 @@ def start(name: str, python: str) -> Server:
     if name == "fastapi":
         cmd = [python, "-m", "uvicorn", "fastapi_app:app", "--host", "127.0.0.1", "--port", str(port),
                "--workers", "1", "--log-level", "warning", "--no-access-log"]
-    elif name == "express":
-        cmd = ["node", "express_app.js", str(port)]
+    elif name in ("flask", "django"):
+        # gunicorn, as Flask and Django are deployed: one worker (so that one process counts every
+        # handler call), the gthread class (keep-alive, and slow clients do not hold the only
+        # thread: the sync class serves one connection at a time and closes it after each answer)
+        cmd = [python, "-m", "gunicorn", f"{name}_app:{'app' if name == 'flask' else 'application'}",
+               "--bind", f"127.0.0.1:{port}", "--workers", "1", "--worker-class", "gthread", "--threads", "8",
+               "--timeout", "30", "--graceful-timeout", "5", "--log-level", "warning"]
+    elif name == "axum":
+        cmd = [os.environ.get("PV_LOAD_AXUM_BIN", os.path.join(ROOT, "target", "release", "pvload-axum")), str(port)]
+    elif name in NODE_APPS:
+        cmd = ["node", f"{name}_app.js", str(port)]
     else:
         raise SystemExit(f"unknown framework {name}")
     with open(log, "wb") as out:
@@ -110,7 +124,7 @@ def start(name: str, python: str) -> Server:
         if not srv.alive():
             raise SystemExit(f"{name} server exited at start:\n{open(log).read()}")
         try:
-            stats(srv)
+            srv.worker = int(stats(srv)["pid"])
             return srv
         except OSError:
             time.sleep(0.1)
@@ -160,6 +174,21 @@ def stats(srv: Server) -> dict[str, Any]:
     if status != 200:
         raise OSError(f"/__stats answered {status}")
     return json.loads(body)  # type: ignore[no-any-return]
+
+
+def settled_stats(srv: Server, limit: float = 3.0) -> dict[str, Any]:
+    """/__stats once the handler counts stop moving (two reads 100 ms apart agree, within `limit`
+    seconds): requests that were in flight when wrk stopped, still queued in a thread pool
+    (gunicorn's gthread) or the event loop, must not land in the next run's count."""
+    last = stats(srv)
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        now = stats(srv)
+        if now["calls"] == last["calls"]:
+            return now
+        last = now
+    return last
 
 
 # --------------------------------------------------------------------------------------------
@@ -287,7 +316,8 @@ async def fault_mix(port: int, n: int, seconds: float, route: str = "sdk") -> li
         f = Fault("unsupported Content-Type", key, 400, "unsupported_content_type")
         jobs.append((f, send(port, path, f, "image/png", form_call(key)[1])))
         key = k()
-        # a GET is routed away by the framework before the receiver: FastAPI 405, Express 404
+        # a GET: 405 from the receiver or the framework's router (FastAPI, Django), 404 from routers that only
+        # match POST (the hand-written routes of Express, Fastify)
         f = Fault("GET", key, (404, 405))
         jobs.append((f, send(port, path, f, None, b"", method="GET")))
         key = k()
@@ -394,6 +424,8 @@ def median(v: list[float]) -> float:
 
 
 ROUTES = ("sdk", "hand", "empty")
+NODE_APPS = ("express", "fastify", "nodehttp")
+FRAMEWORKS = ("fastapi", "flask", "django", "express", "fastify", "nodehttp", "axum")
 
 
 def bench_framework(name: str, python: str, corpus: str, a: argparse.Namespace) -> tuple[list[dict[str, Any]], list[str]]:
@@ -407,7 +439,7 @@ def bench_framework(name: str, python: str, corpus: str, a: argparse.Namespace) 
     try:
         # warm-up, so that the memory baseline is the steady state (imports, JIT, caches)
         run_wrk(srv.port, f"/sdk?token={TOKEN}", corpus, 1, a.connections)
-        before_calls = stats(srv)["calls"]
+        before_calls = settled_stats(srv)["calls"]
         rss_before = srv.rss()
         for rnd in range(a.rounds):
             for k in range(len(ROUTES)):
@@ -426,7 +458,7 @@ def bench_framework(name: str, python: str, corpus: str, a: argparse.Namespace) 
                 n_faults += len(faults)
                 runs[route].append(w)
                 if route in ("sdk", "hand"):
-                    after = stats(srv)["calls"][route]
+                    after = settled_stats(srv)["calls"][route]
                     fault_keys = {f.key for f in sent}
                     handled = sum(n for key, n in after.items() if key not in fault_keys) - sum(
                         n for key, n in before_calls[route].items() if key not in fault_keys)
@@ -437,14 +469,20 @@ def bench_framework(name: str, python: str, corpus: str, a: argparse.Namespace) 
                     non2xx = {c: n for c, n in w["status"].items() if not 200 <= int(c) < 300}
                     if non2xx:
                         problems.append(f"{name} /{route}: good deliveries answered {non2xx}")
-                    before_calls = stats(srv)["calls"]
+                    before_calls = settled_stats(srv)["calls"]
                     if faults:
                         problems += [f"{name} /sdk: {p}" for p in check_faults(faults, after)]
-        rss_after = srv.rss()
+        try:
+            rss_after = srv.rss()
+        except OSError:  # the worker is gone: reported below
+            rss_after = rss_before
         if rss_after - rss_before > RSS_BOUND:
             problems.append(f"{name}: resident memory grew from {rss_before >> 20} MiB to {rss_after >> 20} MiB")
         if not srv.alive():
             problems.append(f"{name}: the server process died")
+        elif int(stats(srv)["pid"]) != srv.worker:
+            # gunicorn replaces a dead worker silently: the pid that answers tells
+            problems.append(f"{name}: the worker process {srv.worker} died (now {stats(srv)['pid']})")
         else:
             ct, body = form_call(str(uuid.uuid4()))
             status, _ = http(srv, "POST", f"/sdk?token={TOKEN}", body, {"Content-Type": ct})
@@ -477,7 +515,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("corpus")
     ap.add_argument("--smoke", action="store_true", help="2 s per route, 3 rounds of the fault mix")
-    ap.add_argument("--frameworks", default="fastapi,express")
+    ap.add_argument("--frameworks", default=",".join(FRAMEWORKS))
     ap.add_argument("--duration", type=float, default=10.0, help="seconds of wrk per route")
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--faults", type=int, default=10, help="fault-mix rounds per /sdk run (13 requests each)")
