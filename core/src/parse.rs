@@ -49,11 +49,19 @@ enum Declared {
     Sniff,
 }
 
-fn declared(content_type: Option<&str>) -> Result<Declared, ParseError> {
+/// The encoding a Content-Type declares, and its parameters (after the first `;`, else empty).
+fn declared(content_type: Option<&str>) -> Result<(Declared, &str), ParseError> {
     let Some(ct) = content_type else {
-        return Ok(Declared::Sniff);
+        return Ok((Declared::Sniff, ""));
     };
-    let essence = ct[..ct.bytes().position(|c| c == b';').unwrap_or(ct.len())].trim();
+    let (essence, params) = match ct.bytes().position(|c| c == b';') {
+        Some(i) => (ct[..i].trim(), &ct[i + 1..]),
+        None => (ct.trim(), ""),
+    };
+    Ok((kind_of_essence(ct, essence)?, params))
+}
+
+fn kind_of_essence(ct: &str, essence: &str) -> Result<Declared, ParseError> {
     let is = |s: &str| essence.eq_ignore_ascii_case(s);
     if essence.is_empty() || is("text/plain") || is("application/octet-stream") {
         return Ok(Declared::Sniff);
@@ -140,8 +148,9 @@ pub fn parse_with<'a>(
             ),
         ));
     }
-    let declared = declared(content_type)?;
-    if content_type.map(charset::of).transpose()? == Some(Charset::Windows1252) {
+    let (declared, params) = declared(content_type)?;
+    // Most requests carry no parameter: their charset is UTF-8 without looking further.
+    if !params.is_empty() && charset::of(params)? == Charset::Windows1252 {
         let looks_json = matches!(trim_body(body).first(), Some(b'{' | b'['));
         let form = declared == Declared::Form || (declared == Declared::Sniff && !looks_json);
         let text = charset::windows_1252_to_utf8(body, form);
