@@ -4,6 +4,7 @@ use std::borrow::Cow;
 
 use crate::error::{ErrorCode, ParseError};
 use crate::kind::Field;
+use crate::scan;
 
 /// Calls `pair` for each `name=value` of the body in order; empty segments are skipped and a
 /// segment without `=` has an empty value, as browsers and URLSearchParams read them.
@@ -13,42 +14,27 @@ pub(crate) fn pairs<'a>(
     mut pair: impl FnMut(Cow<'a, str>, Cow<'a, str>) -> Result<(), ParseError>,
 ) -> Result<(), ParseError> {
     let b = body.as_bytes();
-    // One vectorised pass finds every escape, so names and values without one are borrowed
-    // without being scanned again.
-    let mut escapes = memchr::memchr2_iter(b'%', b'+', b);
-    let mut next_escape = escapes.next().unwrap_or(usize::MAX);
+    // Splitting on ASCII bytes keeps every slice on a char boundary. Segments are short: each
+    // delimiter is searched from where the last one left off (crate::scan), rather than by
+    // memchr iterators whose every step costs more than a segment's scan.
     let mut start = 0;
-    // Splitting on ASCII bytes keeps every slice on a char boundary.
-    let ends = memchr::memchr_iter(b'&', b).chain(std::iter::once(b.len()));
-    for end in ends {
+    while start <= b.len() {
         let seg_start = start;
+        let end = scan::find(b'&', &b[start..]).map_or(b.len(), |i| start + i);
         start = end + 1;
         if seg_start == end {
             continue;
         }
-        let eq = b[seg_start..end]
-            .iter()
-            .position(|&c| c == b'=')
-            .map_or(end, |i| seg_start + i);
-        let key_escape = next_escape < eq;
-        let key = if key_escape {
-            decode_from(&body[seg_start..eq], next_escape - seg_start, strict, None)?
-        } else {
-            Cow::Borrowed(&body[seg_start..eq])
+        let eq = scan::find(b'=', &b[seg_start..end]).map_or(end, |i| seg_start + i);
+        let key = match scan::find2(b'%', b'+', &b[seg_start..eq]) {
+            Some(first) => decode_from(&body[seg_start..eq], first, strict, None)?,
+            None => Cow::Borrowed(&body[seg_start..eq]),
         };
         let value_start = (eq + 1).min(end);
-        while next_escape < value_start {
-            next_escape = escapes.next().unwrap_or(usize::MAX);
-        }
-        let value = if next_escape < end {
-            let first = next_escape - value_start;
-            decode_from(&body[value_start..end], first, strict, Some(&key))?
-        } else {
-            Cow::Borrowed(&body[value_start..end])
+        let value = match scan::find2(b'%', b'+', &b[value_start..end]) {
+            Some(first) => decode_from(&body[value_start..end], first, strict, Some(&key))?,
+            None => Cow::Borrowed(&body[value_start..end]),
         };
-        while next_escape < start {
-            next_escape = escapes.next().unwrap_or(usize::MAX);
-        }
         pair(key, value)?;
     }
     Ok(())
@@ -97,6 +83,9 @@ fn decode_from<'a>(
     let mut out = Vec::with_capacity(b.len());
     out.extend_from_slice(&b[..first]);
     let mut i = first;
+    // The OR of the bytes that percent-escapes decoded to: below 0x80, the output is the valid
+    // UTF-8 input with ASCII sequences replaced by ASCII bytes, so it needs no validation.
+    let mut escaped = 0u8;
     while i < b.len() {
         match b[i] {
             b'+' => {
@@ -107,6 +96,7 @@ fn decode_from<'a>(
                 let h = b.get(i + 1).map_or(0xFF, |&c| HEX_VALUE[c as usize]);
                 let l = b.get(i + 2).map_or(0xFF, |&c| HEX_VALUE[c as usize]);
                 if h < 16 && l < 16 {
+                    escaped |= h << 4 | l;
                     out.push(h << 4 | l);
                     i += 3;
                 } else if strict {
@@ -121,14 +111,16 @@ fn decode_from<'a>(
                 }
             }
             _ => {
-                let run = b[i..]
-                    .iter()
-                    .position(|&c| c == b'%' || c == b'+')
-                    .map_or(b.len(), |n| i + n);
+                let run = scan::find2(b'%', b'+', &b[i..]).map_or(b.len(), |n| i + n);
                 out.extend_from_slice(&b[i..run]);
                 i = run;
             }
         }
+    }
+    if escaped < 0x80 {
+        // SAFETY: `out` is `s` (valid UTF-8) with ASCII sequences (`+`, `%XX`) each replaced by
+        // one ASCII byte, which keeps it valid UTF-8.
+        return Ok(Cow::Owned(unsafe { String::from_utf8_unchecked(out) }));
     }
     match String::from_utf8(out) {
         Ok(s) => Ok(Cow::Owned(s)),

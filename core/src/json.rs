@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 
 use crate::error::{ErrorCode, ParseError};
+use crate::scan::find2;
 
 /// A JSON value below the top-level object.
 #[derive(Debug, Clone, PartialEq)]
@@ -297,7 +298,7 @@ impl<'a> Reader<'a> {
         self.pos += 1;
         let start = self.pos;
         let rest = &self.b[start..];
-        let Some(i) = find_quote_or_backslash(rest) else {
+        let Some(i) = find2(b'"', b'\\', rest) else {
             return Err(err("a JSON string is not closed"));
         };
         if self.strict {
@@ -352,7 +353,7 @@ impl<'a> Reader<'a> {
                 continue;
             }
             let rest = &self.b[self.pos..];
-            let Some(i) = find_quote_or_backslash(rest) else {
+            let Some(i) = find2(b'"', b'\\', rest) else {
                 return Err(err("a JSON string is not closed"));
             };
             if self.strict {
@@ -409,43 +410,6 @@ impl<'a> Reader<'a> {
             Ok('\u{FFFD}')
         }
     }
-}
-
-/// The index of the first `"` or `\` in `b`.
-///
-/// Most strings of a webhook are short (member names, ids, phone numbers) and text written with
-/// `\u` escapes has short runs between them: the first 32 bytes are searched eight at a time in
-/// a register (SWAR, no set-up and no call), and only a longer run goes on to memchr's
-/// vectorised loop.
-#[inline]
-fn find_quote_or_backslash(b: &[u8]) -> Option<usize> {
-    const SHORT: usize = 32;
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const QUOTE: u64 = ONES * b'"' as u64;
-    const BACKSLASH: u64 = ONES * b'\\' as u64;
-    let mut i = 0;
-    while i + 8 <= b.len() {
-        if i == SHORT {
-            return memchr::memchr2(b'"', b'\\', &b[i..]).map(|j| i + j);
-        }
-        let mut word = [0u8; 8];
-        word.copy_from_slice(&b[i..i + 8]);
-        let w = u64::from_le_bytes(word);
-        let (q, s) = (w ^ QUOTE, w ^ BACKSLASH);
-        // A zero byte of q or s is a match. `x - ONES & !x & HIGH` flags the lowest zero byte
-        // exactly (a borrow can only flag bytes above a real zero), so the lowest flag of the
-        // two masks together is the first match.
-        let found = (q.wrapping_sub(ONES) & !q | s.wrapping_sub(ONES) & !s) & HIGH;
-        if found != 0 {
-            return Some(i + (found.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    b[i..]
-        .iter()
-        .position(|&c| c == b'"' || c == b'\\')
-        .map(|j| i + j)
 }
 
 fn check_controls(s: &[u8]) -> Result<(), ParseError> {
@@ -538,38 +502,6 @@ pub(crate) fn compact(v: &Json<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn find_quote_or_backslash_agrees_with_a_plain_scan() {
-        // Every length up to past the SWAR/memchr switch, a match at every position (or none),
-        // among bytes that differ from '"' and '\\' by one bit or by the high bit.
-        let fillers = [
-            b'a',
-            b'"' ^ 1,
-            b'\\' ^ 0x80,
-            b'"' | 0x80,
-            0x00,
-            0xff,
-            b'\\' - 1,
-        ];
-        for len in 0..80 {
-            for &fill in &fillers {
-                for hit in (0..=len).chain([usize::MAX]) {
-                    for &m in b"\"\\" {
-                        let mut b = vec![fill; len];
-                        if hit < len {
-                            b[hit] = m;
-                            if hit + 3 < len {
-                                b[hit + 3] = b'"';
-                            }
-                        }
-                        let want = b.iter().position(|&c| c == b'"' || c == b'\\');
-                        assert_eq!(find_quote_or_backslash(&b), want, "{b:?}");
-                    }
-                }
-            }
-        }
-    }
 
     fn members(s: &str, strict: bool) -> Result<Vec<(String, Json<'_>)>, ParseError> {
         let mut v = Vec::new();

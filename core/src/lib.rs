@@ -39,6 +39,7 @@ pub mod kind;
 pub mod openapi;
 mod parse;
 pub mod receiver;
+mod scan;
 pub mod security;
 #[cfg(feature = "serde")]
 mod serde_impl;
