@@ -99,9 +99,14 @@ class Server:
                 self.proc.wait(5)
 
 
+STARTS = 0
+
+
 def start(name: str, python: str) -> Server:
     port = free_port()
-    log = os.path.join("/tmp", f"pv-load-{name}-{os.getpid()}.log")
+    global STARTS
+    STARTS += 1
+    log = os.path.join("/tmp", f"pv-load-{name}-{os.getpid()}-{STARTS}.log")
     env = dict(os.environ, PV_LOAD_TOKEN=TOKEN)
     if name == "fastapi":
         cmd = [python, "-m", "uvicorn", "fastapi_app:app", "--host", "127.0.0.1", "--port", str(port),

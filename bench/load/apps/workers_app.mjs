@@ -59,7 +59,6 @@ export default {
         await request.arrayBuffer();
         return json(200, { ok: true });
       case '/__stats':
-        if (url.searchParams.has('gc') && typeof gc === 'function') gc();
         return json(200, {
           pid: 0,
           isolate: (isolate ??= crypto.randomUUID()),

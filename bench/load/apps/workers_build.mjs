@@ -14,7 +14,8 @@ import { build } from 'esbuild';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..', '..');
-const out = path.resolve(process.argv[2] ?? path.join(here, '..', 'dist-workers'));
+if (process.argv.length !== 3) throw new Error('usage: node workers_build.mjs OUTDIR');
+const out = path.resolve(process.argv[2]);
 const WASM = 'primevox_webhooks_wasm_bg.wasm';
 mkdirSync(out, { recursive: true });
 
