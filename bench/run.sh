@@ -96,7 +96,8 @@ if stale node "$d" || ! ls bindings-node/*.node >/dev/null 2>&1; then
 fi
 npm_ci_if_needed "$BENCH/node"
 
-d=$(digest core bindings-wasm Cargo.lock)
+# (pkg/api.mjs bundles the shared JavaScript layer, bindings-node/lib and its build script)
+d=$(digest core bindings-wasm bindings-node/lib bindings-node/scripts Cargo.lock)
 if stale wasm "$d" || [ ! -f bindings-wasm/pkg/primevox_webhooks_wasm_bg.wasm ]; then
   step "wasm: bindings-wasm/build.sh"
   bash bindings-wasm/build.sh >&2

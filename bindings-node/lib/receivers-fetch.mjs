@@ -12,8 +12,9 @@ const FETCH_OWN = ['onError', 'answerFirst'];
 const TIMEOUT = Symbol('primevox-webhooks body timeout');
 
 /**
- * Reads at most `limit` bytes of the body within `timeoutMs` (TIMEOUT after it); a longer or
- * slower body is cancelled, unread.
+ * Reads at most `limit` bytes of the body within `timeoutMs` (TIMEOUT after it); a longer body is
+ * cancelled, unread, and so is a slower one unless it declared a length within the limit
+ * (readDeclared).
  */
 async function readBody(request, limit, timeoutMs = Infinity) {
   if (request.body === null) return new Uint8Array(0);
