@@ -45,100 +45,17 @@ impl From<ParseError> for Failure {
     }
 }
 
-/// The layout's values in the forms V8 keeps strings in, so that making the JavaScript string is
-/// a copy (`napi_create_string_utf8` would decode UTF-8 character by character, the largest cost
-/// of a call): one byte per character while every value is ASCII, else UTF-16. The layout's
-/// offsets are UTF-16 units in both.
-#[derive(Default)]
-struct V8Values {
-    latin1: Vec<u8>,
-    utf16: Vec<u16>,
-    wide: bool,
-}
-
-impl js::LayoutValues for V8Values {
-    fn push(&mut self, s: &str) -> u32 {
-        if !self.wide {
-            if s.is_ascii() {
-                self.latin1.extend_from_slice(s.as_bytes());
-                return self.latin1.len() as u32;
-            }
-            self.wide = true;
-            self.utf16.clear();
-            self.utf16.extend(self.latin1.iter().map(|&b| u16::from(b)));
-        }
-        push_utf16(s, &mut self.utf16);
-        self.utf16.len() as u32
+/// The layout's values as a V8 string: a copy of ASCII bytes or UTF-16 units
+/// (`napi_create_string_utf8` would decode UTF-8 character by character).
+fn values_to_js<'env>(values: &js::JsValues, env: &'env Env) -> Result<JsString<'env>> {
+    match values.text() {
+        Ok(ascii) => env.create_string_latin1(ascii),
+        Err(utf16) => env.create_string_utf16(utf16),
     }
-}
-
-impl V8Values {
-    fn clear(&mut self) {
-        // Kept between calls, unless one very large body (maxBodyBytes raised) grew them.
-        const KEEP: usize = 1 << 20;
-        if self.latin1.capacity() > KEEP || self.utf16.capacity() > KEEP {
-            *self = V8Values::default();
-        }
-        self.latin1.clear();
-        self.utf16.clear();
-        self.wide = false;
-    }
-
-    fn to_js<'env>(&self, env: &'env Env) -> Result<JsString<'env>> {
-        if self.wide {
-            env.create_string_utf16(&self.utf16)
-        } else {
-            env.create_string_latin1(&self.latin1)
-        }
-    }
-}
-
-/// Appends `s` to `out` as UTF-16.
-fn push_utf16(s: &str, out: &mut Vec<u16>) {
-    let b = s.as_bytes();
-    let mut o = out.len();
-    // A UTF-8 text never has more UTF-16 units than bytes.
-    out.resize(o + b.len(), 0);
-    let mut i = 0;
-    while let Some(&b0) = b.get(i) {
-        // Runs of ASCII (ids, numbers, most text), 16 bytes at a time: widened by the vector unit.
-        if let (Some(src), Some(dst)) = (b.get(i..i + 16), out.get_mut(o..o + 16)) {
-            if src.is_ascii() {
-                for (d, &c) in dst.iter_mut().zip(src) {
-                    *d = u16::from(c);
-                }
-                i += 16;
-                o += 16;
-                continue;
-            }
-        }
-        // `s` is valid UTF-8: the sequence's continuation bytes are there.
-        let cont = |k: usize| u32::from(b[i + k] & 0x3f);
-        let (c, len) = match b0 {
-            0..=0x7f => (u32::from(b0), 1),
-            0x80..=0xdf => ((u32::from(b0 & 0x1f) << 6) | cont(1), 2),
-            0xe0..=0xef => ((u32::from(b0 & 0x0f) << 12) | (cont(1) << 6) | cont(2), 3),
-            _ => (
-                (u32::from(b0 & 0x07) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3),
-                4,
-            ),
-        };
-        i += len;
-        if c < 0x1_0000 {
-            out[o] = c as u16;
-            o += 1;
-        } else {
-            let c = c - 0x1_0000;
-            out[o] = 0xd800 | (c >> 10) as u16;
-            out[o + 1] = 0xdc00 | (c & 0x3ff) as u16;
-            o += 2;
-        }
-    }
-    out.truncate(o);
 }
 
 thread_local! {
-    static SCRATCH: std::cell::RefCell<(Vec<u32>, V8Values)> = std::cell::RefCell::default();
+    static SCRATCH: std::cell::RefCell<(Vec<u32>, js::JsValues)> = std::cell::RefCell::default();
 }
 
 /// The hot path of `parse`: the event's values string, its layout written into `table` (sized by
@@ -171,7 +88,7 @@ fn parse_layout<'env>(
                 ));
             };
             dst.copy_from_slice(scratch);
-            Ok(Either::A(values.to_js(env)?))
+            Ok(Either::A(values_to_js(values, env)?))
         })
     })
 }
@@ -290,7 +207,7 @@ pub fn parse_many_layout(
         let laid = primevox_webhooks::parse_many_map(&items, &opts, |r| {
             r.map(|event| {
                 // The values as V8 keeps strings (Latin-1 or UTF-16), as `parse` hands them over.
-                let mut values = V8Values::default();
+                let mut values = js::JsValues::default();
                 let mut layout = Vec::with_capacity(24);
                 js::write_layout_to(&event, &mut values, &mut layout);
                 (values, layout)
@@ -305,20 +222,14 @@ pub fn parse_many_layout(
                 match r {
                     Ok((values, layout)) => {
                         table.extend_from_slice(&layout);
-                        if values.wide {
-                            Either3::B(Utf16String::from(values.utf16))
-                        } else {
-                            // Only ASCII is kept as Latin-1, so this is UTF-8 too; should it ever
-                            // not be, Latin-1 bytes widened are its UTF-16.
-                            match String::from_utf8(values.latin1) {
-                                Ok(ascii) => Either3::A(Latin1String::from(ascii)),
-                                Err(e) => Either3::B(Utf16String::from(
-                                    e.into_bytes()
-                                        .into_iter()
-                                        .map(u16::from)
-                                        .collect::<Vec<_>>(),
-                                )),
-                            }
+                        match values.into_text() {
+                            // ASCII only: valid UTF-8 as well as Latin-1.
+                            Ok(ascii) => Either3::A(Latin1String::from(
+                                String::from_utf8(ascii).unwrap_or_else(|e| {
+                                    String::from_utf8_lossy(e.as_bytes()).into_owned()
+                                }),
+                            )),
+                            Err(utf16) => Either3::B(Utf16String::from(utf16)),
                         }
                     }
                     Err(e) => Either3::C(e.into()),

@@ -29,34 +29,50 @@ pub struct Failure {
 
 thread_local! {
     static TABLE: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
+    static VALUES: RefCell<js::JsValues> = RefCell::new(js::JsValues::default());
     /// The input area: JavaScript writes the body (and content type) straight into it.
     static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Where the last table is: `[address, length]`, read by JavaScript from linear memory.
-static TABLE_AT: [AtomicU32; 2] = [AtomicU32::new(0), AtomicU32::new(0)];
+/// Where the last event's layout is, read by JavaScript from linear memory:
+/// `[table address, table length, values address, values length in bytes, 1 if the values are
+/// UTF-16 else 0 (ASCII)]`.
+static TABLE_AT: [AtomicU32; 5] = [const { AtomicU32::new(0) }; 5];
 
-/// The tagged result of the hot path: the values string (its table at `tableAt()`), or the
-/// `Failure`.
-fn layout(r: Result<primevox_webhooks::Event<'_>, ParseError>) -> JsValue {
+/// The hot path's result: `None` with the layout at `tableAt()` (JavaScript decodes the values
+/// with one TextDecoder call, UTF-16LE or ASCII), or the `Failure`.
+fn layout(r: Result<primevox_webhooks::Event<'_>, ParseError>) -> Option<Failure> {
+    let ev = match r {
+        Ok(ev) => ev,
+        Err(e) => {
+            return Some(Failure {
+                tagged: js::error_json(&e),
+            })
+        }
+    };
     TABLE.with(|t| {
-        let mut t = t.borrow_mut();
-        t.clear();
-        let ev = match r {
-            Ok(ev) => ev,
-            Err(e) => {
-                return Failure {
-                    tagged: js::error_json(&e),
-                }
-                .into()
+        VALUES.with(|v| {
+            let (mut t, mut v) = (t.borrow_mut(), v.borrow_mut());
+            t.clear();
+            v.clear();
+            js::write_layout(&ev, &mut v, &mut t);
+            let (at, bytes, wide) = match v.text() {
+                Ok(ascii) => (ascii.as_ptr() as usize, ascii.len(), 0),
+                Err(utf16) => (utf16.as_ptr() as usize, 2 * utf16.len(), 1),
+            };
+            let words = [
+                t.as_ptr() as usize as u32,
+                t.len() as u32,
+                at as u32,
+                bytes as u32,
+                wide,
+            ];
+            for (slot, w) in TABLE_AT.iter().zip(words) {
+                slot.store(w, Ordering::Relaxed);
             }
-        };
-        let mut out = String::with_capacity(256);
-        js::write_layout(&ev, &mut out, &mut t);
-        TABLE_AT[0].store(t.as_ptr() as usize as u32, Ordering::Relaxed);
-        TABLE_AT[1].store(t.len() as u32, Ordering::Relaxed);
-        JsValue::from_str(&out)
-    })
+        })
+    });
+    None
 }
 
 /// The module's memory (the JavaScript side writes input into it and reads tables from it).
@@ -65,7 +81,7 @@ pub fn linear_memory() -> JsValue {
     wasm_bindgen::memory()
 }
 
-/// Address of `[table address, table length]` of the last event parsed.
+/// Address of the last event's layout words (see `TABLE_AT`).
 #[wasm_bindgen(js_name = "tableAt")]
 pub fn table_at() -> u32 {
     TABLE_AT.as_ptr() as usize as u32
@@ -92,7 +108,7 @@ pub fn parse_input_layout(
     strict: bool,
     max_body_bytes: f64,
     max_depth: f64,
-) -> JsValue {
+) -> Option<Failure> {
     let o = options(strict, max_body_bytes, max_depth);
     INPUT.with(|b| {
         let b = b.borrow();
@@ -112,7 +128,7 @@ pub fn parse_bytes_layout(
     strict: bool,
     max_body_bytes: f64,
     max_depth: f64,
-) -> JsValue {
+) -> Option<Failure> {
     let o = options(strict, max_body_bytes, max_depth);
     layout(primevox_webhooks::parse_with(
         body,

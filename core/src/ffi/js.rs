@@ -18,15 +18,6 @@ use crate::{Event, ExtraValue, Kind};
 /// In a layout table: the field is absent.
 pub const LAYOUT_NULL: u32 = u32::MAX;
 
-/// The length of `s` in UTF-16 code units (JavaScript string indices).
-fn utf16_len(s: &str) -> u32 {
-    if s.is_ascii() {
-        s.len() as u32
-    } else {
-        s.chars().map(|c| c.len_utf16() as u32).sum()
-    }
-}
-
 /// Table entries that the layout of any event parsed from `body_bytes` bytes fits in: the kind,
 /// the extra count, the event type, the largest kind's fields, and three per extra field (an
 /// extra field takes at least two bytes of the body, `a&` in a form).
@@ -39,40 +30,125 @@ pub fn layout_capacity(body_bytes: usize) -> usize {
     3 + most_fields + 3 * (body_bytes / 2 + 1)
 }
 
-/// Lays an event out for a JavaScript host without JSON: every string back to back in `values`,
-/// and in `table` where each ends, in UTF-16 units so that JavaScript slices `values` without
-/// decoding it again:
+/// Lays an event out for a JavaScript host without JSON: every string back to back in
+/// `values`, and in `table` where each ends, in UTF-16 units so that JavaScript slices the values
+/// without decoding them again:
 /// `[kind index (in Kind::ALL), extra count, eventType end, (field end | LAYOUT_NULL)…,
 /// (name end, value end, 1 if the value is JSON text else 0)…]`.
 /// The generated `event-builder` JavaScript (see [`crate::codegen::js_event_builder`]) turns
 /// this back into the canonical object, keys in canonical order.
-pub fn write_layout(event: &Event<'_>, values: &mut String, table: &mut Vec<u32>) {
-    let mut text = Utf8Values {
-        text: values,
-        end: 0,
-    };
-    write_layout_to(event, &mut text, table);
+pub fn write_layout(event: &Event<'_>, values: &mut JsValues, table: &mut Vec<u32>) {
+    write_layout_to(event, values, table);
 }
 
-/// Where [`write_layout_to`] puts the values: each host keeps them in the form its strings are
-/// made from cheapest (the wasm module: UTF-8; the napi addon: Latin-1 or UTF-16, V8's own forms).
+/// Where [`write_layout_to`] puts the values.
 pub trait LayoutValues {
     /// Appends `s`; returns where the values now end, in UTF-16 units.
     fn push(&mut self, s: &str) -> u32;
 }
 
-/// The values as UTF-8 text ([`write_layout`]).
-struct Utf8Values<'a> {
-    text: &'a mut String,
-    end: u32,
+/// The layout's values in the forms JavaScript engines make strings from cheapest: one byte per
+/// character while every value is ASCII, else UTF-16 (V8 copies either; decoding UTF-8 instead
+/// was the largest cost of a call, in the napi addon and in the wasm module's TextDecoder, where
+/// UTF-16LE decodes about 3x faster than UTF-8 on the message texts of the benchmark corpus).
+/// The layout's offsets are UTF-16 units in both forms.
+#[derive(Default)]
+pub struct JsValues {
+    ascii: Vec<u8>,
+    utf16: Vec<u16>,
+    wide: bool,
 }
 
-impl LayoutValues for Utf8Values<'_> {
+impl LayoutValues for JsValues {
     fn push(&mut self, s: &str) -> u32 {
-        self.text.push_str(s);
-        self.end += utf16_len(s);
-        self.end
+        if !self.wide {
+            if s.is_ascii() {
+                self.ascii.extend_from_slice(s.as_bytes());
+                return self.ascii.len() as u32;
+            }
+            self.wide = true;
+            self.utf16.clear();
+            self.utf16.extend(self.ascii.iter().map(|&b| u16::from(b)));
+        }
+        push_utf16(s, &mut self.utf16);
+        self.utf16.len() as u32
     }
+}
+
+impl JsValues {
+    /// Empties the values for the next event, keeping the buffers unless one very large body
+    /// (maxBodyBytes raised) grew them.
+    pub fn clear(&mut self) {
+        const KEEP: usize = 1 << 20;
+        if self.ascii.capacity() > KEEP || self.utf16.capacity() > KEEP {
+            *self = JsValues::default();
+        }
+        self.ascii.clear();
+        self.utf16.clear();
+        self.wide = false;
+    }
+
+    /// [`JsValues::text`], owned.
+    pub fn into_text(self) -> Result<Vec<u8>, Vec<u16>> {
+        if self.wide {
+            Err(self.utf16)
+        } else {
+            Ok(self.ascii)
+        }
+    }
+
+    /// The values: `Ok` ASCII bytes, or `Err` UTF-16 units when any value is not ASCII.
+    pub fn text(&self) -> Result<&[u8], &[u16]> {
+        if self.wide {
+            Err(&self.utf16)
+        } else {
+            Ok(&self.ascii)
+        }
+    }
+}
+
+/// Appends `s` to `out` as UTF-16.
+fn push_utf16(s: &str, out: &mut Vec<u16>) {
+    let b = s.as_bytes();
+    let mut o = out.len();
+    // A UTF-8 text never has more UTF-16 units than bytes.
+    out.resize(o + b.len(), 0);
+    let mut i = 0;
+    while let Some(&b0) = b.get(i) {
+        // Runs of ASCII (ids, numbers, most text), 16 bytes at a time: widened by the vector unit.
+        if let (Some(src), Some(dst)) = (b.get(i..i + 16), out.get_mut(o..o + 16)) {
+            if src.is_ascii() {
+                for (d, &c) in dst.iter_mut().zip(src) {
+                    *d = u16::from(c);
+                }
+                i += 16;
+                o += 16;
+                continue;
+            }
+        }
+        // `s` is valid UTF-8: the sequence's continuation bytes are there.
+        let cont = |k: usize| u32::from(b[i + k] & 0x3f);
+        let (c, len) = match b0 {
+            0..=0x7f => (u32::from(b0), 1),
+            0x80..=0xdf => ((u32::from(b0 & 0x1f) << 6) | cont(1), 2),
+            0xe0..=0xef => ((u32::from(b0 & 0x0f) << 12) | (cont(1) << 6) | cont(2), 3),
+            _ => (
+                (u32::from(b0 & 0x07) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3),
+                4,
+            ),
+        };
+        i += len;
+        if c < 0x1_0000 {
+            out[o] = c as u16;
+            o += 1;
+        } else {
+            let c = c - 0x1_0000;
+            out[o] = 0xd800 | (c >> 10) as u16;
+            out[o + 1] = 0xdc00 | (c & 0x3ff) as u16;
+            o += 2;
+        }
+    }
+    out.truncate(o);
 }
 
 /// [`write_layout`] into any [`LayoutValues`].
@@ -293,13 +369,29 @@ mod tests {
         }
         let body = "{\"eventType\":\"inboundMessage\",\"toNumber\":\"+16717943433\",\"fromNumber\":\"4704396178\",\"containerID\":\"306660\",\"tenantID\":\"20394\",\"conversationID\":\"58357660\",\"messageText\":\"caf\u{e9} \u{1f697} \u{4e2d}\",\"x\":\"\u{fc}\"}";
         let ev = crate::parse(body.as_bytes(), Some("application/json")).expect("parses");
-        let (mut text, mut t8) = (String::new(), Vec::new());
-        write_layout(&ev, &mut text, &mut t8);
+        let (mut values, mut t) = (JsValues::default(), Vec::new());
+        write_layout(&ev, &mut values, &mut t);
         let (mut units, mut t16) = (Utf16(Vec::new()), Vec::new());
         write_layout_to(&ev, &mut units, &mut t16);
-        assert_eq!(t8, t16);
-        assert_eq!(String::from_utf16(&units.0).ok(), Some(text.clone()));
+        assert_eq!(t, t16);
+        assert_eq!(values.text(), Err(&units.0[..]));
+        let text = String::from_utf16(&units.0).expect("UTF-16");
         assert!(text.contains('\u{1f697}'), "the text crossed: {text}");
+        values.clear();
+        let ascii = crate::parse(
+            b"eventType=SomethingNew&x=InboundCall",
+            Some("application/x-www-form-urlencoded"),
+        )
+        .expect("parses");
+        write_layout(&ascii, &mut values, &mut t);
+        let bytes = values
+            .text()
+            .expect("every value is ASCII: one byte per character");
+        assert!(
+            bytes.windows(11).any(|w| w == b"InboundCall"),
+            "{:?}",
+            String::from_utf8_lossy(bytes)
+        );
     }
 
     #[test]
@@ -308,7 +400,7 @@ mod tests {
         let ev = crate::parse(body, Some("application/x-www-form-urlencoded"))
             .expect("a lenient form with bare extra keys parses");
         assert!(ev.extra().len() >= 5, "the bare keys are extra fields");
-        let (mut v, mut t) = (String::new(), Vec::new());
+        let (mut v, mut t) = (JsValues::default(), Vec::new());
         write_layout(&ev, &mut v, &mut t);
         assert!(t.len() <= layout_capacity(body.len()));
     }
