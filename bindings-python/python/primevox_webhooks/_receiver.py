@@ -309,19 +309,19 @@ def read_limited(read: Callable[[int], bytes], verdict: Read) -> bytes:
 async def read_limited_async(chunks: AsyncIterator[bytes], verdict: Read) -> bytes:
     """At most ``verdict.max_bytes`` of an ASGI body, within ``verdict.timeout_ms``
     (``RequestRefused`` 408 after it)."""
-
-    async def collect() -> bytes:
-        buf = bytearray()
-        async for chunk in chunks:
-            buf += chunk
-            if len(buf) >= verdict.max_bytes:
-                break  # the rest is never read: the answer closes the connection
-        return bytes(buf[: verdict.max_bytes])
-
     try:
-        return await bounded(collect(), verdict.timeout_ms / 1000)
+        return await bounded(_collect(chunks, verdict.max_bytes), verdict.timeout_ms / 1000)
     except asyncio.TimeoutError:
         raise RequestRefused(Answer.request_timeout()) from None
+
+
+async def _collect(chunks: AsyncIterator[bytes], max_bytes: int) -> bytes:
+    buf = bytearray()
+    async for chunk in chunks:
+        buf += chunk
+        if len(buf) >= max_bytes:
+            break  # the rest is never read: the answer closes the connection
+    return bytes(buf[:max_bytes])
 
 
 #: 200 ``{"ok":true}``, the answer to nearly every request: made once (an ``Answer`` is frozen).
