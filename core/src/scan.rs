@@ -156,14 +156,41 @@ fn mask64(b: &[u8; 64], needles: [u8; 4]) -> u64 {
     }
 }
 
-#[cfg(not(target_arch = "x86_64"))]
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn mask64(b: &[u8; 64], needles: [u8; 4]) -> u64 {
+    use core::arch::wasm32::{u8x16_bitmask, u8x16_eq, u8x16_splat, v128, v128_load, v128_or};
+    let n = needles.map(|c| u8x16_splat(c));
+    let mut mask = 0u64;
+    for k in 0..4 {
+        // SAFETY: the 16 bytes read lie within `b`; wasm loads need no alignment.
+        let v = unsafe { v128_load(b.as_ptr().add(16 * k).cast::<v128>()) };
+        let hit = v128_or(
+            v128_or(u8x16_eq(v, n[0]), u8x16_eq(v, n[1])),
+            v128_or(u8x16_eq(v, n[2]), u8x16_eq(v, n[3])),
+        );
+        mask |= u64::from(u8x16_bitmask(hit)) << (16 * k);
+    }
+    mask
+}
+
+#[cfg(not(any(
+    target_arch = "x86_64",
+    all(target_arch = "wasm32", target_feature = "simd128")
+)))]
 #[inline(always)]
 fn mask64(b: &[u8; 64], needles: [u8; 4]) -> u64 {
     mask64_swar(b, needles)
 }
 
 /// [`mask64`] eight bytes at a time in a register.
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+#[cfg_attr(
+    any(
+        target_arch = "x86_64",
+        all(target_arch = "wasm32", target_feature = "simd128")
+    ),
+    allow(dead_code)
+)]
 #[inline(always)]
 fn mask64_swar(b: &[u8; 64], needles: [u8; 4]) -> u64 {
     // The high bit of each byte of `w` that equals `c`, exactly (no borrow across bytes, unlike
