@@ -10,12 +10,12 @@
 #   REPS=21 bash bench/run.sh    more repetitions
 #
 # Then the receivers under load (bench/load/run.py: wrk against FastAPI (uvicorn), Flask and Django
-# (gunicorn), Express, Fastify and node:http; SDK receiver,
+# (gunicorn), Express, Fastify, node:http and a Worker in workerd (the wasm package); SDK receiver,
 # hand-written receiver and empty endpoint, with the fault mix and its checks).
 #
 # Installs idempotently: bench/.venv (pinned msgspec/pydantic/fastapi/uvicorn/flask/django/gunicorn +
 # pip install ./bindings-python),
-# wrk (apt-get), npm ci in bench/load,
+# wrk (apt-get), npm ci in bench/load (Express, Fastify, and esbuild + workerd for the Worker),
 # npm ci in bench/node and bench/workers (committed lockfiles), the native addon (bindings-node)
 # and the wasm package (bindings-wasm/build.sh) when their sources changed since the last build.
 set -euo pipefail
@@ -56,7 +56,7 @@ step "cargo build --release -p primevox-webhooks-bench"
 cargo build -q --release -p primevox-webhooks-bench >&2
 # The axum receivers under load: the full run only (a release build of axum, hyper and tokio does
 # not fit the smoke run's time budget).
-LOAD_FRAMEWORKS=fastapi,flask,django,express,fastify,nodehttp
+LOAD_FRAMEWORKS=fastapi,flask,django,express,fastify,nodehttp,workers
 if [ "$SMOKE" = 0 ]; then
   step "cargo build --release --locked -p primevox-webhooks-bench --features axum --bin pvload-axum"
   cargo build -q --release --locked -p primevox-webhooks-bench --features axum --bin pvload-axum >&2
@@ -96,7 +96,8 @@ if stale node "$d" || ! ls bindings-node/*.node >/dev/null 2>&1; then
 fi
 npm_ci_if_needed "$BENCH/node"
 
-d=$(digest core bindings-wasm Cargo.lock)
+# (pkg/api.mjs bundles the shared JavaScript layer, bindings-node/lib and its build script)
+d=$(digest core bindings-wasm bindings-node/lib bindings-node/scripts Cargo.lock)
 if stale wasm "$d" || [ ! -f bindings-wasm/pkg/primevox_webhooks_wasm_bg.wasm ]; then
   step "wasm: bindings-wasm/build.sh"
   bash bindings-wasm/build.sh >&2

@@ -1,11 +1,12 @@
 """Receivers under load, with faults in the same runs.
 
-    python bench/load/run.py CORPUS.jsonl [--smoke] [--frameworks fastapi,flask,django,express,fastify,nodehttp,axum]
+    python bench/load/run.py CORPUS.jsonl [--smoke] [--frameworks fastapi,flask,django,express,fastify,nodehttp,axum,workers]
                              [--duration S] [--connections C] [--faults N] [--json OUT.json]
 
 For each framework, one server process (FastAPI: uvicorn, one worker; Flask, Django: gunicorn, one
 gthread worker of 8 threads; Express, Fastify, node:http: node; axum: target/release/pvload-axum,
-or $PV_LOAD_AXUM_BIN, tokio's multi-threaded runtime) on 127.0.0.1 with three
+or $PV_LOAD_AXUM_BIN, tokio's multi-threaded runtime; Workers: workerd serving one Worker, bundled
+by apps/workers_build.mjs from the wasm package) on 127.0.0.1 with three
 routes: the SDK's receiver (/sdk), a minimal hand-written receiver making the same checks
 (/hand) and an empty endpoint that only reads the body (/empty, the framework's ceiling).
 wrk (bench/load/wrk.lua) replays the good deliveries of the corpus at a fixed concurrency
@@ -78,6 +79,8 @@ class Server:
 
     #: the process that runs the handlers (gunicorn's worker, not its arbiter), from /__stats
     worker: int = 0
+    #: what /__stats says runs the handlers (see identity())
+    ident: str = ""
 
     def rss(self) -> int:
         with open(f"/proc/{self.worker or self.proc.pid}/status") as f:
@@ -96,9 +99,14 @@ class Server:
                 self.proc.wait(5)
 
 
+STARTS = 0
+
+
 def start(name: str, python: str) -> Server:
     port = free_port()
-    log = os.path.join("/tmp", f"pv-load-{name}-{os.getpid()}.log")
+    global STARTS
+    STARTS += 1
+    log = os.path.join("/tmp", f"pv-load-{name}-{os.getpid()}-{STARTS}.log")
     env = dict(os.environ, PV_LOAD_TOKEN=TOKEN)
     if name == "fastapi":
         cmd = [python, "-m", "uvicorn", "fastapi_app:app", "--host", "127.0.0.1", "--port", str(port),
@@ -114,6 +122,16 @@ def start(name: str, python: str) -> Server:
         cmd = [os.environ.get("PV_LOAD_AXUM_BIN", os.path.join(ROOT, "target", "release", "pvload-axum")), str(port)]
     elif name in NODE_APPS:
         cmd = ["node", f"{name}_app.js", str(port)]
+    elif name == "workers":
+        # workerd itself (no Miniflare, no wrangler dev proxy in front): the process measured is
+        # the one running the isolate. workers_build.mjs bundles the app and writes the config.
+        out = os.path.join("/tmp", f"pv-load-workers-{os.getpid()}")
+        built = subprocess.run(["node", "workers_build.mjs", out], cwd=os.path.join(HERE, "apps"),
+                               capture_output=True, text=True, timeout=120)
+        if built.returncode != 0:
+            raise SystemExit(f"workers_build.mjs failed:\n{built.stdout}\n{built.stderr}")
+        cmd = [built.stdout.strip().splitlines()[-1], "serve", os.path.join(out, "config.capnp"),
+               "--socket-addr", f"http=127.0.0.1:{port}"]
     else:
         raise SystemExit(f"unknown framework {name}")
     with open(log, "wb") as out:
@@ -124,7 +142,10 @@ def start(name: str, python: str) -> Server:
         if not srv.alive():
             raise SystemExit(f"{name} server exited at start:\n{open(log).read()}")
         try:
-            srv.worker = int(stats(srv)["pid"])
+            first = stats(srv)
+            # an isolate has no pid (workers: 0): then the process started here runs the handlers
+            srv.worker = int(first["pid"]) or proc.pid
+            srv.ident = identity(first)
             return srv
         except OSError:
             time.sleep(0.1)
@@ -141,12 +162,36 @@ def http(srv: Server, method: str, path: str, body: bytes = b"", headers: Option
     with socket.create_connection(("127.0.0.1", srv.port), timeout=timeout) as s:
         s.sendall(head.encode() + body)
         data = b""
-        while True:
+        while not complete(data):
             chunk = s.recv(65536)
             if not chunk:
                 break
             data += chunk
     return parse_response(data)
+
+
+def complete(data: bytes) -> bool:
+    """Whether `data` holds a whole answer, by its framing (Content-Length, or chunked up to the
+    last chunk). Not reading to the end of the connection: workerd keeps it open after answering
+    a request that said `Connection: close` (the other servers close it)."""
+    head, sep, rest = data.partition(b"\r\n\r\n")
+    if not sep:
+        return False
+    hdrs = {k.strip().lower(): v.strip() for k, _, v in (ln.partition(b":") for ln in head.split(b"\r\n")[1:])}
+    if hdrs.get(b"transfer-encoding", b"").lower() == b"chunked":
+        while True:
+            size_line, sep, after = rest.partition(b"\r\n")
+            if not sep:
+                return False
+            size = int(size_line.split(b";")[0] or b"0", 16)
+            if size == 0:
+                return True
+            if len(after) < size + 2:
+                return False
+            rest = after[size + 2:]
+    if b"content-length" in hdrs:
+        return len(rest) >= int(hdrs[b"content-length"])
+    return False  # framed by the end of the connection
 
 
 def parse_response(data: bytes) -> tuple[int, bytes]:
@@ -174,6 +219,12 @@ def stats(srv: Server) -> dict[str, Any]:
     if status != 200:
         raise OSError(f"/__stats answered {status}")
     return json.loads(body)  # type: ignore[no-any-return]
+
+
+def identity(st: dict[str, Any]) -> str:
+    """What runs the handlers, from /__stats: its pid, or for Workers its isolate's id (a replaced
+    isolate has lost the counts, as a replaced gunicorn worker has)."""
+    return str(st.get("isolate") or st["pid"])
 
 
 def settled_stats(srv: Server, limit: float = 3.0) -> dict[str, Any]:
@@ -267,7 +318,17 @@ async def send(port: int, path: str, f: Fault, ct: Optional[str], body: bytes, *
             await writer.drain()
         except ConnectionError:
             pass  # an early answer (413) may close the connection before all the body is sent
-        data = await asyncio.wait_for(reader.read(), timeout)
+        data = b""
+
+        async def answer() -> None:
+            nonlocal data
+            while not complete(data):
+                chunk = await reader.read(65536)
+                if not chunk:
+                    break
+                data += chunk
+
+        await asyncio.wait_for(answer(), timeout)
         f.got, f.got_body = parse_response(data)
     except (OSError, asyncio.TimeoutError) as err:
         f.error = f"{type(err).__name__}: {err}"
@@ -425,7 +486,7 @@ def median(v: list[float]) -> float:
 
 ROUTES = ("sdk", "hand", "empty")
 NODE_APPS = ("express", "fastify", "nodehttp")
-FRAMEWORKS = ("fastapi", "flask", "django", "express", "fastify", "nodehttp", "axum")
+FRAMEWORKS = ("fastapi", "flask", "django", "express", "fastify", "nodehttp", "axum", "workers")
 
 
 def bench_framework(name: str, python: str, corpus: str, a: argparse.Namespace) -> tuple[list[dict[str, Any]], list[str]]:
@@ -476,13 +537,15 @@ def bench_framework(name: str, python: str, corpus: str, a: argparse.Namespace) 
             rss_after = srv.rss()
         except OSError:  # the worker is gone: reported below
             rss_after = rss_before
-        if rss_after - rss_before > RSS_BOUND:
+        # workerd: the memory check is workers_memory() instead (its RSS grows with requests on
+        # every route, /empty too, before it levels off)
+        if name != "workers" and rss_after - rss_before > RSS_BOUND:
             problems.append(f"{name}: resident memory grew from {rss_before >> 20} MiB to {rss_after >> 20} MiB")
         if not srv.alive():
             problems.append(f"{name}: the server process died")
-        elif int(stats(srv)["pid"]) != srv.worker:
-            # gunicorn replaces a dead worker silently: the pid that answers tells
-            problems.append(f"{name}: the worker process {srv.worker} died (now {stats(srv)['pid']})")
+        elif identity(stats(srv)) != srv.ident:
+            # gunicorn replaces a dead worker silently (workerd an isolate): the pid that answers tells
+            problems.append(f"{name}: the worker {srv.ident} died (now {identity(stats(srv))})")
         else:
             ct, body = form_call(str(uuid.uuid4()))
             status, _ = http(srv, "POST", f"/sdk?token={TOKEN}", body, {"Content-Type": ct})
@@ -509,6 +572,49 @@ def bench_framework(name: str, python: str, corpus: str, a: argparse.Namespace) 
             row["sdk_ratio"] = median([s["rps"] / o["rps"] for s, o in zip(runs["sdk"], ws)])
         rows.append(row)
     return rows, problems
+
+
+#: workers_memory(): the SDK route's growth per request may be this many times /empty's ...
+WORKERS_RSS_FACTOR = 1.5
+#: ... plus this much over the whole run (code compiled on first use, the engine's one-offs)
+WORKERS_RSS_SLACK = 16 * 2**20
+
+
+def workers_memory(python: str, corpus: str, a: argparse.Namespace) -> tuple[list[str], str]:
+    """The memory check for workerd, which cannot be the other frameworks' fixed bound: workerd's
+    resident memory grows with the requests served on every route, /empty included (measured with
+    workerd 1.20260426.1, 16 connections: about 2 KiB per request, in V8's heap and the memory
+    backing the isolate's ArrayBuffers, and a gc() in the isolate gives little of it back), and
+    levels off only after some 150,000 requests, about 300 MiB above the start; the full run
+    serves more than that, the smoke run far less. So: two fresh workerd processes, the same wrk
+    load for the same time on /empty, then on /sdk (each after a second of warm-up); the SDK's growth per request must stay
+    within WORKERS_RSS_FACTOR times /empty's, plus WORKERS_RSS_SLACK (measured: /sdk about 1.2
+    times /empty over the first 30,000 requests). A leak of a kilobyte per request fails it."""
+    seconds = max(5.0, a.duration)
+    got: dict[str, tuple[int, int]] = {}
+    problems: list[str] = []
+    for route in ("empty", "sdk"):
+        srv = start("workers", python)
+        try:
+            # warm-up, as in the main run (code compiled on first use, the engine's one-offs)
+            run_wrk(srv.port, f"/{route}?token={TOKEN}", corpus, 1, a.connections)
+            before = srv.rss()
+            w = run_wrk(srv.port, f"/{route}?token={TOKEN}", corpus, seconds, a.connections)
+            got[route] = (srv.rss() - before, w["requests"])
+            if not srv.alive():
+                problems.append(f"workers (memory check, /{route}): the server process died")
+        finally:
+            srv.stop()
+    (ge, ne), (gs, ns) = got["empty"], got["sdk"]
+    per_e, per_s = max(ge, 0) / max(ne, 1), max(gs, 0) / max(ns, 1)
+    if gs > WORKERS_RSS_FACTOR * per_e * ns + WORKERS_RSS_SLACK:
+        problems.append(f"workers: resident memory grew {per_s / 1024:.2f} KiB per request on /sdk ({gs >> 20} MiB over {ns} "
+                        f"requests), over {WORKERS_RSS_FACTOR}x /empty's {per_e / 1024:.2f} KiB ({ge >> 20} MiB over {ne}) "
+                        f"+ {WORKERS_RSS_SLACK >> 20} MiB")
+    note = (f"- workers, memory (fresh workerd per route, {seconds:.0f} s of wrk each): /empty grew {per_e / 1024:.2f} KiB "
+            f"per request over {ne} requests, /sdk {per_s / 1024:.2f} KiB over {ns} (bound: {WORKERS_RSS_FACTOR}x /empty's "
+            f"+ {WORKERS_RSS_SLACK >> 20} MiB)")
+    return problems, note
 
 
 def main() -> None:
@@ -538,9 +644,14 @@ def main() -> None:
     print("|---|---|---:|---:|---:|---:|---:|---:|---|")
     all_rows: list[dict[str, Any]] = []
     problems: list[str] = []
+    notes: list[str] = []
     for name in a.frameworks.split(","):
         rows, p = bench_framework(name, a.python, wcorpus, a)
         problems += p
+        if name == "workers":
+            p, note = workers_memory(a.python, wcorpus, a)
+            problems += p
+            notes.append(note)
         all_rows += rows
         for r in rows:
             label = {"sdk": "SDK receiver", "hand": "hand-written", "empty": "empty endpoint"}[r["route"]]
@@ -549,9 +660,11 @@ def main() -> None:
             print(f"| {name} | {label} | {r['rps']:.0f} | {ratio} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | "
                   f"{r['socket_errors']} | {r['non2xx']} | {r['rss_before'] / 2**20:.0f} -> {r['rss_after'] / 2**20:.0f} |")
     print(f"\n- load average at the end: {os.getloadavg()[0]:.1f}")
+    for note in notes:
+        print(note)
     if a.json:
         with open(a.json, "w") as f:
-            json.dump({"load_start": load, "rows": all_rows, "problems": problems}, f, indent=1)
+            json.dump({"load_start": load, "rows": all_rows, "problems": problems, "notes": notes}, f, indent=1)
     if problems:
         print("\nload checks FAILED:", file=sys.stderr)
         for p in problems:

@@ -43,4 +43,4 @@ function check(buf, ct) {
   return { key: String(f.key), text: f.text };
 }
 
-module.exports = { LIMIT, record, snapshot, check };
+module.exports = { LIMIT, calls, record, snapshot, check };

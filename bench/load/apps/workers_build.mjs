@@ -1,0 +1,60 @@
+// Bundles workers_app.mjs as `wrangler deploy` would upload it (esbuild, the package's workerd
+// condition; the .wasm stays a separate module) and writes a workerd config that serves it:
+//
+//   node workers_build.mjs OUTDIR    -> OUTDIR/{worker.mjs, primevox_webhooks_wasm_bg.wasm, config.capnp}
+//   workerd serve OUTDIR/config.capnp --socket-addr http=127.0.0.1:PORT
+//
+// (bench/load/run.py does both.) The token comes from the environment variable PV_LOAD_TOKEN as
+// the Worker's env.PV_LOAD_TOKEN. Prints the path of the workerd binary (this package's pin).
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..', '..');
+if (process.argv.length !== 3) throw new Error('usage: node workers_build.mjs OUTDIR');
+const out = path.resolve(process.argv[2]);
+const WASM = 'primevox_webhooks_wasm_bg.wasm';
+mkdirSync(out, { recursive: true });
+
+await build({
+  entryPoints: [path.join(here, 'workers_app.mjs')],
+  outfile: path.join(out, 'worker.mjs'),
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  conditions: ['workerd', 'worker'],
+  mainFields: ['module', 'main'],
+  target: 'es2022',
+  logLevel: 'warning',
+  plugins: [{
+    name: 'wasm-as-module',
+    setup(b) {
+      b.onResolve({ filter: /\.wasm$/ }, () => ({ path: `./${WASM}`, external: true }));
+    },
+  }],
+});
+copyFileSync(path.join(root, 'bindings-wasm', 'pkg', WASM), path.join(out, WASM));
+
+// The compatibility date bindings-wasm's example Worker and tests use.
+writeFileSync(path.join(out, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [(name = "main", worker = .worker)],
+  sockets = [(name = "http", address = "127.0.0.1:0", http = (), service = "main")],
+);
+
+const worker :Workerd.Worker = (
+  modules = [
+    (name = "worker.mjs", esModule = embed "worker.mjs"),
+    (name = "${WASM}", wasm = embed "${WASM}"),
+  ],
+  compatibilityDate = "2026-04-01",
+  bindings = [(name = "PV_LOAD_TOKEN", fromEnvironment = "PV_LOAD_TOKEN")],
+);
+`);
+
+const require = createRequire(import.meta.url);
+console.log(path.join(path.dirname(require.resolve('workerd/package.json')), 'bin', 'workerd'));
