@@ -111,7 +111,24 @@ function parseMany(bodies, types, o, fail) {
   return bodies.map((body, i) => parse(body, types[i], o, fail));
 }
 
-const engine = { generation: () => generation };
+/**
+ * A receiver's body after a `read` verdict (ffi::js::receive_event): `{event}`, the event made
+ * as `parse` makes it (its layout table read in place), or `{answer}`. Runs in the receiver's
+ * instance, as its other methods do (the shared layer rebuilds receivers after a reset).
+ */
+function receive(receiver, body, ct, ce) {
+  const out = receiver.receiveLayout(body, ct, ce);
+  if (typeof out !== 'string') {
+    const answer = JSON.parse(out.answer);
+    out.free();
+    return { answer };
+  }
+  views();
+  const at = wordsView[tableAt] >>> 2;
+  return { event: eventOf(out, wordsView.subarray(at, at + wordsView[tableAt + 1])) };
+}
+
+const engine = { generation: () => generation, receive };
 for (const [name, value] of Object.entries(wasm)) {
   // Functions are guarded; classes (capitalised) too, as constructors, and their methods run in
   // the instance they were made in (the shared layer rebuilds objects after a reset: generation).

@@ -39,20 +39,22 @@ static TABLE_AT: [AtomicU32; 2] = [AtomicU32::new(0), AtomicU32::new(0)];
 /// The tagged result of the hot path: the values string (its table at `tableAt()`), or the
 /// `Failure`.
 fn layout(r: Result<primevox_webhooks::Event<'_>, ParseError>) -> JsValue {
+    match r {
+        Ok(ev) => laid_out(&ev),
+        Err(e) => Failure {
+            tagged: js::error_json(&e),
+        }
+        .into(),
+    }
+}
+
+/// The values string of `ev`, its layout table left at `tableAt()`.
+pub(crate) fn laid_out(ev: &primevox_webhooks::Event<'_>) -> JsValue {
     TABLE.with(|t| {
         let mut t = t.borrow_mut();
         t.clear();
-        let ev = match r {
-            Ok(ev) => ev,
-            Err(e) => {
-                return Failure {
-                    tagged: js::error_json(&e),
-                }
-                .into()
-            }
-        };
         let mut out = String::with_capacity(256);
-        js::write_layout(&ev, &mut out, &mut t);
+        js::write_layout(ev, &mut out, &mut t);
         TABLE_AT[0].store(t.as_ptr() as usize as u32, Ordering::Relaxed);
         TABLE_AT[1].store(t.len() as u32, Ordering::Relaxed);
         JsValue::from_str(&out)
