@@ -23,6 +23,12 @@ cargo metadata --format-version 1 >/dev/null
 WB_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
 if [ -z "$WB_VERSION" ]; then echo "wasm-bindgen not found in Cargo.lock" >&2; exit 1; fi
 WASM_BINDGEN="$TOOLS/bin/wasm-bindgen"
+# The tools folder is shared by every clone on the machine: two first builds at once (two
+# worktrees, or a test run beside bench/run.sh) would otherwise both run cargo install into it
+# and collide. The second waits, then finds the CLI installed.
+mkdir -p "$TOOLS"
+exec 8>"$TOOLS/.wasm-bindgen-cli.lock"
+flock 8
 if [ ! -x "$WASM_BINDGEN" ] || [ "$("$WASM_BINDGEN" --version | awk '{print $2}')" != "$WB_VERSION" ]; then
   echo "== installing wasm-bindgen-cli $WB_VERSION into $TOOLS (a few minutes, once)"
   # Not --locked: the lock file published with wasm-bindgen-cli 0.2.130 pins webpki-roots
@@ -31,6 +37,7 @@ if [ ! -x "$WASM_BINDGEN" ] || [ "$("$WASM_BINDGEN" --version | awk '{print $2}'
   # --version keeps the CLI itself pinned; check again when wasm-bindgen is upgraded.
   cargo install wasm-bindgen-cli --version "$WB_VERSION" --root "$TOOLS" --force
 fi
+flock -u 8
 
 # Several people (and bench/run.sh) build this in one checkout: one build at a time, and pkg/
 # is replaced file by file with renames, only when the output really changes, so that a test

@@ -13,31 +13,74 @@ pub(crate) fn pairs<'a>(
     strict: bool,
     mut pair: impl FnMut(Cow<'a, str>, Cow<'a, str>) -> Result<(), ParseError>,
 ) -> Result<(), ParseError> {
+    // One pass over the delimiters and escapes of the whole body (crate::scan::Marks); splitting
+    // on ASCII bytes keeps every slice on a char boundary.
     let b = body.as_bytes();
-    // Splitting on ASCII bytes keeps every slice on a char boundary. Segments are short: each
-    // delimiter is searched from where the last one left off (crate::scan), rather than by
-    // memchr iterators whose every step costs more than a segment's scan.
-    let mut start = 0;
-    while start <= b.len() {
-        let seg_start = start;
-        let end = scan::find(b'&', &b[start..]).map_or(b.len(), |i| start + i);
-        start = end + 1;
-        if seg_start == end {
-            continue;
+    let mut seg = Segment::at(0);
+    for i in scan::Marks::new(b, [b'&', b'=', b'%', b'+']) {
+        match b[i] {
+            b'&' => {
+                seg.emit(body, i, strict, &mut pair)?;
+                seg = Segment::at(i + 1);
+            }
+            b'=' => {
+                if seg.eq == NONE {
+                    seg.eq = i;
+                }
+            }
+            // `%` or `+`: the first one of the key, or of the value, is where decoding starts.
+            _ if seg.eq == NONE => seg.key_escape = seg.key_escape.min(i),
+            _ => seg.value_escape = seg.value_escape.min(i),
         }
-        let eq = scan::find(b'=', &b[seg_start..end]).map_or(end, |i| seg_start + i);
-        let key = match scan::find2(b'%', b'+', &b[seg_start..eq]) {
-            Some(first) => decode_from(&body[seg_start..eq], first, strict, None)?,
-            None => Cow::Borrowed(&body[seg_start..eq]),
+    }
+    seg.emit(body, b.len(), strict, &mut pair)
+}
+
+const NONE: usize = usize::MAX;
+
+/// The delimiters of the form segment being read, as offsets into the body (`NONE` until seen).
+struct Segment {
+    start: usize,
+    eq: usize,
+    key_escape: usize,
+    value_escape: usize,
+}
+
+impl Segment {
+    fn at(start: usize) -> Self {
+        Segment {
+            start,
+            eq: NONE,
+            key_escape: NONE,
+            value_escape: NONE,
+        }
+    }
+
+    #[inline(always)]
+    fn emit<'a>(
+        &self,
+        body: &'a str,
+        end: usize,
+        strict: bool,
+        pair: &mut impl FnMut(Cow<'a, str>, Cow<'a, str>) -> Result<(), ParseError>,
+    ) -> Result<(), ParseError> {
+        if self.start == end {
+            return Ok(());
+        }
+        let eq = self.eq.min(end);
+        let key = &body[self.start..eq];
+        let key = match self.key_escape {
+            NONE => Cow::Borrowed(key),
+            first => decode_from(key, first - self.start, strict, None)?,
         };
         let value_start = (eq + 1).min(end);
-        let value = match scan::find2(b'%', b'+', &b[value_start..end]) {
-            Some(first) => decode_from(&body[value_start..end], first, strict, Some(&key))?,
-            None => Cow::Borrowed(&body[value_start..end]),
+        let value = &body[value_start..end];
+        let value = match self.value_escape {
+            NONE => Cow::Borrowed(value),
+            first => decode_from(value, first - value_start, strict, Some(&key))?,
         };
-        pair(key, value)?;
+        pair(key, value)
     }
-    Ok(())
 }
 
 const fn hex_table() -> [u8; 256] {

@@ -315,92 +315,90 @@ impl<'a> Reader<'a> {
     /// by run between escapes into one buffer sized once.
     #[inline(never)]
     fn escaped_string(&mut self, start: usize, i: usize) -> Result<Cow<'a, str>, ParseError> {
+        let b = self.b;
         // The decoded text is never longer than the raw text, and the string ends at or after
         // the next quote (at it, unless that quote is escaped): one allocation in the usual case.
-        let raw = memchr::memchr(b'"', &self.b[start + i..]).map_or(i + 16, |q| i + q);
-        let mut out = String::with_capacity(raw);
-        out.push_str(&self.src[start..start + i]);
-        self.pos = start + i;
+        let raw = memchr::memchr(b'"', &b[start + i..]).map_or(i + 16, |q| i + q);
+        // Bytes rather than a `String`: every run copied lies between ASCII delimiters of a
+        // valid `str` and every escape is pushed as a whole UTF-8 sequence, so the buffer is
+        // UTF-8 without `String::push`'s per-char work (54 escapes in a typical message).
+        let mut out: Vec<u8> = Vec::with_capacity(raw);
+        out.extend_from_slice(&b[start..start + i]);
+        let mut pos = start + i;
         loop {
             // At a backslash.
-            self.pos += 1;
-            let Some(c) = self.peek() else {
+            let Some(&c) = b.get(pos + 1) else {
+                self.pos = b.len();
                 return Err(err("a JSON string is not closed"));
             };
-            self.pos += 1;
-            match c {
-                b'u' => {
-                    let ch = self.unicode_escape()?;
-                    out.push(ch);
+            pos += 2;
+            if c == b'u' {
+                let ch = self.unicode_escape_at(&mut pos)?;
+                if ch < 0x80 {
+                    out.push(ch as u8);
+                } else {
+                    let ch = char::from_u32(ch).unwrap_or('\u{FFFD}');
+                    out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
                 }
-                b'"' => out.push('"'),
-                b'\\' => out.push('\\'),
-                b'/' => out.push('/'),
-                b'b' => out.push('\u{8}'),
-                b'f' => out.push('\u{c}'),
-                b'n' => out.push('\n'),
-                b'r' => out.push('\r'),
-                b't' => out.push('\t'),
-                other => {
-                    return Err(err(format!(
-                        "invalid escape '\\{}' in a JSON string",
-                        char::from(other).escape_default()
-                    )))
+            } else {
+                match SIMPLE_ESCAPE[usize::from(c)] {
+                    0 => {
+                        self.pos = pos;
+                        return Err(err(format!(
+                            "invalid escape '\\{}' in a JSON string",
+                            char::from(c).escape_default()
+                        )));
+                    }
+                    byte => out.push(byte),
                 }
             }
-            if self.b.get(self.pos) == Some(&b'\\') {
+            if b.get(pos) == Some(&b'\\') {
                 // Text escaped as \uXXXX runs escape after escape: no run to copy in between.
                 continue;
             }
-            let rest = &self.b[self.pos..];
+            let rest = &b[pos..];
             let Some(i) = find2(b'"', b'\\', rest) else {
+                self.pos = b.len();
                 return Err(err("a JSON string is not closed"));
             };
             if self.strict {
                 check_controls(&rest[..i])?;
             }
-            out.push_str(&self.src[self.pos..self.pos + i]);
-            self.pos += i;
+            out.extend_from_slice(&rest[..i]);
+            pos += i;
             if rest[i] == b'"' {
-                self.pos += 1;
-                return Ok(Cow::Owned(out));
+                self.pos = pos + 1;
+                debug_assert!(std::str::from_utf8(&out).is_ok());
+                // SAFETY: see the comment on `out`: runs of a `str` cut at ASCII bytes, and
+                // chars encoded whole.
+                return Ok(Cow::Owned(unsafe { String::from_utf8_unchecked(out) }));
             }
         }
     }
 
-    fn hex4(&mut self) -> Option<u32> {
-        let h = self.b.get(self.pos..self.pos + 4)?;
-        // Unrolled, one test for the four digits (HEX_VALUE is above 15 for a non-digit).
-        let v = |i: usize| u32::from(crate::form::HEX_VALUE[usize::from(h[i])]);
-        let (a, b, c, d) = (v(0), v(1), v(2), v(3));
-        if (a | b | c | d) > 15 {
-            return None;
-        }
-        self.pos += 4;
-        Some(a << 12 | b << 8 | c << 4 | d)
-    }
-
-    fn unicode_escape(&mut self) -> Result<char, ParseError> {
+    /// The code point of the `\u` escape whose digits start at `*pos` (a surrogate pair is
+    /// one code point; a lone surrogate is U+FFFD, or an error in strict mode), moving `*pos`
+    /// past it.
+    #[inline(always)]
+    fn unicode_escape_at(&self, pos: &mut usize) -> Result<u32, ParseError> {
         let bad = || err("invalid \\u escape in a JSON string: expected four hex digits");
-        let hi = self.hex4().ok_or_else(bad)?;
+        let hi = hex4(self.b, *pos).ok_or_else(bad)?;
+        *pos += 4;
         if (0xD800..0xDC00).contains(&hi) {
             // A high surrogate must be followed by an escaped low surrogate.
-            if self.b[self.pos..].starts_with(b"\\u") {
-                let save = self.pos;
-                self.pos += 2;
-                let lo = self.hex4().ok_or_else(bad)?;
+            if self.b[*pos..].starts_with(b"\\u") {
+                let lo = hex4(self.b, *pos + 2).ok_or_else(bad)?;
                 if (0xDC00..0xE000).contains(&lo) {
-                    let c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
-                    return Ok(char::from_u32(c).unwrap_or('\u{FFFD}'));
+                    *pos += 6;
+                    return Ok(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00));
                 }
-                self.pos = save;
             }
-            return self.lone_surrogate();
+            return self.lone_surrogate().map(u32::from);
         }
         if (0xDC00..0xE000).contains(&hi) {
-            return self.lone_surrogate();
+            return self.lone_surrogate().map(u32::from);
         }
-        Ok(char::from_u32(hi).unwrap_or('\u{FFFD}'))
+        Ok(hi)
     }
 
     fn lone_surrogate(&self) -> Result<char, ParseError> {
@@ -411,6 +409,34 @@ impl<'a> Reader<'a> {
         }
     }
 }
+
+/// The value of the four hex digits at `b[at..]`.
+#[inline(always)]
+fn hex4(b: &[u8], at: usize) -> Option<u32> {
+    let h = b.get(at..at + 4)?;
+    // Unrolled, one test for the four digits (HEX_VALUE is above 15 for a non-digit).
+    let v = |i: usize| u32::from(crate::form::HEX_VALUE[usize::from(h[i])]);
+    let (a, b, c, d) = (v(0), v(1), v(2), v(3));
+    if (a | b | c | d) > 15 {
+        return None;
+    }
+    Some(a << 12 | b << 8 | c << 4 | d)
+}
+
+/// The byte a one-letter escape stands for (`\n` is a newline), 0 for no escape; `\u` is read
+/// apart.
+static SIMPLE_ESCAPE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t[b'/' as usize] = b'/';
+    t[b'b' as usize] = 0x08;
+    t[b'f' as usize] = 0x0c;
+    t[b'n' as usize] = b'\n';
+    t[b'r' as usize] = b'\r';
+    t[b't' as usize] = b'\t';
+    t
+};
 
 fn check_controls(s: &[u8]) -> Result<(), ParseError> {
     if s.iter().any(|&c| c < 0x20) {
