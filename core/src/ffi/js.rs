@@ -236,7 +236,18 @@ pub const JOIN: char = '\0';
 /// than one per header: `method NUL peer NUL query (NUL name NUL value)…`, where `peer` is `-`
 /// for none or `+` followed by the address.
 pub fn check_joined(receiver: &Receiver, request: &str) -> String {
-    let mut parts = request.split(JOIN);
+    // By memchr: `str::split` by a char costs more than the check itself on a request this short.
+    let mut rest = Some(request);
+    let mut parts = std::iter::from_fn(|| {
+        let s = rest.take()?;
+        Some(match memchr::memchr(JOIN as u8, s.as_bytes()) {
+            Some(i) => {
+                rest = Some(&s[i + 1..]);
+                &s[..i]
+            }
+            None => s,
+        })
+    });
     let method = parts.next().unwrap_or("");
     let peer = parts.next().and_then(|p| p.strip_prefix('+'));
     let query = parts.next().unwrap_or("");
