@@ -55,4 +55,15 @@ function parseMany(bodies, types, o, fail) {
   return results;
 }
 
-module.exports = { ...native, parse, parseMany, generation: () => 0 };
+/**
+ * A receiver's body after a `read` verdict (ffi::js::receive_event): `{event}`, the event made
+ * as `parse` makes it (layout, no JSON), or `{answer}`. The body decoded is at most
+ * `maxBodyBytes`: an encoded one is laid out in a table for that; any other, for its length.
+ */
+function receive(receiver, body, ct, ce, maxBodyBytes) {
+  const t = tableFor(ce === undefined ? Math.min(body.length, maxBodyBytes) : maxBodyBytes);
+  const out = receiver.receiveLayout(body, ct, ce, t);
+  return typeof out === 'string' ? { event: eventOf(out, t) } : { answer: JSON.parse(out.answer) };
+}
+
+module.exports = { ...native, parse, parseMany, receive, generation: () => 0 };

@@ -78,6 +78,10 @@ export class Policy {
   #json;
   #inner;
   #generation;
+  #maxBodyBytes;
+  // Verdicts by their text: a few distinct ones recur (one per peer address and refusal), each
+  // parsed once. Shared objects, only ever read.
+  #verdicts = new Map();
   constructor(options, ownKeys = []) {
     if (options !== undefined && options !== null && typeof options !== 'object') {
       throw new TypeError('options must be an object');
@@ -88,6 +92,7 @@ export class Policy {
     this.#json = JSON.stringify(core, (_k, v) => (v === undefined ? null : v));
     this.#inner = this.#make();
     this.headers = this.#inner.headers();
+    this.#maxBodyBytes = this.#inner.maxBodyBytes();
   }
 
   #make() {
@@ -110,20 +115,43 @@ export class Policy {
    * learn}}`. `header(name)` gives a request header's value (or undefined/null).
    */
   check(method, peer, query, header) {
-    const pairs = [];
+    // One string for the core (ffi::js::check_joined): `method NUL ±peer NUL query (NUL name NUL
+    // value)…`. No part that reaches a receiver holds a NUL; should one, the parts go as an array.
+    method = String(method);
+    let joined = `${method}\0${peer === undefined || peer === null ? '-' : `+${peer}`}\0${query}`;
+    let nul = method.includes('\0') || (peer != null && String(peer).includes('\0')) || String(query).includes('\0');
     for (const name of this.headers) {
       const v = header(name);
-      if (v !== undefined && v !== null) pairs.push(name, String(v));
+      if (v !== undefined && v !== null) {
+        const value = String(v);
+        if (value.includes('\0')) nul = true;
+        joined += `\0${name}\0${value}`;
+      }
     }
-    const verdict = JSON.parse(this.#receiver().check(String(method), peer ?? undefined, query, pairs));
+    const text = nul ? this.#checkParts(method, peer, query, header) : this.#receiver().checkJoined(joined);
+    let verdict = this.#verdicts.get(text);
+    if (verdict === undefined) {
+      verdict = JSON.parse(text);
+      if (this.#verdicts.size >= 256) this.#verdicts.clear(); // many peers: bounded
+      this.#verdicts.set(text, verdict);
+    }
     // Learn mode is for finding the sender's addresses: every line counts.
     if (verdict.read && verdict.read.learn) console.warn(verdict.read.learn);
     return verdict;
   }
 
+  #checkParts(method, peer, query, header) {
+    const pairs = [];
+    for (const name of this.headers) {
+      const v = header(name);
+      if (v !== undefined && v !== null) pairs.push(name, String(v));
+    }
+    return this.#receiver().check(method, peer ?? undefined, query, pairs);
+  }
+
   /** The body read after a `read` verdict: `{event}` or `{answer}`. */
   receive(body, contentType, contentEncoding) {
-    return JSON.parse(this.#receiver().receive(body, contentType ?? undefined, contentEncoding ?? undefined));
+    return engine.receive(this.#receiver(), body, contentType ?? undefined, contentEncoding ?? undefined, this.#maxBodyBytes);
   }
 }
 

@@ -27,17 +27,43 @@ function send(res, answer) {
   res.end(answer.body);
 }
 
+// The body timeouts. Most bodies arrive with their headers and are read within the event-loop
+// turn their read started in, where a timer per request would cost more than the read: so a read
+// gets its timer only when it is still waiting at the end of that turn (one setImmediate per turn
+// for all of them), due when it would have been had it been armed at the start.
+let waiting = [];
+let turnStarted = 0;
+
+function armWaiting() {
+  const reads = waiting;
+  waiting = [];
+  const elapsed = performance.now() - turnStarted;
+  for (const read of reads) {
+    if (!read.done) read.timer = setTimeout(read.expire, Math.max(0, read.timeoutMs - elapsed));
+  }
+}
+
+function timeLater(read) {
+  if (waiting.length === 0) {
+    turnStarted = performance.now();
+    setImmediate(armWaiting);
+  }
+  waiting.push(read);
+}
+
 /**
  * Reads at most `maxBytes` bytes (the core's limit + 1: enough for it to tell a body over the limit)
- * within `timeoutMs`; the rest of a longer body is discarded unread. Resolves the bytes, TIMEOUT,
- * or GONE when the sender went away mid-body.
+ * within `timeoutMs`; the rest of a longer body is discarded unread. Resolves `{ body,
+ * contentEncoding }`, TIMEOUT, or GONE when the sender went away mid-body.
  */
-function readBody(stream, { maxBytes, timeoutMs }) {
+function readBody(stream, { maxBytes, timeoutMs }, contentEncoding) {
   return new Promise((resolve) => {
     const chunks = [];
     let size = 0;
+    const read = { done: false, timer: undefined, timeoutMs, expire: () => finish(TIMEOUT) };
     const finish = (value) => {
-      clearTimeout(timer);
+      read.done = true;
+      if (read.timer !== undefined) clearTimeout(read.timer);
       stream.removeListener('data', onData);
       stream.removeListener('end', onEnd);
       stream.removeListener('error', onGone);
@@ -50,15 +76,15 @@ function readBody(stream, { maxBytes, timeoutMs }) {
       if (chunk.length >= room) {
         chunks.push(chunk.subarray(0, room));
         size += room;
-        finish(Buffer.concat(chunks, size));
+        finish({ body: Buffer.concat(chunks, size), contentEncoding });
         return;
       }
       chunks.push(chunk);
       size += chunk.length;
     };
-    const onEnd = () => finish(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    const onEnd = () => finish({ body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size), contentEncoding });
     const onGone = () => finish(GONE);
-    const timer = setTimeout(() => finish(TIMEOUT), timeoutMs);
+    timeLater(read);
     stream.on('data', onData);
     stream.on('end', onEnd);
     stream.on('error', onGone);
@@ -68,7 +94,9 @@ function readBody(stream, { maxBytes, timeoutMs }) {
 
 /**
  * The receive flow on a Node request: `getBody(read)` gives `{ body, contentEncoding }`, TIMEOUT,
- * GONE or `{ answer }`; `handle(event)` runs the user's handler and says whether it answered.
+ * GONE or `{ answer }`, or a promise of one; `handle(event)` runs the user's handler and says
+ * whether it answered, or gives a promise of that. (Plain values where nothing waits: a promise
+ * layer per step costs more than the rest of an adapter.)
  */
 async function receive(policy, req, url, getBody, reply, handle, onError) {
   const header = headerOf(req);
@@ -77,7 +105,8 @@ async function receive(policy, req, url, getBody, reply, handle, onError) {
     if (req.readable && !req.readableEnded) req.resume(); // the body is never read
     return reply(verdict.refuse);
   }
-  const got = await getBody(verdict.read);
+  let got = getBody(verdict.read);
+  if (got instanceof Promise) got = await got;
   if (got === GONE) return undefined; // nobody left to answer
   if (got === TIMEOUT) return reply(answers.requestTimeout);
   if (got.answer) return reply(got.answer);
@@ -86,12 +115,21 @@ async function receive(policy, req, url, getBody, reply, handle, onError) {
   if (result.answer) return reply(result.answer);
   let answered;
   try {
-    answered = await handle(result.event);
+    answered = handle(result.event);
+    if (answered instanceof Promise) answered = await answered;
   } catch (err) {
     onError(err);
     return reply(answers.handlerFailed);
   }
   return answered ? undefined : reply(answers.ok);
+}
+
+/** `then()` once `result` (a handler's return value) settled, as `await result` would. */
+function settled(result, then) {
+  if (result !== null && (typeof result === 'object' || typeof result === 'function') && typeof result.then === 'function') {
+    return Promise.resolve(result).then(then);
+  }
+  return then();
 }
 
 function consumed() {
@@ -106,19 +144,14 @@ export function httpHandler(onEvent, options) {
   const first = answerFirstOf(options);
   const policy = new Policy(options, NODE_OWN);
   return function primevoxHttpHandler(req, res) {
-    const getBody = async (read) => {
-      if (bodyConsumed(req)) return consumed();
-      const body = await readBody(req, read);
-      return typeof body === 'symbol' ? body : { body, contentEncoding: req.headers['content-encoding'] };
-    };
-    const handle = async (event) => {
+    const getBody = (read) => (bodyConsumed(req) ? consumed() : readBody(req, read, req.headers['content-encoding']));
+    const handle = (event) => {
       if (first) {
         send(res, answers.ok);
         afterAnswer(() => run(event, req, res), onError);
         return true;
       }
-      await run(event, req, res);
-      return res.headersSent || res.writableEnded;
+      return settled(run(event, req, res), () => res.headersSent || res.writableEnded);
     };
     receive(policy, req, req.url, getBody, (a) => send(res, a), handle, onError).catch((err) => {
       onError(err);
@@ -150,22 +183,20 @@ export function expressMiddleware(onEvent, options) {
   const policy = new Policy(options, NODE_OWN);
   return function primevoxExpressMiddleware(req, res) {
     // Express's body parsers hand over the bytes already decoded (inflated).
-    const getBody = async (read) => {
+    const getBody = (read) => {
       if (Buffer.isBuffer(req.rawBody) || typeof req.rawBody === 'string') return { body: req.rawBody };
       if (Buffer.isBuffer(req.body) || (typeof req.body === 'string' && bodyConsumed(req))) return { body: req.body };
       if (bodyConsumed(req)) return consumed();
-      const body = await readBody(req, read);
-      return typeof body === 'symbol' ? body : { body, contentEncoding: req.headers['content-encoding'] };
+      return readBody(req, read, req.headers['content-encoding']);
     };
-    const handle = async (event) => {
+    const handle = (event) => {
       req.primevoxEvent = event;
       if (first) {
         send(res, answers.ok);
         afterAnswer(() => run(event, req, res), onError);
         return true;
       }
-      await run(event, req, res);
-      return res.headersSent || res.writableEnded;
+      return settled(run(event, req, res), () => res.headersSent || res.writableEnded);
     };
     receive(policy, req, req.originalUrl || req.url, getBody, (a) => send(res, a), handle, onError).catch((err) => {
       onError(err);
@@ -192,32 +223,34 @@ export async function fastifyPlugin(instance, options) {
   const policy = new Policy(o, FASTIFY_OWN);
   const path = o.path === undefined ? '/' : o.path;
   instance.removeAllContentTypeParsers();
-  instance.addContentTypeParser('*', (_request, payload, done) => done(null, { [UNREAD]: payload }));
+  const unread = (_request, payload, done) => done(null, { [UNREAD]: payload });
+  instance.addContentTypeParser('*', unread);
+  // The same parser for every Content-Type again, as a pattern: Fastify caches the parser a
+  // pattern found per Content-Type, where the catch-all '*' is looked up anew on every request.
+  instance.addContentTypeParser(/^/, unread);
   instance.all(path, async (request, reply) => {
-    const getBody = async (read) => {
+    const getBody = (read) => {
       const b = request.body;
       let stream;
       if (b !== null && typeof b === 'object' && UNREAD in b) stream = b[UNREAD];
       else if (b === undefined && !bodyConsumed(request.raw)) stream = request.raw;
       else if (b === undefined) return { body: Buffer.alloc(0) };
       else return consumed();
-      const body = await readBody(stream, read);
-      return typeof body === 'symbol' ? body : { body, contentEncoding: request.headers['content-encoding'] };
+      return readBody(stream, read, request.headers['content-encoding']);
     };
     const answer = (a) => {
       const headers = { 'content-type': CONTENT_TYPE, ...a.headers };
       if (a.close) headers.connection = 'close';
       reply.code(a.status).headers(headers).send(a.body);
     };
-    const handle = async (event) => {
+    const handle = (event) => {
       request.primevoxEvent = event;
       if (first) {
         answer(answers.ok);
         afterAnswer(() => run(event, request, reply), onError);
         return true;
       }
-      await run(event, request, reply);
-      return reply.sent;
+      return settled(run(event, request, reply), () => reply.sent);
     };
     try {
       await receive(policy, request.raw, request.raw.url, getBody, answer, handle, onError);

@@ -73,23 +73,35 @@ fn parse_layout<'env>(
             Ok(event) => event,
             Err(e) => return Ok(Either::B(e.into())),
         };
-        SCRATCH.with(|scratch| {
-            let (scratch, values) = &mut *scratch.borrow_mut();
-            scratch.clear();
-            values.clear();
-            js::write_layout_to(&event, values, scratch);
-            // SAFETY: the JavaScript layer owns this Uint32Array privately and cannot run while
-            // this synchronous call does.
-            let t = unsafe { table.as_mut() };
-            let Some(dst) = t.get_mut(..scratch.len()) else {
-                return Err(Error::new(
-                    Status::InvalidArg,
-                    "layout table smaller than layoutCapacity(body length)",
-                ));
-            };
-            dst.copy_from_slice(scratch);
-            Ok(Either::A(values_to_js(values, env)?))
-        })
+        Ok(Either::A(laid_out(env, table, |values, scratch| {
+            js::write_layout_to(&event, values, scratch)
+        })?))
+    })
+}
+
+/// The values string of what `lay` lays out, its layout copied into `table` (the JavaScript
+/// layer's, sized with `layoutCapacity`).
+pub(crate) fn laid_out<'env>(
+    env: &'env Env,
+    table: &mut Uint32ArraySlice<'_>,
+    lay: impl FnOnce(&mut js::JsValues, &mut Vec<u32>),
+) -> Result<JsString<'env>> {
+    SCRATCH.with(|scratch| {
+        let (scratch, values) = &mut *scratch.borrow_mut();
+        scratch.clear();
+        values.clear();
+        lay(values, scratch);
+        // SAFETY: the JavaScript layer owns this Uint32Array privately and cannot run while
+        // this synchronous call does.
+        let t = unsafe { table.as_mut() };
+        let Some(dst) = t.get_mut(..scratch.len()) else {
+            return Err(Error::new(
+                Status::InvalidArg,
+                "layout table smaller than layoutCapacity(body length)",
+            ));
+        };
+        dst.copy_from_slice(scratch);
+        values_to_js(values, env)
     })
 }
 

@@ -2,10 +2,19 @@
 //! checked once, then per request a tagged verdict and a tagged body result (`ffi::js`).
 
 use napi::bindgen_prelude::*;
+use napi::JsString;
 use napi_derive::napi;
 use primevox_webhooks::ffi::js;
 
 use crate::guarded;
+use crate::parse::laid_out;
+
+/// A body the receiver refused: the answer half of `receiveLayout`, as `{status, headers, close,
+/// body}` JSON text.
+#[napi(object)]
+pub struct Refused {
+    pub answer: String,
+}
 
 /// A receiver built from the JavaScript options (JSON text).
 #[napi(js_name = "Receiver")]
@@ -28,6 +37,12 @@ impl Receiver {
         self.inner.headers().to_vec()
     }
 
+    /// The body limit after decoding: the layout table of `receiveLayout` is sized for it.
+    #[napi(js_name = "maxBodyBytes")]
+    pub fn max_body_bytes(&self) -> f64 {
+        self.inner.max_body_bytes() as f64
+    }
+
     /// `{"refuse":…}` or `{"read":…}`; `headers` flattened `[name, value, …]`.
     #[napi]
     pub fn check(
@@ -45,6 +60,38 @@ impl Receiver {
                 &query,
                 &headers,
             ))
+        })
+    }
+
+    /// `check` on the request as one string (`ffi::js::check_joined`): one string to make, not
+    /// one per header.
+    #[napi(js_name = "checkJoined")]
+    pub fn check_joined(&self, request: String) -> Result<String> {
+        guarded(|| Ok(js::check_joined(&self.inner, &request)))
+    }
+
+    /// `receive` on the layout path of `parse`: the event's values string (its layout written
+    /// into `table`, sized with `layoutCapacity(maxBodyBytes)`), or the answer.
+    #[napi(js_name = "receiveLayout")]
+    pub fn receive_layout<'env>(
+        &self,
+        env: &'env Env,
+        body: &[u8],
+        content_type: Option<String>,
+        content_encoding: Option<String>,
+        mut table: Uint32ArraySlice<'_>,
+    ) -> Result<Either<JsString<'env>, Refused>> {
+        let (ct, ce) = (content_type.as_deref(), content_encoding.as_deref());
+        guarded(|| {
+            let laid = js::receive_event(&self.inner, body, ct, ce, |event| {
+                laid_out(env, &mut table, |values, scratch| {
+                    js::write_layout_to(event, values, scratch)
+                })
+            });
+            match laid {
+                Ok(values) => Ok(Either::A(values?)),
+                Err(answer) => Ok(Either::B(Refused { answer })),
+            }
         })
     }
 

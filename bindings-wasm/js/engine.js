@@ -105,6 +105,11 @@ function parse(body, ct, o, fail) {
     out.free();
     return fail(error);
   }
+  return laidOut();
+}
+
+/** The event the module last laid out (parse.rs `laid_out`). */
+function laidOut() {
   views();
   // [table address, table length, values address, values bytes, values are UTF-16]
   const at = wordsView[tableAt] >>> 2;
@@ -119,7 +124,22 @@ function parseMany(bodies, types, o, fail) {
   return bodies.map((body, i) => parse(body, types[i], o, fail));
 }
 
-const engine = { generation: () => generation };
+/**
+ * A receiver's body after a `read` verdict (ffi::js::receive_event): `{event}`, the event made
+ * as `parse` makes it (its layout table read in place), or `{answer}`. Runs in the receiver's
+ * instance, as its other methods do (the shared layer rebuilds receivers after a reset).
+ */
+function receive(receiver, body, ct, ce) {
+  const out = receiver.receiveLayout(body, ct, ce);
+  if (out !== undefined) {
+    const answer = JSON.parse(out.answer);
+    out.free();
+    return { answer };
+  }
+  return { event: laidOut() };
+}
+
+const engine = { generation: () => generation, receive };
 for (const [name, value] of Object.entries(wasm)) {
   // Functions are guarded; classes (capitalised) too, as constructors, and their methods run in
   // the instance they were made in (the shared layer rebuilds objects after a reset: generation).

@@ -39,23 +39,29 @@ thread_local! {
 /// UTF-16 else 0 (ASCII)]`.
 static TABLE_AT: [AtomicU32; 5] = [const { AtomicU32::new(0) }; 5];
 
-/// The hot path's result: `None` with the layout at `tableAt()` (JavaScript decodes the values
-/// with one TextDecoder call, UTF-16LE or ASCII), or the `Failure`.
+/// The hot path's result: `None` with the event laid out at `tableAt()` ([`laid_out`]), or the
+/// `Failure`.
 fn layout(r: Result<primevox_webhooks::Event<'_>, ParseError>) -> Option<Failure> {
-    let ev = match r {
-        Ok(ev) => ev,
-        Err(e) => {
-            return Some(Failure {
-                tagged: js::error_json(&e),
-            })
+    match r {
+        Ok(ev) => {
+            laid_out(&ev);
+            None
         }
-    };
+        Err(e) => Some(Failure {
+            tagged: js::error_json(&e),
+        }),
+    }
+}
+
+/// Lays `ev` out in linear memory, at the addresses `tableAt()` points to: JavaScript decodes the
+/// values with one TextDecoder call (UTF-16LE, or ASCII) and reads the table in place.
+pub(crate) fn laid_out(ev: &primevox_webhooks::Event<'_>) {
     TABLE.with(|t| {
         VALUES.with(|v| {
             let (mut t, mut v) = (t.borrow_mut(), v.borrow_mut());
             t.clear();
             v.clear();
-            js::write_layout(&ev, &mut v, &mut t);
+            js::write_layout(ev, &mut v, &mut t);
             let (at, bytes, wide) = match v.text() {
                 Ok(ascii) => (ascii.as_ptr() as usize, ascii.len(), 0),
                 Err(utf16) => (utf16.as_ptr() as usize, 2 * utf16.len(), 1),
@@ -71,8 +77,7 @@ fn layout(r: Result<primevox_webhooks::Event<'_>, ParseError>) -> Option<Failure
                 slot.store(w, Ordering::Relaxed);
             }
         })
-    });
-    None
+    })
 }
 
 /// The module's memory (the JavaScript side writes input into it and reads tables from it).

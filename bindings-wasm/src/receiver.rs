@@ -4,6 +4,15 @@
 use primevox_webhooks::ffi::js;
 use wasm_bindgen::prelude::*;
 
+use crate::parse::laid_out;
+
+/// A body the receiver refused: the answer half of `receiveLayout`, as `{status, headers, close,
+/// body}` JSON text.
+#[wasm_bindgen(getter_with_clone)]
+pub struct Refused {
+    pub answer: String,
+}
+
 /// The answers after the policy and the receiver table, as JSON text.
 #[wasm_bindgen(js_name = "receiverAnswers")]
 pub fn receiver_answers() -> String {
@@ -37,6 +46,33 @@ impl Receiver {
             content_type.as_deref(),
             content_encoding.as_deref(),
         )
+    }
+
+    /// The body limit after decoding.
+    #[wasm_bindgen(js_name = "maxBodyBytes")]
+    pub fn max_body_bytes(&self) -> f64 {
+        self.0.max_body_bytes() as f64
+    }
+
+    /// `receive` on the layout path of `parse`: `None` with the event laid out at `tableAt()`,
+    /// or `Refused`.
+    #[wasm_bindgen(js_name = "receiveLayout")]
+    pub fn receive_layout(
+        &self,
+        body: &[u8],
+        content_type: Option<String>,
+        content_encoding: Option<String>,
+    ) -> Option<Refused> {
+        let (ct, ce) = (content_type.as_deref(), content_encoding.as_deref());
+        js::receive_event(&self.0, body, ct, ce, laid_out)
+            .err()
+            .map(|answer| Refused { answer })
+    }
+
+    /// `check` on the request as one string (`ffi::js::check_joined`).
+    #[wasm_bindgen(js_name = "checkJoined")]
+    pub fn check_joined(&self, request: &str) -> String {
+        js::check_joined(&self.0, request)
     }
 
     /// `{"refuse":…}` or `{"read":…}`; `headers` flattened `[name, value, …]`.

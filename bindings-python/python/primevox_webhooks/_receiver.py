@@ -23,6 +23,7 @@ from typing import (
     Union,
 )
 
+from ._deadline import bounded
 from ._error import ParseError
 from ._native import CONTENT_TYPE, Answer, Read, Receiver, receiver_table
 
@@ -176,6 +177,60 @@ def receiver(options: Mapping[str, object]) -> Receiver:
     return found
 
 
+class Wanted:
+    """What a receiver reads of a request's headers, worked out once per receiver rather than per
+    request: the policy's header names (in its order) and where each is found in an ASGI scope
+    and a WSGI environ, plus the ones the adapters read themselves (the body's encodings, and
+    ``x-forwarded-for`` for ``asgi_peer``)."""
+
+    __slots__ = ("names", "forwarded_checked", "asgi", "environ")
+
+    def __init__(self, rx: Receiver) -> None:
+        self.names: tuple[str, ...] = tuple(rx.headers)
+        self.forwarded_checked = "x-forwarded-for" in self.names
+        extra = ("x-forwarded-for", "content-type", "content-encoding")
+        every = self.names + tuple(name for name in extra if name not in self.names)
+        # ASGI header names are lowercase bytes; Starlette's lookup encodes the lowered name.
+        self.asgi: dict[bytes, str] = {name.lower().encode("latin-1"): name for name in every}
+        #: (name, WSGI environ key) as werkzeug's and Django's header lookups spell it
+        self.environ: tuple[tuple[str, str], ...] = tuple((name, environ_key(name)) for name in self.names)
+
+
+def environ_key(name: str) -> str:
+    """The WSGI environ key of a request header (PEP 3333: CONTENT_TYPE and CONTENT_LENGTH have
+    no HTTP_ prefix), as werkzeug's ``EnvironHeaders`` and Django's ``HttpHeaders`` find it."""
+    key = name.upper().replace("-", "_")
+    return key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"
+
+
+_WANTED: dict[Receiver, Wanted] = {}
+
+
+def wanted(rx: Receiver) -> Wanted:
+    """``Wanted`` for ``rx``, kept for the first 64 receivers (``receiver()`` keeps as many)."""
+    found = _WANTED.get(rx)
+    if found is None:
+        found = Wanted(rx)
+        if len(_WANTED) < 64:
+            _WANTED[rx] = found
+    return found
+
+
+def asgi_headers(want: Wanted, raw: Any) -> dict[str, str]:
+    """The wanted headers of an ASGI scope's ``headers``, in one pass: repeated ones joined by
+    ``", "``, empty ones left out (as Starlette's ``", ".join(headers.getlist(name)) or None``)."""
+    found: dict[str, str] = {}
+    names = want.asgi
+    for key, value in raw:
+        name = names.get(key)
+        if name is not None:
+            text = value.decode("latin-1")
+            found[name] = f"{found[name]}, {text}" if name in found else text
+    if "" in found.values():
+        found = {name: value for name, value in found.items() if value}
+    return found
+
+
 def check(
     rx: Receiver,
     method: str,
@@ -185,7 +240,12 @@ def check(
 ) -> Read:
     """The core's checks before the body; ``RequestRefused`` when it refuses. ``header(name)``
     returns a request header (repeated ones joined by ``", "``) or ``None``."""
-    headers = [(name, value) for name in rx.headers for value in [header(name)] if value is not None]
+    headers = [(name, value) for name in wanted(rx).names for value in [header(name)] if value is not None]
+    return check_headers(rx, method, peer, query, headers)
+
+
+def check_headers(rx: Receiver, method: str, peer: Optional[str], query: str, headers: list[tuple[str, str]]) -> Read:
+    """``check`` with the policy's headers already read: (name, value) pairs of ``Wanted.names``."""
     verdict = rx.check(method, peer, query, headers)
     if isinstance(verdict, Answer):
         raise RequestRefused(verdict)
@@ -202,7 +262,7 @@ def asgi_peer(rx: Receiver, client: Optional[str], header: Callable[[str], Optio
     refuses). Run uvicorn with ``--forwarded-allow-ips ''`` and list your proxy in
     ``trusted_proxies`` instead."""
     forwarded = header("x-forwarded-for")
-    if client is None or forwarded is None or "x-forwarded-for" in rx.headers:
+    if client is None or forwarded is None or wanted(rx).forwarded_checked:
         return client
     hops = [hop.strip() for hop in forwarded.split(",")]
     return None if client in hops else client
@@ -210,7 +270,12 @@ def asgi_peer(rx: Receiver, client: Optional[str], header: Callable[[str], Optio
 
 def parse_body(rx: Receiver, body: bytes, header: Callable[[str], Optional[str]]) -> AnyEvent:
     """Decode and parse a body read after ``check``; ``ParseError`` or ``RequestRefused``."""
-    got = rx.parse_body(body, header("content-type"), header("content-encoding"))
+    return parse_body_as(rx, body, header("content-type"), header("content-encoding"))
+
+
+def parse_body_as(rx: Receiver, body: bytes, content_type: Optional[str], content_encoding: Optional[str]) -> AnyEvent:
+    """``parse_body`` with the two headers already read."""
+    got = rx.parse_body(body, content_type, content_encoding)
     if isinstance(got, Answer):
         raise _refusal(got)
     return got
@@ -244,19 +309,23 @@ def read_limited(read: Callable[[int], bytes], verdict: Read) -> bytes:
 async def read_limited_async(chunks: AsyncIterator[bytes], verdict: Read) -> bytes:
     """At most ``verdict.max_bytes`` of an ASGI body, within ``verdict.timeout_ms``
     (``RequestRefused`` 408 after it)."""
-
-    async def collect() -> bytes:
-        buf = bytearray()
-        async for chunk in chunks:
-            buf += chunk
-            if len(buf) >= verdict.max_bytes:
-                break  # the rest is never read: the answer closes the connection
-        return bytes(buf[: verdict.max_bytes])
-
     try:
-        return await asyncio.wait_for(collect(), verdict.timeout_ms / 1000)
+        return await bounded(_collect(chunks, verdict.max_bytes), verdict.timeout_ms / 1000)
     except asyncio.TimeoutError:
         raise RequestRefused(Answer.request_timeout()) from None
+
+
+async def _collect(chunks: AsyncIterator[bytes], max_bytes: int) -> bytes:
+    buf = bytearray()
+    async for chunk in chunks:
+        buf += chunk
+        if len(buf) >= max_bytes:
+            break  # the rest is never read: the answer closes the connection
+    return bytes(buf[:max_bytes])
+
+
+#: 200 ``{"ok":true}``, the answer to nearly every request: made once (an ``Answer`` is frozen).
+OK = Answer.ok()
 
 
 def _failed(event: AnyEvent) -> Answer:
@@ -301,7 +370,7 @@ def call_handler(handler: Callable[[AnyEvent], Any], event: AnyEvent, answer_fir
     failures are only logged, and a crash after the answer loses the event."""
     if answer_first:
         _run_after_answer(handler, event)
-        return Answer.ok()
+        return OK
     target = getattr(handler, "dispatch", handler)
     try:
         result = target(event)
@@ -309,7 +378,7 @@ def call_handler(handler: Callable[[AnyEvent], Any], event: AnyEvent, answer_fir
             result = asyncio.run(_awaited(result))
     except Exception:
         return _failed(event)
-    return Answer.ok() if result is None or target is not handler else result
+    return OK if result is None or target is not handler else result
 
 
 async def call_handler_async(handler: Callable[[AnyEvent], Any], event: AnyEvent, answer_first: bool = False) -> Any:
@@ -330,14 +399,14 @@ async def call_handler_async(handler: Callable[[AnyEvent], Any], event: AnyEvent
         task = asyncio.get_running_loop().create_task(run())
         _BACKGROUND.add(task)
         task.add_done_callback(_BACKGROUND.discard)
-        return Answer.ok()
+        return OK
     try:
         result = target(event)
         if inspect.isawaitable(result):
             result = await result
     except Exception:
         return _failed(event)
-    return Answer.ok() if result is None or target is not handler else result
+    return OK if result is None or target is not handler else result
 
 
 async def _awaited(result: Any) -> Any:

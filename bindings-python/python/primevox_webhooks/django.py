@@ -127,21 +127,45 @@ def _body(request: HttpRequest, verdict: policy.Read) -> bytes:
 _UNGUARDED: list[bool] = []  # warned once per process
 
 
+_UNPREFIXED = ("CONTENT_TYPE", "CONTENT_LENGTH")
+
+
+def _header(request: HttpRequest, meta: dict[str, Any], name: str, key: str) -> Optional[str]:
+    """``request.headers.get(name)`` without building ``request.headers`` (a dict of every
+    header, made on first use): the value is ``META[key]``, unless the name has an underscore or
+    META holds both spellings of an unprefixed header (``CONTENT_TYPE`` and
+    ``HTTP_CONTENT_TYPE``, from a ``Content_Type`` header): then Django's own lookup decides."""
+    if "_" in name or (key in _UNPREFIXED and f"HTTP_{key}" in meta):
+        return request.headers.get(name)  # type: ignore[no-any-return]
+    return meta.get(key)
+
+
 def _event(request: HttpRequest, rx: policy.Receiver) -> AnyEvent:
-    header = request.headers.get
-    if getattr(request, "scope", {}).get(CHECKED):  # guard_asgi checked it and read the body
-        return policy.parse_body(rx, _cached_body(request) or bytes(request.body), header)
-    if hasattr(request, "scope") and not _UNGUARDED:
+    scope = getattr(request, "scope", None)
+    meta = request.META
+    content = (
+        _header(request, meta, "content-type", "CONTENT_TYPE"),
+        _header(request, meta, "content-encoding", "HTTP_CONTENT_ENCODING"),
+    )
+    if scope is not None and scope.get(CHECKED):  # guard_asgi checked it and read the body
+        return policy.parse_body_as(rx, _cached_body(request) or bytes(request.body), *content)
+    if scope is not None and not _UNGUARDED:
         _UNGUARDED.append(True)
         policy.LOG.warning(
             "Django under ASGI read this webhook's whole body before the sender was checked: "
             "wrap the application, application = primevox_webhooks.django.guard_asgi(get_asgi_application())"
         )
     peer: Optional[str] = _meta(request, "REMOTE_ADDR") or None
-    if hasattr(request, "scope"):
-        peer = policy.asgi_peer(rx, peer, header)
-    verdict = policy.check(rx, request.method or "", peer, _meta(request, "QUERY_STRING"), header)
-    return policy.parse_body(rx, _body(request, verdict), header)
+    if scope is not None:
+        peer = policy.asgi_peer(rx, peer, request.headers.get)
+    headers = [
+        (name, value)
+        for name, key in policy.wanted(rx).environ
+        for value in [_header(request, meta, name, key)]
+        if value is not None
+    ]
+    verdict = policy.check_headers(rx, request.method or "", peer, _meta(request, "QUERY_STRING"), headers)
+    return policy.parse_body_as(rx, _body(request, verdict), *content)
 
 
 def read_event(request: HttpRequest, **options: Unpack[ReceiverOptions]) -> AnyEvent:
@@ -153,7 +177,12 @@ def read_event(request: HttpRequest, **options: Unpack[ReceiverOptions]) -> AnyE
 def answer_response(answer: Answer) -> HttpResponse:
     """The core's answer as a Django response (its body sent as is; no "Connection: close":
     WSGI forbids hop-by-hop headers from applications)."""
+    if answer is policy.OK:  # its parts read once (each read of an Answer's field copies it)
+        return HttpResponse(_OK_BODY, status=200, content_type=policy.CONTENT_TYPE)
     return HttpResponse(answer.body, status=answer.status, headers=dict(answer.headers), content_type=policy.CONTENT_TYPE)
+
+
+_OK_BODY = policy.OK.body
 
 
 def error_response(err: Union[ParseError, RequestRefused]) -> HttpResponse:

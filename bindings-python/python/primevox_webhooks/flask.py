@@ -46,8 +46,10 @@ EVERY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 def _event(req: Request, rx: policy.Receiver) -> AnyEvent:
-    header = req.headers.get
-    verdict = policy.check(rx, req.method, req.remote_addr, req.query_string.decode("latin-1"), header)
+    # Headers straight from the environ, where werkzeug's EnvironHeaders.get finds them.
+    environ = req.environ
+    headers = [(name, value) for name, key in policy.wanted(rx).environ for value in [environ.get(key)] if value is not None]
+    verdict = policy.check_headers(rx, req.method, req.remote_addr, req.query_string.decode("latin-1"), headers)
     if "_cached_data" in req.__dict__:
         body = req.get_data(cache=True, as_text=False, parse_form_data=False)
     elif "form" in req.__dict__ and (req.content_length or 0) > 0:
@@ -57,13 +59,21 @@ def _event(req: Request, rx: policy.Receiver) -> AnyEvent:
     else:
         # werkzeug bounds the stream to Content-Length, or decodes a chunked body
         body = policy.read_limited(req.stream.read, verdict)
-    return policy.parse_body(rx, body, header)
+    return policy.parse_body_as(rx, body, environ.get("CONTENT_TYPE"), environ.get("HTTP_CONTENT_ENCODING"))
+
+
+def _current() -> Request:
+    """The request behind ``flask.request`` (a proxy that looks it up on every attribute)."""
+    proxy: Any = flask.request
+    current: Request = proxy._get_current_object()
+    return current
 
 
 def read_event(request: Optional[Request] = None, **options: Unpack[ReceiverOptions]) -> AnyEvent:
     """Check the sender of ``request`` (default: the current request; ``RequestRefused``), then
     read its body (at most ``max_body_bytes``) and parse it (``ParseError``)."""
-    return _event(flask.request if request is None else request, policy.receiver(options))
+    rx = policy.receiver(options)
+    return _event(_current() if request is None else request, rx)
 
 
 def _response(status: int, body: str, headers: dict[str, str]) -> Response:
@@ -74,7 +84,12 @@ def _response(status: int, body: str, headers: dict[str, str]) -> Response:
 
 def answer_response(answer: Answer) -> Response:
     """The core's answer as a Flask response (its body sent as is)."""
+    if answer is policy.OK:  # its parts read once (each read of an Answer's field copies it)
+        return _response(*_OK)
     return _response(answer.status, answer.body, dict(answer.headers))
+
+
+_OK = (policy.OK.status, policy.OK.body, dict(policy.OK.headers))
 
 
 def error_response(err: Union[ParseError, RequestRefused]) -> Response:
@@ -110,7 +125,7 @@ def webhook_view(
 
     def primevox_webhook() -> Response:
         try:
-            event = _event(flask.request, rx)
+            event = _event(_current(), rx)
         except (ParseError, RequestRefused) as err:
             return error_response(err)
         got = policy.call_handler(handler, event, answer_first)

@@ -27,7 +27,7 @@ bytes and within ``body_timeout_ms`` (408 after it). A handler that raises is lo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional, Union
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Union
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -51,28 +51,27 @@ __all__ = [
 ]
 
 
-def _header(request: Request) -> Callable[[str], Optional[str]]:
-    return lambda name: ", ".join(request.headers.getlist(name)) or None
-
-
 async def checked_event(request: Request, rx: policy.Receiver) -> AnyEvent:
     """The core's checks on ``request``, then its body read (bounded in size and time) and
     parsed: the event, or ``RequestRefused`` / ``ParseError``."""
-    header = _header(request)
-    client = request.client
-    query = request.scope.get("query_string", b"")
-    verdict = policy.check(
+    scope = request.scope
+    want = policy.wanted(rx)
+    found = policy.asgi_headers(want, scope["headers"])
+    header = found.get
+    client = scope.get("client")
+    query = scope.get("query_string", b"")
+    verdict = policy.check_headers(
         rx,
-        request.method,
-        policy.asgi_peer(rx, client.host if client is not None else None, header),
+        scope["method"],
+        policy.asgi_peer(rx, client[0] if client is not None else None, header),
         query.decode("latin-1") if isinstance(query, bytes) else "",
-        header,
+        [(name, found[name]) for name in want.names if name in found],
     )
     try:
         body = await policy.read_limited_async(request.stream(), verdict)
     except RuntimeError:  # "Stream consumed": something read the body without caching it
         raise policy.body_consumed() from None
-    return policy.parse_body(rx, body, header)
+    return policy.parse_body_as(rx, body, header("content-type"), header("content-encoding"))
 
 
 async def read_event(request: Request, **options: Unpack[ReceiverOptions]) -> AnyEvent:
@@ -83,10 +82,16 @@ async def read_event(request: Request, **options: Unpack[ReceiverOptions]) -> An
 
 def answer_response(answer: Answer) -> Response:
     """The core's answer as a Starlette response (its body sent as is)."""
+    if answer is policy.OK:  # its parts read once (each read of an Answer's field copies it)
+        return Response(_OK_BODY, status_code=200, media_type=policy.CONTENT_TYPE)
     headers = dict(answer.headers)
     if answer.close:
         headers["connection"] = "close"
     return Response(answer.body, status_code=answer.status, headers=headers, media_type=policy.CONTENT_TYPE)
+
+
+_OK_BODY = policy.OK.body
+assert policy.OK.status == 200 and not policy.OK.headers and not policy.OK.close
 
 
 def error_response(err: Union[ParseError, RequestRefused]) -> Response:

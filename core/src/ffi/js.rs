@@ -282,7 +282,12 @@ pub fn check(
     for pair in headers.chunks_exact(2) {
         request = request.header(&pair[0], &pair[1]);
     }
-    match receiver.check(&request) {
+    verdict(receiver.check(&request))
+}
+
+/// The tagged JSON text of a verdict ([`check`]).
+fn verdict(check: Check) -> String {
+    match check {
         Check::Refuse(answer) => tag("refuse", &answer.to_json()),
         Check::Read(read) => {
             let mut v = format!(
@@ -296,6 +301,37 @@ pub fn check(
             tag("read", &v)
         }
     }
+}
+
+/// Separates the parts of a request in [`check_joined`]: NUL, which no method, address, query
+/// string or header value that reaches a receiver holds (the JavaScript layer checks, and hands a
+/// request that does over to [`check`]).
+pub const JOIN: char = '\0';
+
+/// [`check`] on a request given as one string, so that a binding makes one host string rather
+/// than one per header: `method NUL peer NUL query (NUL name NUL value)…`, where `peer` is `-`
+/// for none or `+` followed by the address.
+pub fn check_joined(receiver: &Receiver, request: &str) -> String {
+    // By memchr: `str::split` by a char costs more than the check itself on a request this short.
+    let mut rest = Some(request);
+    let mut parts = std::iter::from_fn(|| {
+        let s = rest.take()?;
+        Some(match memchr::memchr(JOIN as u8, s.as_bytes()) {
+            Some(i) => {
+                rest = Some(&s[i + 1..]);
+                &s[..i]
+            }
+            None => s,
+        })
+    });
+    let method = parts.next().unwrap_or("");
+    let peer = parts.next().and_then(|p| p.strip_prefix('+'));
+    let query = parts.next().unwrap_or("");
+    let mut r = Request::new(method, peer, query);
+    while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
+        r = r.header(name, value);
+    }
+    verdict(receiver.check(&r))
 }
 
 fn write_opt_str(out: &mut String, s: Option<&str>) {
@@ -316,6 +352,22 @@ pub fn receive_body(
     match receiver.parse_body(body, content_type, content_encoding) {
         Ok(event) => tag("event", &event.to_json()),
         Err(answer) => tag("answer", &answer.to_json()),
+    }
+}
+
+/// [`receive_body`] for the layout path of `parse`: `lay` lays the event out (with
+/// [`write_layout`] or [`write_layout_to`]), so that no JSON text is made and parsed per event;
+/// else the answer ([`Answer::to_json`]).
+pub fn receive_event<R>(
+    receiver: &Receiver,
+    body: &[u8],
+    content_type: Option<&str>,
+    content_encoding: Option<&str>,
+    lay: impl FnOnce(&Event<'_>) -> R,
+) -> Result<R, String> {
+    match receiver.parse_body(body, content_type, content_encoding) {
+        Ok(event) => Ok(lay(&event)),
+        Err(answer) => Err(answer.to_json()),
     }
 }
 
@@ -418,6 +470,19 @@ mod tests {
             check(&r, "POST", Some("127.0.0.1"), "token=s3cret", &h),
             "{\"read\":{\"maxBytes\":11,\"timeoutMs\":10000,\"peer\":\"127.0.0.1\",\"learn\":null}}"
         );
+        let joined = "POST\0+127.0.0.1\0token=s3cret\0content-length\x003";
+        assert_eq!(
+            check_joined(&r, joined),
+            check(&r, "POST", Some("127.0.0.1"), "token=s3cret", &h)
+        );
+        assert_eq!(
+            check_joined(&r, "POST\0-\0token=s3cret"),
+            check(&r, "POST", None, "token=s3cret", &[])
+        );
+        assert_eq!(
+            check_joined(&r, "GET\0-\0"),
+            check(&r, "GET", None, "", &[])
+        );
         let bad = receive_body(&r, b"x", None, None);
         assert!(bad.starts_with("{\"answer\":{\"status\":400"), "{bad}");
         let big = receive_body(&r, b"eventType=x&a=1", None, None);
@@ -425,6 +490,15 @@ mod tests {
         let r = receiver("{}").unwrap();
         let ev = receive_body(&r, b"eventType=SomethingNew", None, None);
         assert!(ev.starts_with("{\"event\":{\"kind\":\"unknown\""), "{ev}");
+        let (mut values, mut t) = (JsValues::default(), Vec::new());
+        let lay = |ev: &Event<'_>| write_layout(ev, &mut values, &mut t);
+        assert!(receive_event(&r, b"eventType=SomethingNew", None, None, lay).is_ok());
+        let refused = receive_event(&r, b"x", None, None, |_| ());
+        assert_eq!(values.text(), Ok(&b"SomethingNew"[..]));
+        assert_eq!(
+            refused.map_err(|a| tag("answer", &a)).unwrap_err(),
+            receive_body(&r, b"x", None, None)
+        );
         assert!(receiver(r#"{"token":null}"#)
             .unwrap_err()
             .starts_with("token"));
