@@ -42,6 +42,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from run import good_deliveries  # noqa: E402  (the same deliveries wrk replays)
+
 TOKEN = "load-token"
 ROUTES = ("sdk", "hand", "empty")
 FRAMEWORKS = ("fastapi", "flask", "django")
@@ -51,20 +54,7 @@ Delivery = tuple[str, bytes]
 
 def deliveries(corpus: str, n: int) -> list[Delivery]:
     """The first ``n`` good deliveries, as run.py's wrk_corpus writes them for wrk.lua."""
-    out: list[Delivery] = []
-    with open(corpus, encoding="utf-8") as f:
-        for line in f:
-            p = json.loads(line)
-            body = p["body"]
-            if "\t" in body or "\n" in body or "\r" in body:
-                if (p["content_type"] or "").startswith("application/json"):
-                    body = json.dumps(json.loads(body), ensure_ascii=False, separators=(",", ":"))
-                else:
-                    continue
-            out.append((p["content_type"] or "application/x-www-form-urlencoded", body.encode()))
-            if len(out) == n:
-                break
-    return out
+    return [(ct, body.encode()) for ct, body in good_deliveries(corpus, n)]
 
 
 # --------------------------------------------------------------------------------------------

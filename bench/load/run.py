@@ -443,9 +443,11 @@ def check_faults(faults: list[Fault], calls: dict[str, int]) -> list[str]:
 # Load
 
 
-def wrk_corpus(corpus: str, out: str, n: int) -> int:
-    """The good deliveries of the benchmark corpus as wrk.lua lines: content-type TAB body."""
-    lines = []
+def good_deliveries(corpus: str, n: int) -> list[tuple[str, str]]:
+    """The first ``n`` good deliveries of the benchmark corpus as (content type, body); a body
+    with a tab or a line break (wrk.lua's separators) is re-serialised when it is JSON, else
+    left out."""
+    out: list[tuple[str, str]] = []
     with open(corpus, encoding="utf-8") as f:
         for line in f:
             p = json.loads(line)
@@ -455,9 +457,15 @@ def wrk_corpus(corpus: str, out: str, n: int) -> int:
                     body = json.dumps(json.loads(body), ensure_ascii=False, separators=(",", ":"))
                 else:
                     continue
-            lines.append(f"{p['content_type'] or 'application/x-www-form-urlencoded'}\t{body}")
-            if len(lines) == n:
+            out.append((p["content_type"] or "application/x-www-form-urlencoded", body))
+            if len(out) == n:
                 break
+    return out
+
+
+def wrk_corpus(corpus: str, out: str, n: int) -> int:
+    """The good deliveries of the benchmark corpus as wrk.lua lines: content-type TAB body."""
+    lines = [f"{ct}\t{body}" for ct, body in good_deliveries(corpus, n)]
     with open(out, "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
     return len(lines)
