@@ -3,13 +3,14 @@
 // isolate, plus the .wasm size.
 //
 //   node bench/workers/bench.mjs CORPUS.jsonl [--reps N] [--n N] [--smoke]
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
+import { bundleWorker } from '../scripts/worker-bundle.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -39,27 +40,7 @@ const items = readFileSync(a.corpus, 'utf8')
 
 // Bundle the Worker (zod and the shared alternatives inlined); the .wasm import stays a module.
 const dist = path.join(here, 'dist');
-mkdirSync(dist, { recursive: true });
-await build({
-  entryPoints: [path.join(here, 'worker.mjs')],
-  outfile: path.join(dist, 'worker.mjs'),
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  conditions: ['workerd', 'worker'],
-  mainFields: ['module', 'main'],
-  target: 'es2022',
-  logLevel: 'warning',
-  plugins: [
-    {
-      name: 'wasm-as-module',
-      setup(b) {
-        b.onResolve({ filter: /\.wasm$/ }, () => ({ path: './primevox_webhooks_wasm_bg.wasm', external: true }));
-      },
-    },
-  ],
-});
-copyFileSync(WASM, path.join(dist, 'primevox_webhooks_wasm_bg.wasm'));
+await bundleWorker(build, path.join(here, 'worker.mjs'), dist);
 
 const mf = new Miniflare({
   modulesRoot: dist,

@@ -6,37 +6,17 @@
 //
 // (bench/load/run.py does both.) The token comes from the environment variable PV_LOAD_TOKEN as
 // the Worker's env.PV_LOAD_TOKEN. Prints the path of the workerd binary (this package's pin).
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { WASM, bundleWorker } from '../../scripts/worker-bundle.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..', '..', '..');
 if (process.argv.length !== 3) throw new Error('usage: node workers_build.mjs OUTDIR');
 const out = path.resolve(process.argv[2]);
-const WASM = 'primevox_webhooks_wasm_bg.wasm';
-mkdirSync(out, { recursive: true });
-
-await build({
-  entryPoints: [path.join(here, 'workers_app.mjs')],
-  outfile: path.join(out, 'worker.mjs'),
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  conditions: ['workerd', 'worker'],
-  mainFields: ['module', 'main'],
-  target: 'es2022',
-  logLevel: 'warning',
-  plugins: [{
-    name: 'wasm-as-module',
-    setup(b) {
-      b.onResolve({ filter: /\.wasm$/ }, () => ({ path: `./${WASM}`, external: true }));
-    },
-  }],
-});
-copyFileSync(path.join(root, 'bindings-wasm', 'pkg', WASM), path.join(out, WASM));
+await bundleWorker(build, path.join(here, 'workers_app.mjs'), out);
 
 // The compatibility date bindings-wasm's example Worker and tests use.
 writeFileSync(path.join(out, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
