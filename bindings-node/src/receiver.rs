@@ -94,18 +94,6 @@ impl Receiver {
             }
         })
     }
-
-    /// `{"event":…}` or `{"answer":…}` for the body read after a `read` verdict.
-    #[napi]
-    pub fn receive(
-        &self,
-        body: &[u8],
-        content_type: Option<String>,
-        content_encoding: Option<String>,
-    ) -> Result<String> {
-        let (ct, ce) = (content_type.as_deref(), content_encoding.as_deref());
-        guarded(|| Ok(js::receive_body(&self.inner, body, ct, ce)))
-    }
 }
 
 /// The answers after the policy and the receiver table, as JSON text (`ffi::js::receiver_answers`).

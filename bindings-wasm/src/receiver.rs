@@ -33,21 +33,6 @@ impl Receiver {
             .map_err(|m| JsError::new(&m))
     }
 
-    /// `{"event":…}` or `{"answer":…}` for the body read after a `read` verdict.
-    pub fn receive(
-        &self,
-        body: &[u8],
-        content_type: Option<String>,
-        content_encoding: Option<String>,
-    ) -> String {
-        js::receive_body(
-            &self.0,
-            body,
-            content_type.as_deref(),
-            content_encoding.as_deref(),
-        )
-    }
-
     /// The body limit after decoding.
     #[wasm_bindgen(js_name = "maxBodyBytes")]
     pub fn max_body_bytes(&self) -> f64 {

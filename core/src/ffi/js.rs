@@ -341,23 +341,9 @@ fn write_opt_str(out: &mut String, s: Option<&str>) {
     }
 }
 
-/// The tagged result of [`Receiver::parse_body`]: `{"event":<canonical JSON>}` or
-/// `{"answer":<answer>}`.
-pub fn receive_body(
-    receiver: &Receiver,
-    body: &[u8],
-    content_type: Option<&str>,
-    content_encoding: Option<&str>,
-) -> String {
-    match receiver.parse_body(body, content_type, content_encoding) {
-        Ok(event) => tag("event", &event.to_json()),
-        Err(answer) => tag("answer", &answer.to_json()),
-    }
-}
-
-/// [`receive_body`] for the layout path of `parse`: `lay` lays the event out (with
-/// [`write_layout`] or [`write_layout_to`]), so that no JSON text is made and parsed per event;
-/// else the answer ([`Answer::to_json`]).
+/// The body read after a `read` verdict ([`Receiver::parse_body`]): `lay` lays the event out
+/// (with [`write_layout`] or [`write_layout_to`]), so that no JSON text is made and parsed per
+/// event; else the answer ([`Answer::to_json`]).
 pub fn receive_event<R>(
     receiver: &Receiver,
     body: &[u8],
@@ -483,22 +469,17 @@ mod tests {
             check_joined(&r, "GET\0-\0"),
             check(&r, "GET", None, "", &[])
         );
-        let bad = receive_body(&r, b"x", None, None);
-        assert!(bad.starts_with("{\"answer\":{\"status\":400"), "{bad}");
-        let big = receive_body(&r, b"eventType=x&a=1", None, None);
+        let bad = receive_event(&r, b"x", None, None, |_| ()).unwrap_err();
+        assert!(bad.starts_with("{\"status\":400"), "{bad}");
+        let big = receive_event(&r, b"eventType=x&a=1", None, None, |_| ()).unwrap_err();
         assert!(big.contains("body_too_large"), "{big}");
         let r = receiver("{}").unwrap();
-        let ev = receive_body(&r, b"eventType=SomethingNew", None, None);
-        assert!(ev.starts_with("{\"event\":{\"kind\":\"unknown\""), "{ev}");
+        let kind = receive_event(&r, b"eventType=SomethingNew", None, None, |ev| ev.kind());
+        assert_eq!(kind, Ok(Kind::Unknown));
         let (mut values, mut t) = (JsValues::default(), Vec::new());
         let lay = |ev: &Event<'_>| write_layout(ev, &mut values, &mut t);
         assert!(receive_event(&r, b"eventType=SomethingNew", None, None, lay).is_ok());
-        let refused = receive_event(&r, b"x", None, None, |_| ());
         assert_eq!(values.text(), Ok(&b"SomethingNew"[..]));
-        assert_eq!(
-            refused.map_err(|a| tag("answer", &a)).unwrap_err(),
-            receive_body(&r, b"x", None, None)
-        );
         assert!(receiver(r#"{"token":null}"#)
             .unwrap_err()
             .starts_with("token"));
