@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 
 use crate::error::{ErrorCode, ParseError};
-use crate::scan::find2;
+use crate::scan::{find2, find_stop, is_stop, stops16_copy};
 
 /// A JSON value below the top-level object.
 #[derive(Debug, Clone, PartialEq)]
@@ -295,83 +295,147 @@ impl<'a> Reader<'a> {
     /// Reads a string at `"`; borrows when it has no escapes.
     #[inline]
     pub(crate) fn string(&mut self) -> Result<Cow<'a, str>, ParseError> {
-        self.pos += 1;
-        let start = self.pos;
-        let rest = &self.b[start..];
-        let Some(i) = find2(b'"', b'\\', rest) else {
-            return Err(err("a JSON string is not closed"));
-        };
+        // Strict mode also stops at raw control characters: one test per string, not per byte.
         if self.strict {
-            check_controls(&rest[..i])?;
+            self.string_as::<true>()
+        } else {
+            self.string_as::<false>()
         }
-        if rest[i] == b'"' {
-            self.pos = start + i + 1;
-            return Ok(Cow::Borrowed(&self.src[start..start + i]));
-        }
-        self.escaped_string(start, i)
     }
 
-    /// The rest of a string with escapes, from the first backslash at `start + i`: copied run
-    /// by run between escapes into one buffer sized once.
+    #[inline(always)]
+    fn string_as<const STRICT: bool>(&mut self) -> Result<Cow<'a, str>, ParseError> {
+        self.pos += 1;
+        let start = self.pos;
+        let Some(i) = find_stop::<STRICT>(self.b, start) else {
+            return Err(err("a JSON string is not closed"));
+        };
+        match self.b[i] {
+            b'"' => {
+                self.pos = i + 1;
+                Ok(Cow::Borrowed(&self.src[start..i]))
+            }
+            b'\\' => self.escaped_string::<STRICT>(start, i),
+            _ => Err(self.control_or_unclosed(i)),
+        }
+    }
+
+    /// At a raw control character in strict mode: the string is reported unclosed when no
+    /// quote or backslash follows (as a search for the end of the run finds first), else the
+    /// control character.
+    #[cold]
+    fn control_or_unclosed(&self, at: usize) -> ParseError {
+        if find2(b'"', b'\\', &self.b[at..]).is_none() {
+            err("a JSON string is not closed")
+        } else {
+            err("a JSON string contains an unescaped control character (strict mode)")
+        }
+    }
+
+    /// A string with escapes, the first at `first`, decoded from `start` (just after its
+    /// opening quote) into one buffer: plain runs are copied 16 bytes per step while they are
+    /// searched ([`stops16_copy`]), each escape is decoded in place, and escapes that follow
+    /// each other (text escaped as `\uXXXX`) are decoded with no search in between.
     #[inline(never)]
-    fn escaped_string(&mut self, start: usize, i: usize) -> Result<Cow<'a, str>, ParseError> {
+    fn escaped_string<const STRICT: bool>(
+        &mut self,
+        start: usize,
+        first: usize,
+    ) -> Result<Cow<'a, str>, ParseError> {
         let b = self.b;
-        // The decoded text is never longer than the raw text, and the string ends at or after
-        // the next quote (at it, unless that quote is escaped): one allocation in the usual case.
-        let raw = memchr::memchr(b'"', &b[start + i..]).map_or(i + 16, |q| i + q);
-        // Bytes rather than a `String`: every run copied lies between ASCII delimiters of a
-        // valid `str` and every escape is pushed as a whole UTF-8 sequence, so the buffer is
-        // UTF-8 without `String::push`'s per-char work (54 escapes in a typical message).
-        let mut out: Vec<u8> = Vec::with_capacity(raw);
-        out.extend_from_slice(&b[start..start + i]);
-        let mut pos = start + i;
+        let n = b.len();
+        // Capacity: a quote at or after every byte read so far (`bound`, or the end of the
+        // body), plus 16 for a whole store. The decoded text is never longer than the raw text
+        // read (an escape of 2, 6 or 12 bytes decodes to at most 1, 3 or 4), so while the
+        // reading position `p` is at most `bound`, `d + 16 <= (bound - start) + 16`. Only an
+        // escaped quote at `bound` moves `p` past it: then the next quote is the new bound.
+        let quote_from = |at: usize| memchr::memchr(b'"', &b[at..]).map_or(n, |q| at + q);
+        let mut bound = quote_from(first);
+        let mut out: Vec<u8> = Vec::with_capacity(bound - start + 16);
+        // Bytes in `out` (its length is set at the end).
+        let mut d = 0usize;
+        let mut p = start;
         loop {
-            // At a backslash.
-            let Some(&c) = b.get(pos + 1) else {
-                self.pos = b.len();
-                return Err(err("a JSON string is not closed"));
-            };
-            pos += 2;
-            if c == b'u' {
-                let ch = self.unicode_escape_at(&mut pos)?;
-                if ch < 0x80 {
-                    out.push(ch as u8);
-                } else {
-                    let ch = char::from_u32(ch).unwrap_or('\u{FFFD}');
-                    out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
+            // A plain run up to the next stop.
+            loop {
+                if p + 16 > n {
+                    while p < n && !is_stop::<STRICT>(b[p]) {
+                        // SAFETY: `d < p - start + 1 <= bound - start + 1`, within capacity.
+                        unsafe { *out.as_mut_ptr().add(d) = b[p] };
+                        p += 1;
+                        d += 1;
+                    }
+                    break;
                 }
-            } else {
-                match SIMPLE_ESCAPE[usize::from(c)] {
-                    0 => {
-                        self.pos = pos;
+                // SAFETY: 16 bytes are read at `p` (`p + 16 <= n`) and written at `d`
+                // (`d + 16 <= capacity`, see above).
+                let m =
+                    unsafe { stops16_copy::<STRICT>(b.as_ptr().add(p), out.as_mut_ptr().add(d)) };
+                if m != 0 {
+                    let k = m.trailing_zeros() as usize;
+                    p += k;
+                    d += k;
+                    break;
+                }
+                p += 16;
+                d += 16;
+            }
+            match b.get(p) {
+                Some(b'"') => {
+                    self.pos = p + 1;
+                    // SAFETY: `d` bytes were written (runs and escapes, in order).
+                    unsafe { out.set_len(d) };
+                    debug_assert!(std::str::from_utf8(&out).is_ok());
+                    // SAFETY: the runs copied are the text of a `str` between ASCII bytes (a
+                    // stop, an escape's end), and each escape is a whole UTF-8 sequence.
+                    return Ok(Cow::Owned(unsafe { String::from_utf8_unchecked(out) }));
+                }
+                Some(b'\\') => {}
+                Some(_) => return Err(self.control_or_unclosed(p)),
+                None => {
+                    self.pos = n;
+                    return Err(err("a JSON string is not closed"));
+                }
+            }
+            // At a backslash: this escape and any that follow it directly.
+            loop {
+                let Some(&c) = b.get(p + 1) else {
+                    self.pos = n;
+                    return Err(err("a JSON string is not closed"));
+                };
+                // SAFETY (every write below): at most 4 bytes at `d`, and `d + 16` is within
+                // capacity.
+                let at = unsafe { out.as_mut_ptr().add(d) };
+                if c == b'u' {
+                    p += 2;
+                    let ch = self.unicode_escape_at(&mut p)?;
+                    d += unsafe { put_utf8(at, ch) };
+                } else {
+                    let byte = SIMPLE_ESCAPE[usize::from(c)];
+                    if byte == 0 {
+                        self.pos = p + 2;
                         return Err(err(format!(
                             "invalid escape '\\{}' in a JSON string",
                             char::from(c).escape_default()
                         )));
                     }
-                    byte => out.push(byte),
+                    unsafe { *at = byte };
+                    d += 1;
+                    p += 2;
+                    if p > bound {
+                        // The quote at `bound` was this escaped one.
+                        bound = quote_from(p);
+                        let need = bound - start + 16;
+                        if need > out.capacity() {
+                            // SAFETY: `d` bytes were written; `reserve` keeps them.
+                            unsafe { out.set_len(d) };
+                            out.reserve(need - d);
+                        }
+                    }
                 }
-            }
-            if b.get(pos) == Some(&b'\\') {
-                // Text escaped as \uXXXX runs escape after escape: no run to copy in between.
-                continue;
-            }
-            let rest = &b[pos..];
-            let Some(i) = find2(b'"', b'\\', rest) else {
-                self.pos = b.len();
-                return Err(err("a JSON string is not closed"));
-            };
-            if self.strict {
-                check_controls(&rest[..i])?;
-            }
-            out.extend_from_slice(&rest[..i]);
-            pos += i;
-            if rest[i] == b'"' {
-                self.pos = pos + 1;
-                debug_assert!(std::str::from_utf8(&out).is_ok());
-                // SAFETY: see the comment on `out`: runs of a `str` cut at ASCII bytes, and
-                // chars encoded whole.
-                return Ok(Cow::Owned(unsafe { String::from_utf8_unchecked(out) }));
+                if b.get(p) != Some(&b'\\') {
+                    break;
+                }
             }
         }
     }
@@ -384,7 +448,11 @@ impl<'a> Reader<'a> {
         let bad = || err("invalid \\u escape in a JSON string: expected four hex digits");
         let hi = hex4(self.b, *pos).ok_or_else(bad)?;
         *pos += 4;
-        if (0xD800..0xDC00).contains(&hi) {
+        if hi & 0xF800 != 0xD800 {
+            // Not a surrogate: the usual case.
+            return Ok(hi);
+        }
+        if hi < 0xDC00 {
             // A high surrogate must be followed by an escaped low surrogate.
             if self.b[*pos..].starts_with(b"\\u") {
                 let lo = hex4(self.b, *pos + 2).ok_or_else(bad)?;
@@ -393,12 +461,8 @@ impl<'a> Reader<'a> {
                     return Ok(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00));
                 }
             }
-            return self.lone_surrogate().map(u32::from);
         }
-        if (0xDC00..0xE000).contains(&hi) {
-            return self.lone_surrogate().map(u32::from);
-        }
-        Ok(hi)
+        self.lone_surrogate().map(u32::from)
     }
 
     fn lone_surrogate(&self) -> Result<char, ParseError> {
@@ -423,6 +487,28 @@ fn hex4(b: &[u8], at: usize) -> Option<u32> {
     Some(a << 12 | b << 8 | c << 4 | d)
 }
 
+/// Writes the UTF-8 encoding of the scalar value `ch` at `at`; returns its length.
+///
+/// # Safety
+/// `at` must be valid for writing 4 bytes, and `ch` must not be a surrogate.
+#[inline(always)]
+unsafe fn put_utf8(at: *mut u8, ch: u32) -> usize {
+    debug_assert!(char::from_u32(ch).is_some());
+    let cont = |shift: u32| 0x80 | (ch >> shift & 0x3F) as u8;
+    let (bytes, len) = if ch < 0x80 {
+        ([ch as u8, 0, 0, 0], 1)
+    } else if ch < 0x800 {
+        ([0xC0 | (ch >> 6) as u8, cont(0), 0, 0], 2)
+    } else if ch < 0x1_0000 {
+        ([0xE0 | (ch >> 12) as u8, cont(6), cont(0), 0], 3)
+    } else {
+        ([0xF0 | (ch >> 18) as u8, cont(12), cont(6), cont(0)], 4)
+    };
+    // SAFETY: as required of the caller; one store of four bytes, `len` of them meant.
+    unsafe { at.cast::<[u8; 4]>().write_unaligned(bytes) };
+    len
+}
+
 /// The byte a one-letter escape stands for (`\n` is a newline), 0 for no escape; `\u` is read
 /// apart.
 static SIMPLE_ESCAPE: [u8; 256] = {
@@ -437,16 +523,6 @@ static SIMPLE_ESCAPE: [u8; 256] = {
     t[b't' as usize] = b'\t';
     t
 };
-
-fn check_controls(s: &[u8]) -> Result<(), ParseError> {
-    if s.iter().any(|&c| c < 0x20) {
-        Err(err(
-            "a JSON string contains an unescaped control character (strict mode)",
-        ))
-    } else {
-        Ok(())
-    }
-}
 
 fn describe(c: u8) -> String {
     if c.is_ascii_graphic() {
@@ -536,6 +612,193 @@ mod tests {
             Ok(())
         })?;
         Ok(v)
+    }
+
+    /// The string reader as it was before 16-byte stops (`find2` per run, a check of each run
+    /// for control characters in strict mode): the behaviour the reader must keep, including
+    /// which error a broken string gets. Returns the text and the position after it.
+    fn reference_string(src: &str, at: usize, strict: bool) -> Result<(String, usize), ParseError> {
+        let b = src.as_bytes();
+        let controls = |s: &[u8]| {
+            if strict && s.iter().any(|&c| c < 0x20) {
+                Err(err(
+                    "a JSON string contains an unescaped control character (strict mode)",
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        let unclosed = || err("a JSON string is not closed");
+        let lone = || {
+            if strict {
+                Err(err("a JSON string has a lone UTF-16 surrogate escape"))
+            } else {
+                Ok(0xFFFD)
+            }
+        };
+        let start = at + 1;
+        let i = find2(b'"', b'\\', &b[start..]).ok_or_else(unclosed)?;
+        controls(&b[start..start + i])?;
+        if b[start + i] == b'"' {
+            return Ok((src[start..start + i].to_owned(), start + i + 1));
+        }
+        let mut out = src[start..start + i].to_owned();
+        let mut pos = start + i;
+        loop {
+            let &c = b.get(pos + 1).ok_or_else(unclosed)?;
+            pos += 2;
+            if c == b'u' {
+                let bad = || err("invalid \\u escape in a JSON string: expected four hex digits");
+                let hi = hex4(b, pos).ok_or_else(bad)?;
+                pos += 4;
+                let ch = if (0xD800..0xDC00).contains(&hi) {
+                    let mut pair = None;
+                    if b[pos..].starts_with(b"\\u") {
+                        let lo = hex4(b, pos + 2).ok_or_else(bad)?;
+                        if (0xDC00..0xE000).contains(&lo) {
+                            pos += 6;
+                            pair = Some(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00));
+                        }
+                    }
+                    match pair {
+                        Some(ch) => ch,
+                        None => lone()?,
+                    }
+                } else if (0xDC00..0xE000).contains(&hi) {
+                    lone()?
+                } else {
+                    hi
+                };
+                out.push(char::from_u32(ch).unwrap());
+            } else {
+                match SIMPLE_ESCAPE[usize::from(c)] {
+                    0 => {
+                        return Err(err(format!(
+                            "invalid escape '\\{}' in a JSON string",
+                            char::from(c).escape_default()
+                        )))
+                    }
+                    byte => out.push(char::from(byte)),
+                }
+            }
+            if b.get(pos) == Some(&b'\\') {
+                continue;
+            }
+            let i = find2(b'"', b'\\', &b[pos..]).ok_or_else(unclosed)?;
+            controls(&b[pos..pos + i])?;
+            out.push_str(&src[pos..pos + i]);
+            pos += i;
+            if b[pos] == b'"' {
+                return Ok((out, pos + 1));
+            }
+        }
+    }
+
+    fn check_string(src: &str, strict: bool) {
+        let mut r = Reader::new(src, strict, 32);
+        let got = r.string().map(|s| (s.into_owned(), r.pos));
+        assert_eq!(
+            got,
+            reference_string(src, 0, strict),
+            "{src:?} strict={strict}"
+        );
+    }
+
+    /// Pieces of string text: plain runs, escapes of every kind, broken escapes, raw control
+    /// characters and multi-byte characters.
+    const PIECES: &[&str] = &[
+        "",
+        "a",
+        "plain text",
+        "0123456789abcdef",
+        "0123456789abcdefghijklmnopqrstuvwxyz!#$%&'()*+,-./:;<=>?@[]^_`{|}~",
+        "é",
+        "明天",
+        "🚗",
+        "\u{7f}\u{80}\u{9f}\u{a0}\u{dc}\u{a2}",
+        "\\\"",
+        "\\\\",
+        "\\/",
+        "\\b\\f\\n\\r\\t",
+        "\\u0041",
+        "\\u0000",
+        "\\u001f",
+        "\\u007F",
+        "\\u0080",
+        "\\u00e9",
+        "\\u07ff",
+        "\\u0800",
+        "\\u4E2D",
+        "\\uffff",
+        "\\ud83d\\ude00",
+        "\\uDBFF\\uDFFF",
+        "\\ud800",
+        "\\udc00",
+        "\\ud800\\u0041",
+        "\\ud800\\ud800",
+        "\\ud800\\uZZZZ",
+        "\\ud800\\",
+        "\\u12G4",
+        "\\u12",
+        "\\x",
+        "\\é",
+        "\\'",
+        "\u{1}",
+        "\t",
+        "\u{1f}",
+        "\\",
+        "\"",
+    ];
+
+    #[test]
+    fn strings_read_as_before() {
+        // Every sequence of up to three pieces, closed or not, followed by short and long
+        // rests of the body (the last 16 bytes are read apart), lenient and strict.
+        let tails = [
+            "",
+            "\"",
+            "\"}",
+            "\"} ",
+            "\"                    }",
+            "}",
+            " \"x\\\"y\"",
+        ];
+        let mut seqs: Vec<String> = vec![String::new()];
+        for _ in 0..3 {
+            let mut next = Vec::new();
+            for s in &seqs {
+                for p in PIECES {
+                    next.push(format!("{s}{p}"));
+                }
+            }
+            seqs.extend(next);
+            seqs.dedup();
+        }
+        for s in &seqs {
+            for pad in [0, 5, 17, 40] {
+                for tail in tails {
+                    let body = format!("\"{}{s}{tail}", "x".repeat(pad));
+                    check_string(&body, false);
+                    check_string(&body, true);
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn random_strings_read_as_before(
+            picks in proptest::collection::vec(0..PIECES.len(), 0..60),
+            tail in 0usize..4,
+        ) {
+            let mut body = String::from("\"");
+            for p in picks {
+                body.push_str(PIECES[p]);
+            }
+            body.push_str(["\"", "\"}", "", "\"                   ,\"k\":1}"][tail]);
+            check_string(&body, false);
+            check_string(&body, true);
+        }
     }
 
     #[test]

@@ -193,21 +193,185 @@ fn mask64(b: &[u8; 64], needles: [u8; 4]) -> u64 {
 )]
 #[inline(always)]
 fn mask64_swar(b: &[u8; 64], needles: [u8; 4]) -> u64 {
-    // The high bit of each byte of `w` that equals `c`, exactly (no borrow across bytes, unlike
-    // `flags`, which is exact for the lowest match only).
-    let exact = |w: u64, c: u8| {
-        let x = w ^ (ONES * u64::from(c));
-        !(((x & !HIGH).wrapping_add(!HIGH)) | x) & HIGH
-    };
     let mut mask = 0u64;
     for k in 0..8 {
         let w = word(b, 8 * k);
-        let f = needles.iter().fold(0, |f, &c| f | exact(w, c));
-        // The high bit of byte i moves to bit i (each product bit lands apart, no carries).
-        let bits = ((f >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56;
-        mask |= bits << (8 * k);
+        let f = needles.iter().fold(0, |f, &c| f | exact_eq(w, c));
+        mask |= high_bits(f) << (8 * k);
     }
     mask
+}
+
+/// The high bit of each byte of `w` that equals `c`, exactly (no borrow across bytes, unlike
+/// `flags`, which is exact for the lowest match only).
+#[inline(always)]
+fn exact_eq(w: u64, c: u8) -> u64 {
+    let x = w ^ (ONES * u64::from(c));
+    !(((x & !HIGH).wrapping_add(!HIGH)) | x) & HIGH
+}
+
+/// The high bit of each byte of `w` below 0x20, exactly.
+#[inline(always)]
+fn exact_control(w: u64) -> u64 {
+    // The low seven bits plus 0x60 reach the high bit from 0x20 up, and never carry out.
+    !(((w & !HIGH).wrapping_add(ONES * 0x60)) | w) & HIGH
+}
+
+/// The high bit of byte i of `f` (only high bits set) as bit i.
+#[inline(always)]
+fn high_bits(f: u64) -> u64 {
+    // Each product bit lands apart: no carries.
+    ((f >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
+
+/// Whether `c` ends a run of plain text in a JSON string: a quote, a backslash, and with
+/// `CONTROLS` (strict mode) a raw control character.
+#[inline(always)]
+pub(crate) fn is_stop<const CONTROLS: bool>(c: u8) -> bool {
+    c == b'"' || c == b'\\' || (CONTROLS && c < 0x20)
+}
+
+/// The first byte of `s` from `from` that [`is_stop`], 16 bytes per step.
+///
+/// JSON strings are member names and short values, and message texts of a thousand bytes
+/// with an escape every few bytes: one 16-byte step finds most ends, with no call and no set-up.
+#[inline(always)]
+pub(crate) fn find_stop<const CONTROLS: bool>(s: &[u8], from: usize) -> Option<usize> {
+    let n = s.len();
+    let mut i = from;
+    while let Some(chunk) = s.get(i..).and_then(<[u8]>::first_chunk::<16>) {
+        let m = stops16::<CONTROLS>(chunk);
+        if m != 0 {
+            return Some(i + m.trailing_zeros() as usize);
+        }
+        i += 16;
+    }
+    if i >= n {
+        return None;
+    }
+    let m = match s.last_chunk::<16>() {
+        // The last 16 bytes overlap bytes already searched (no stop among them): shifted out.
+        Some(last) => stops16::<CONTROLS>(last) >> (i + 16 - n),
+        None => {
+            let mut b = [0u8; 16];
+            b[..n - i].copy_from_slice(&s[i..]);
+            // A zero pad byte is a control character: masked off.
+            stops16::<CONTROLS>(&b) & ((1 << (n - i)) - 1)
+        }
+    };
+    (m != 0).then(|| i + m.trailing_zeros() as usize)
+}
+
+/// The [`is_stop`] bytes among the 16 of `b`, as bits.
+#[inline(always)]
+pub(crate) fn stops16<const CONTROLS: bool>(b: &[u8; 16]) -> u32 {
+    // SAFETY: `b` is 16 readable bytes; nothing is written without COPY.
+    unsafe { stops16_at::<CONTROLS, false>(b.as_ptr(), std::ptr::null_mut()) }
+}
+
+/// Copies the 16 bytes at `src` to `dst` and returns their [`is_stop`] bytes as bits: a run of
+/// plain text is copied 16 bytes per step while it is searched, with no call (the bytes stored
+/// past the stop lie in spare capacity, or are overwritten next).
+///
+/// # Safety
+/// `src` must be valid for reading 16 bytes and `dst` for writing 16 bytes.
+#[inline(always)]
+pub(crate) unsafe fn stops16_copy<const CONTROLS: bool>(src: *const u8, dst: *mut u8) -> u32 {
+    // SAFETY: as required of the caller.
+    unsafe { stops16_at::<CONTROLS, true>(src, dst) }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn stops16_at<const CONTROLS: bool, const COPY: bool>(src: *const u8, dst: *mut u8) -> u32 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8, _mm_storeu_si128,
+    };
+    // SAFETY: SSE2 is part of the x86_64 baseline; 16 bytes are read at `src` and written at
+    // `dst` (when copying), as the caller guarantees.
+    unsafe {
+        let v = _mm_loadu_si128(src.cast::<__m128i>());
+        if COPY {
+            _mm_storeu_si128(dst.cast::<__m128i>(), v);
+        }
+        let mut hit = _mm_or_si128(
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8)),
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8)),
+        );
+        if CONTROLS {
+            // max(v, 0x1f) == 0x1f exactly for v <= 0x1f (unsigned).
+            let top = _mm_set1_epi8(0x1f);
+            hit = _mm_or_si128(hit, _mm_cmpeq_epi8(_mm_max_epu8(v, top), top));
+        }
+        u32::from(_mm_movemask_epi8(hit) as u16)
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+unsafe fn stops16_at<const CONTROLS: bool, const COPY: bool>(src: *const u8, dst: *mut u8) -> u32 {
+    use core::arch::wasm32::{
+        u8x16_bitmask, u8x16_eq, u8x16_lt, u8x16_splat, v128, v128_load, v128_or, v128_store,
+    };
+    // SAFETY: 16 bytes are read at `src` and written at `dst` (when copying), as the caller
+    // guarantees; wasm loads and stores need no alignment.
+    let v = unsafe { v128_load(src.cast::<v128>()) };
+    if COPY {
+        unsafe { v128_store(dst.cast::<v128>(), v) };
+    }
+    let mut hit = v128_or(
+        u8x16_eq(v, u8x16_splat(b'"')),
+        u8x16_eq(v, u8x16_splat(b'\\')),
+    );
+    if CONTROLS {
+        hit = v128_or(hit, u8x16_lt(v, u8x16_splat(0x20)));
+    }
+    u32::from(u8x16_bitmask(hit))
+}
+
+#[cfg(not(any(
+    target_arch = "x86_64",
+    all(target_arch = "wasm32", target_feature = "simd128")
+)))]
+#[inline(always)]
+unsafe fn stops16_at<const CONTROLS: bool, const COPY: bool>(src: *const u8, dst: *mut u8) -> u32 {
+    // SAFETY: as required of the caller.
+    unsafe { stops16_swar::<CONTROLS, COPY>(src, dst) }
+}
+
+/// [`stops16_at`] eight bytes at a time in a register.
+#[cfg_attr(
+    any(
+        target_arch = "x86_64",
+        all(target_arch = "wasm32", target_feature = "simd128")
+    ),
+    allow(dead_code)
+)]
+#[inline(always)]
+unsafe fn stops16_swar<const CONTROLS: bool, const COPY: bool>(
+    src: *const u8,
+    dst: *mut u8,
+) -> u32 {
+    let mut b = [0u8; 16];
+    // SAFETY: 16 bytes are read at `src` and written at `dst` (when copying), as the caller
+    // guarantees; `b` is a separate local.
+    unsafe {
+        std::ptr::copy_nonoverlapping(src, b.as_mut_ptr(), 16);
+        if COPY {
+            std::ptr::copy_nonoverlapping(b.as_ptr(), dst, 16);
+        }
+    }
+    let mut mask = 0u64;
+    for k in 0..2 {
+        let w = word(&b, 8 * k);
+        let mut f = exact_eq(w, b'"') | exact_eq(w, b'\\');
+        if CONTROLS {
+            f |= exact_control(w);
+        }
+        mask |= high_bits(f) << (8 * k);
+    }
+    mask as u32
 }
 
 #[cfg(test)]
@@ -245,6 +409,79 @@ mod tests {
                             assert_eq!(find2(x, y, &s), want2, "{s:?}");
                         }
                     }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn finds_string_stops_like_a_plain_scan() {
+        // Every length past two 16-byte steps, every start, a stop at every position (or none),
+        // among bytes next to the stops: one bit off, the high bit set, 0x1f/0x20.
+        fn check<const CONTROLS: bool>(s: &[u8]) {
+            for from in 0..=s.len() {
+                let want = (from..s.len()).find(|&i| is_stop::<CONTROLS>(s[i]));
+                assert_eq!(find_stop::<CONTROLS>(s, from), want, "{s:?} from {from}");
+            }
+        }
+        let fillers = [
+            b'a',
+            b'"' ^ 1,
+            b'\\' ^ 1,
+            b'"' | 0x80,
+            b'\\' | 0x80,
+            0x20,
+            0x7f,
+            0x9f,
+            0xff,
+        ];
+        for len in 0..50 {
+            for &fill in &fillers {
+                for hit in (0..=len).chain([usize::MAX]) {
+                    for stop in [b'"', b'\\', 0x00, 0x1f, b'\n'] {
+                        let mut s = vec![fill; len];
+                        if hit < len {
+                            s[hit] = stop;
+                            if hit + 5 < len {
+                                s[hit + 5] = b'"';
+                            }
+                        }
+                        check::<false>(&s);
+                        check::<true>(&s);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn string_stops_simd_and_swar_agree() {
+        // Every byte value at every position of a block of each filler; the copy is whole.
+        fn check<const CONTROLS: bool>(b: &[u8; 16]) {
+            let want = (0..16)
+                .filter(|&i| is_stop::<CONTROLS>(b[i]))
+                .fold(0, |m, i| m | 1 << i);
+            assert_eq!(stops16::<CONTROLS>(b), want, "{b:?}");
+            let mut copy = [0u8; 16];
+            // SAFETY: both are 16-byte arrays.
+            let m = unsafe { stops16_copy::<CONTROLS>(b.as_ptr(), copy.as_mut_ptr()) };
+            assert_eq!((m, &copy), (want, b));
+            let mut copy = [0u8; 16];
+            // SAFETY: both are 16-byte arrays.
+            let m = unsafe { stops16_swar::<CONTROLS, true>(b.as_ptr(), copy.as_mut_ptr()) };
+            assert_eq!((m, &copy), (want, b));
+            // SAFETY: `b` is 16 bytes; nothing is written without COPY.
+            let m = unsafe { stops16_swar::<CONTROLS, false>(b.as_ptr(), std::ptr::null_mut()) };
+            assert_eq!(m, want);
+        }
+        for fill in [0u8, b'a', 0x1f, 0x20, b'"', b'\\', 0x80, 0xa2, 0xdc, 0xff] {
+            for at in 0..16 {
+                for c in 0..=255u8 {
+                    let mut b = [fill; 16];
+                    b[at] = c;
+                    b[(at + 7) % 16] = c ^ 0x80;
+                    check::<false>(&b);
+                    check::<true>(&b);
                 }
             }
         }
