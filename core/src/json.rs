@@ -391,7 +391,13 @@ impl<'a> Reader<'a> {
                 Some(q) => break at + q,
             }
         };
-        let mut bound = quote_from(first + 1);
+        // Near the end of the body (a message text is usually the last member) the end of the
+        // body is bound enough, and a search for it would cost more than the room it saves.
+        let mut bound = if n - first <= NEAR_END {
+            n
+        } else {
+            quote_from(first + 1)
+        };
         let mut out: Vec<u8> = Vec::with_capacity(bound - start + 16);
         // Bytes in `out` (its length is set at the end).
         let mut d = 0usize;
@@ -399,6 +405,7 @@ impl<'a> Reader<'a> {
         loop {
             // A plain run up to the next stop.
             loop {
+                debug_assert!(p <= bound && d <= p - start && d + 16 <= out.capacity());
                 if p + 16 > n {
                     while p < n && !is_stop::<STRICT>(b[p]) {
                         // SAFETY: `d < p - start + 1 <= bound - start + 1`, within capacity.
@@ -440,32 +447,39 @@ impl<'a> Reader<'a> {
             }
             // At a backslash: this escape and any that follow it directly.
             loop {
-                let Some(&c) = b.get(p + 1) else {
-                    self.pos = n;
-                    return Err(err("a JSON string is not closed"));
-                };
                 // SAFETY (every write below): at most 4 bytes at `d`, and `d + 16` is within
                 // capacity.
+                debug_assert!(p < bound && d <= p - start && d + 16 <= out.capacity());
                 let at = unsafe { out.as_mut_ptr().add(d) };
-                if c == b'u' {
-                    p += 2;
-                    let ch = self.unicode_escape_at(&mut p)?;
+                if let Some(ch) = b.get(p..).and_then(bmp_escape) {
+                    // The usual `\uXXXX`, with one bounds check.
                     d += unsafe { put_utf8(at, ch) };
+                    p += 6;
                 } else {
-                    let byte = SIMPLE_ESCAPE[usize::from(c)];
-                    if byte == 0 {
-                        self.pos = p + 2;
-                        return Err(err(format!(
-                            "invalid escape '\\{}' in a JSON string",
-                            char::from(c).escape_default()
-                        )));
-                    }
-                    unsafe { *at = byte };
-                    d += 1;
-                    p += 2;
-                    if p > bound {
-                        bound = quote_from(p);
-                        grow(&mut out, d, bound - start + 16);
+                    let Some(&c) = b.get(p + 1) else {
+                        self.pos = n;
+                        return Err(err("a JSON string is not closed"));
+                    };
+                    if c == b'u' {
+                        p += 2;
+                        let ch = self.unicode_escape_at(&mut p)?;
+                        d += unsafe { put_utf8(at, ch) };
+                    } else {
+                        let byte = SIMPLE_ESCAPE[usize::from(c)];
+                        if byte == 0 {
+                            self.pos = p + 2;
+                            return Err(err(format!(
+                                "invalid escape '\\{}' in a JSON string",
+                                char::from(c).escape_default()
+                            )));
+                        }
+                        unsafe { *at = byte };
+                        d += 1;
+                        p += 2;
+                        if p > bound {
+                            bound = quote_from(p);
+                            grow(&mut out, d, bound - start + 16);
+                        }
                     }
                 }
                 if b.get(p) != Some(&b'\\') {
@@ -520,6 +534,24 @@ fn hex4(b: &[u8], at: usize) -> Option<u32> {
         return None;
     }
     Some(a << 12 | b << 8 | c << 4 | d)
+}
+
+/// How close to the end of the body an escaped string starts for the end of the body to bound
+/// its decoded length (see `escaped_string`): at most this much room is given beyond a string.
+const NEAR_END: usize = 2048;
+
+/// The code point of a `\uXXXX` escape at the start of `s` that is not a surrogate.
+#[inline(always)]
+fn bmp_escape(s: &[u8]) -> Option<u32> {
+    let e = s.first_chunk::<6>()?;
+    if e[1] != b'u' {
+        return None;
+    }
+    let v = |i: usize| u32::from(crate::form::HEX_VALUE[usize::from(e[i])]);
+    let (a, b, c, d) = (v(2), v(3), v(4), v(5));
+    let ch = a << 12 | b << 8 | c << 4 | d;
+    // HEX_VALUE is above 15 for a non-digit; surrogates are read apart.
+    ((a | b | c | d) <= 15 && ch & 0xF800 != 0xD800).then_some(ch)
 }
 
 /// Makes room for `need` bytes in `out`, whose first `d` bytes are written.
@@ -801,7 +833,7 @@ mod tests {
     fn strings_read_as_before() {
         // Every sequence of up to three pieces, closed or not, lenient and strict; those of up
         // to two also after a plain prefix and before short and long rests of the body (the
-        // last 16 bytes are read apart).
+        // last 16 bytes are read apart, and the room for the text is found two ways).
         let tails = ["", "\"", "\"}", "\"                    }", " \"x\\\"y\""];
         let check = |s: &str, pad: usize, tail: &str| {
             let body = format!("\"{}{s}{tail}", "x".repeat(pad));
@@ -816,6 +848,10 @@ mod tests {
                         check(&ab, pad, tail);
                     }
                 }
+                // Far from the end of the body (the room for the text is found otherwise).
+                let far = " ".repeat(NEAR_END);
+                check(&ab, 0, &format!("\"{far}"));
+                check(&ab, 3, &format!("{far}\"x\\\"y\""));
                 for c in PIECES {
                     check(&format!("{ab}{c}"), 0, "");
                     check(&format!("{ab}{c}"), 0, "\"}");
