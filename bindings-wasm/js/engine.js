@@ -117,6 +117,14 @@ function writeInput(body, ct) {
   return ((n + 1) << 2) | nextSlot;
 }
 
+/** After a call that took writeInput's content type argument `ctArg`: the slot now holds `ct`. */
+function held(ctArg, ct) {
+  if (ctArg >= CONTENT_TYPE_SLOTS) {
+    heldContentTypes[nextSlot] = ct;
+    nextSlot = (nextSlot + 1) % CONTENT_TYPE_SLOTS;
+  }
+}
+
 /** The event, or `fail(failure)` for the core's tagged failure `{code, field, message}`. */
 function parseOne(body, ct, o, fail) {
   let out;
@@ -128,10 +136,7 @@ function parseOne(body, ct, o, fail) {
   } else {
     const ctArg = writeInput(body, ct);
     out = wasm.parseInputLayout(inputBodyLength, ctArg, o.strict, o.maxBodyBytes, o.maxDepth);
-    if (ctArg >= CONTENT_TYPE_SLOTS) {
-      heldContentTypes[nextSlot] = ct;
-      nextSlot = (nextSlot + 1) % CONTENT_TYPE_SLOTS;
-    }
+    held(ctArg, ct);
   }
   if (out !== undefined) {
     const { error } = JSON.parse(out.tagged);
@@ -177,7 +182,15 @@ function parseMany(bodies, types, o, fail) {
  * instance, as its other methods do (the shared layer rebuilds receivers after a reset).
  */
 function receive(receiver, body, ct, ce) {
-  const out = receiver.receiveLayout(body, ct, ce);
+  let out;
+  // Through the input area, as parse (a body here is bytes, at most the verdict's maxBytes).
+  if (ct !== undefined && ct.length > 0xfffff) {
+    out = receiver.receiveLayout(body, ct, ce);
+  } else {
+    const ctArg = writeInput(body, ct);
+    out = receiver.receiveInputLayout(inputBodyLength, ctArg, ce);
+    held(ctArg, ct);
+  }
   if (out !== undefined) {
     const answer = JSON.parse(out.answer);
     out.free();
@@ -186,7 +199,16 @@ function receive(receiver, body, ct, ce) {
   return { event: laidOut() };
 }
 
-const engine = { generation: () => generation, receive };
+/** receive, guarded as parse is (a trap resets the module; Policy then rebuilds its receiver). */
+function receiveGuarded(receiver, body, ct, ce) {
+  try {
+    return receive(receiver, body, ct, ce);
+  } catch (err) {
+    throw recover(err);
+  }
+}
+
+const engine = { generation: () => generation, receive: receiveGuarded };
 for (const [name, value] of Object.entries(wasm)) {
   // Functions are guarded; classes (capitalised) too, as constructors, and their methods run in
   // the instance they were made in (the shared layer rebuilds objects after a reset: generation).

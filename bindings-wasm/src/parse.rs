@@ -112,10 +112,34 @@ pub fn input_area(capacity: u32) -> u32 {
     })
 }
 
-/// Parses the body JavaScript wrote at the start of the input area (`body_len` bytes).
-/// `content_type` is negative for none; else `(sent << 2) | slot`: the content type in `slot`
-/// (of `CONTENT_TYPES`) when `sent` is 0, otherwise the `sent - 1` bytes after the body, which
-/// `slot` then holds.
+/// Runs `f` on the body JavaScript wrote at the start of the input area (`body_len` bytes) and
+/// its content type. `content_type` is negative for none; else `(sent << 2) | slot`: the content
+/// type in `slot` (of `CONTENT_TYPES`) when `sent` is 0, otherwise the `sent - 1` bytes after the
+/// body, which `slot` then holds.
+pub(crate) fn with_input<R>(
+    body_len: u32,
+    content_type: i32,
+    f: impl FnOnce(&[u8], Option<&str>) -> R,
+) -> R {
+    INPUT.with(|b| {
+        let b = b.borrow();
+        let (body, rest) = b.split_at((body_len as usize).min(b.len()));
+        let Ok(arg) = usize::try_from(content_type) else {
+            return f(body, None);
+        };
+        CONTENT_TYPES.with(|c| {
+            let mut c = c.borrow_mut();
+            let slot = &mut c[arg % CONTENT_TYPE_SLOTS];
+            if let Some(n) = (arg / CONTENT_TYPE_SLOTS).checked_sub(1) {
+                slot.clear();
+                slot.push_str(&String::from_utf8_lossy(&rest[..n.min(rest.len())]));
+            }
+            f(body, Some(slot))
+        })
+    })
+}
+
+/// Parses the body JavaScript wrote into the input area ([`with_input`]).
 #[wasm_bindgen(js_name = "parseInputLayout")]
 pub fn parse_input_layout(
     body_len: u32,
@@ -125,21 +149,8 @@ pub fn parse_input_layout(
     max_depth: f64,
 ) -> Option<Failure> {
     let o = options(strict, max_body_bytes, max_depth);
-    INPUT.with(|b| {
-        let b = b.borrow();
-        let (body, rest) = b.split_at((body_len as usize).min(b.len()));
-        CONTENT_TYPES.with(|c| {
-            let mut c = c.borrow_mut();
-            let Ok(arg) = usize::try_from(content_type) else {
-                return layout(primevox_webhooks::parse_with(body, None, &o));
-            };
-            let slot = &mut c[arg % CONTENT_TYPE_SLOTS];
-            if let Some(n) = (arg / CONTENT_TYPE_SLOTS).checked_sub(1) {
-                slot.clear();
-                slot.push_str(&String::from_utf8_lossy(&rest[..n.min(rest.len())]));
-            }
-            layout(primevox_webhooks::parse_with(body, Some(slot), &o))
-        })
+    with_input(body_len, content_type, |body, ct| {
+        layout(primevox_webhooks::parse_with(body, ct, &o))
     })
 }
 

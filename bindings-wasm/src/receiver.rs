@@ -4,7 +4,7 @@
 use primevox_webhooks::ffi::js;
 use wasm_bindgen::prelude::*;
 
-use crate::parse::laid_out;
+use crate::parse::{laid_out, with_input};
 
 /// A body the receiver refused: the answer half of `receiveLayout`, as `{status, headers, close,
 /// body}` JSON text.
@@ -52,6 +52,22 @@ impl Receiver {
         js::receive_event(&self.0, body, ct, ce, laid_out)
             .err()
             .map(|answer| Refused { answer })
+    }
+
+    /// `receiveLayout` on the body (and content type) JavaScript wrote into the input area, as
+    /// `parseInputLayout` takes them.
+    #[wasm_bindgen(js_name = "receiveInputLayout")]
+    pub fn receive_input_layout(
+        &self,
+        body_len: u32,
+        content_type: i32,
+        content_encoding: Option<String>,
+    ) -> Option<Refused> {
+        with_input(body_len, content_type, |body, ct| {
+            js::receive_event(&self.0, body, ct, content_encoding.as_deref(), laid_out)
+                .err()
+                .map(|answer| Refused { answer })
+        })
     }
 
     /// `check` on the request as one string (`ffi::js::check_joined`).
