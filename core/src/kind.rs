@@ -875,7 +875,7 @@ pub(crate) fn wire_type(event_type: &str, strict: bool) -> Option<Kind> {
             .find(|(n, _)| *n == event_type)
             .map(|(_, k)| *k)
     } else {
-        let t = event_type.trim_matches(|c: char| c.is_ascii_whitespace());
+        let t = event_type.trim_ascii();
         WIRE_TYPES
             .iter()
             .find(|(n, _)| n.len() == t.len() && n.eq_ignore_ascii_case(t))

@@ -54,6 +54,20 @@ fn declared(content_type: Option<&str>) -> Result<(Declared, &str), ParseError> 
     let Some(ct) = content_type else {
         return Ok((Declared::Sniff, ""));
     };
+    // What PrimeVOX sends, spelled as it sends it, skips the trimming and the comparisons below
+    // (which give the same answer for it).
+    for (exact, declared) in [
+        ("application/x-www-form-urlencoded", Declared::Form),
+        ("application/json", Declared::Json),
+    ] {
+        if let Some(rest) = ct.strip_prefix(exact) {
+            match rest.as_bytes().first() {
+                None => return Ok((declared, "")),
+                Some(b';') => return Ok((declared, &rest[1..])),
+                Some(_) => break,
+            }
+        }
+    }
     let (essence, params) = match ct.bytes().position(|c| c == b';') {
         Some(i) => (ct[..i].trim(), &ct[i + 1..]),
         None => (ct.trim(), ""),
@@ -276,7 +290,7 @@ fn assemble<'a>(pairs: &mut Members<'a>, strict: bool) -> Result<Event<'a>, Pars
     // Like any field, the first non-empty eventType wins (`eventType=&eventType=InboundCall`
     // is a call); strict mode rejects the duplicate below.
     let non_empty = |v: &Json<'_>| match v {
-        Json::Str(s) => !s.trim_matches(|c: char| c.is_ascii_whitespace()).is_empty(),
+        Json::Str(s) => !s.trim_ascii().is_empty(),
         Json::Null => false,
         _ => true,
     };
@@ -285,9 +299,7 @@ fn assemble<'a>(pairs: &mut Members<'a>, strict: bool) -> Result<Event<'a>, Pars
         .position(|m| m.2 == Slot::EventType && non_empty(&m.1))
         .or_else(|| pairs.iter().position(|m| m.2 == Slot::EventType));
     let event_type: Cow<'a, str> = match et_index.map(|i| &pairs[i].1) {
-        Some(Json::Str(s)) if !s.trim_matches(|c: char| c.is_ascii_whitespace()).is_empty() => {
-            s.clone()
-        }
+        Some(Json::Str(s)) if !s.trim_ascii().is_empty() => s.clone(),
         None | Some(Json::Null) | Some(Json::Str(_)) => {
             return Err(ParseError::new(
                 ErrorCode::MissingEventType,
