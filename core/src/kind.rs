@@ -510,46 +510,146 @@ impl Field {
     /// Strict mode also checks that the spelling is the one documented for the event's kind
     /// ([`Kind::wire_name`]).
     pub fn from_wire_name(key: &str, case_insensitive: bool) -> Option<Field> {
-        // On the hot path for every member of every body: one decision on length and first
-        // letter leaves at most one spelling to compare. Hand-tuned; `tests::hot_lookup_*`
-        // checks it against the table for every spelling in every casing.
-        let k = key.as_bytes();
-        let first = k.first()?.to_ascii_lowercase();
-        let (name, f) = match (k.len(), first) {
-            (7, b'e') => ("extName", Field::ExtensionName),
-            (8, b't') if k.get(1).is_some_and(|c| c.eq_ignore_ascii_case(&b'e')) => {
-                ("tenantId", Field::TenantId)
-            }
-            (8, b't') => ("toNumber", Field::ToNumber),
-            (8, b'd') => ("didGroup", Field::DidGroup),
-            (8, b'c') => ("callUuid", Field::CallUuid),
-            (8, b'r') => ("rgNumber", Field::RingGroupNumber),
-            (9, b'd') => ("didNumber", Field::DidNumber),
-            (9, b'c') => ("cidPrefix", Field::CidPrefix),
-            (9, b'e') => ("extNumber", Field::ExtensionNumber),
-            (10, b'f') => ("fromNumber", Field::FromNumber),
-            (11, b'c') if k[4].eq_ignore_ascii_case(&b'a') => ("containerId", Field::ContainerId),
-            (11, b'c') => ("callerIdNum", Field::CallerIdNum),
-            (11, b'm') => ("messageText", Field::MessageText),
-            (11, b'q') => ("queueNumber", Field::QueueNumber),
-            (12, b'c') => ("callerIdName", Field::CallerIdName),
-            (12, b'n') => ("numberDialed", Field::NumberDialed),
-            (13, b'e') => ("extensionName", Field::ExtensionName),
-            (14, b'c') => ("conversationId", Field::ConversationId),
-            (14, b'd') => ("didDescription", Field::DidDescription),
-            (15, b'e') => ("extensionNumber", Field::ExtensionNumber),
-            (15, b'r') => ("ringGroupNumber", Field::RingGroupNumber),
-            _ => return None,
-        };
-        if !folded_eq(k, name.as_bytes()) {
-            return None;
-        }
-        if case_insensitive || f.wire_names().contains(&key) {
-            Some(f)
-        } else {
-            None
+        match classify(key, !case_insensitive) {
+            Slot::Field(f) => Some(f),
+            _ => None,
         }
     }
+}
+
+/// What a body member's name means, decided once per member.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Slot {
+    EventType,
+    EventTarget,
+    Field(Field),
+    Other,
+}
+
+const fn count_names() -> usize {
+    let mut n = 2;
+    let mut f = 0;
+    while f < Field::COUNT {
+        n += SPELLINGS[f].len();
+        f += 1;
+    }
+    n
+}
+
+/// Every name a member can be recognised by: `eventType`, `eventTarget`, every wire spelling.
+const NAMES: [(&str, Slot); count_names()] = {
+    let mut t = [("eventType", Slot::EventType); count_names()];
+    t[1] = ("eventTarget", Slot::EventTarget);
+    let mut n = 2;
+    let mut f = 0;
+    while f < Field::COUNT {
+        let mut i = 0;
+        while i < SPELLINGS[f].len() {
+            t[n] = (SPELLINGS[f][i].0, Slot::Field(Field::ALL[f]));
+            n += 1;
+            i += 1;
+        }
+        f += 1;
+    }
+    t
+};
+
+/// The shortest and longest of [`NAMES`].
+const NAME_LENGTHS: (usize, usize) = {
+    let (mut min, mut max) = (usize::MAX, 0);
+    let mut i = 0;
+    while i < NAMES.len() {
+        let n = NAMES[i].0.len();
+        if n < min {
+            min = n;
+        }
+        if n > max {
+            max = n;
+        }
+        i += 1;
+    }
+    (min, max)
+};
+
+/// Where a name of at least [`NAME_LENGTHS`]`.0` bytes sits in [`NAME_TABLE`]: its case-folded
+/// first and last bytes and its length, which (checked when the table is built) tell every name
+/// apart. A new spelling that collides stops the build: change the factors until none does.
+#[inline(always)]
+const fn name_hash(k: &[u8]) -> usize {
+    let n = k.len();
+    ((k[0] | 0x20) as usize * 4 + (k[n - 1] | 0x20) as usize * 2 + n * 3) % 64
+}
+
+const fn same_folded(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] | 0x20 != b[i] | 0x20 {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Per [`name_hash`]: the index in [`NAMES`] of the name with that hash, `u8::MAX` for none.
+/// Names that differ only in case (`containerId`, `containerID`) are of the same field and
+/// share an entry.
+const NAME_TABLE: [u8; 64] = {
+    let mut t = [u8::MAX; 64];
+    let mut i = 0;
+    while i < NAMES.len() {
+        let name = NAMES[i].0.as_bytes();
+        let mut j = 0;
+        while j < name.len() {
+            assert!(
+                name[j].is_ascii_alphabetic(),
+                "folded_eq needs names made of letters"
+            );
+            j += 1;
+        }
+        let h = name_hash(name);
+        if t[h] == u8::MAX {
+            t[h] = i as u8;
+        } else {
+            assert!(
+                same_folded(NAMES[t[h] as usize].0, NAMES[i].0),
+                "two member names have the same name_hash: change its factors"
+            );
+        }
+        i += 1;
+    }
+    t
+};
+
+/// What a member's name means: exact spelling in strict mode, ASCII-case-insensitive otherwise.
+/// On the hot path for every member of every body: one table entry leaves one name to compare.
+#[inline]
+pub(crate) fn classify(key: &str, strict: bool) -> Slot {
+    let k = key.as_bytes();
+    if k.len() < NAME_LENGTHS.0 || k.len() > NAME_LENGTHS.1 {
+        return Slot::Other;
+    }
+    let (name, slot) = match NAME_TABLE[name_hash(k)] {
+        u8::MAX => return Slot::Other,
+        i => NAMES[usize::from(i)],
+    };
+    if !folded_eq(k, name.as_bytes()) {
+        return Slot::Other;
+    }
+    if strict {
+        let exact = match slot {
+            Slot::Field(f) => f.wire_names().contains(&key),
+            _ => key == name,
+        };
+        if !exact {
+            return Slot::Other;
+        }
+    }
+    slot
 }
 
 /// ASCII-case-insensitive equality of a key with a spelling of the same length, 7 to 15 bytes

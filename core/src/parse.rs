@@ -8,8 +8,8 @@ use crate::charset::{self, Charset};
 use crate::error::{ErrorCode, ParseError};
 use crate::event::{Event, ExtraValue};
 use crate::json::{self, Json, Reader};
-use crate::kind::{wire_type, Field, Kind};
-use crate::{form, validate};
+use crate::kind::{classify, wire_type, Field, Kind, Slot};
+use crate::{form, slots, validate};
 
 /// How to parse. `Default` is lenient with a 64 KiB body limit and a nesting depth of 32.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -218,23 +218,6 @@ fn parse_decoded<'a>(
     }
 }
 
-/// What a member's name means, decided once per member.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Slot {
-    EventType,
-    EventTarget,
-    Field(Field),
-    Other,
-}
-
-fn classify(key: &str, strict: bool) -> Slot {
-    match key.len() {
-        9 if key_is(key, "eventType", strict) => Slot::EventType,
-        11 if key_is(key, "eventTarget", strict) => Slot::EventTarget,
-        _ => Field::from_wire_name(key, !strict).map_or(Slot::Other, Slot::Field),
-    }
-}
-
 type Member<'a> = (Cow<'a, str>, Json<'a>, Slot);
 type Members<'a> = SmallVec<[Member<'a>; 16]>;
 
@@ -244,6 +227,11 @@ fn parse_text<'a>(
     options: &ParseOptions,
 ) -> Result<Event<'a>, ParseError> {
     let strict = options.strict;
+    if !as_json && !strict {
+        if let Some(event) = slots::lenient_form(text) {
+            return event;
+        }
+    }
     // Webhooks have a dozen members: keep them on the stack.
     let mut members: Members<'a> = SmallVec::new();
     if as_json {
@@ -262,7 +250,7 @@ fn parse_text<'a>(
     assemble(&mut members, strict)
 }
 
-fn key_is(key: &str, name: &str, strict: bool) -> bool {
+pub(crate) fn key_is(key: &str, name: &str, strict: bool) -> bool {
     if strict {
         key == name
     } else {
@@ -300,13 +288,7 @@ fn assemble<'a>(pairs: &mut Members<'a>, strict: bool) -> Result<Event<'a>, Pars
         .or_else(|| pairs.iter().position(|m| m.2 == Slot::EventType));
     let event_type: Cow<'a, str> = match et_index.map(|i| &pairs[i].1) {
         Some(Json::Str(s)) if !s.trim_ascii().is_empty() => s.clone(),
-        None | Some(Json::Null) | Some(Json::Str(_)) => {
-            return Err(ParseError::new(
-                ErrorCode::MissingEventType,
-                Some("eventType"),
-                "the body has no eventType: is this a PrimeVOX webhook?",
-            ))
-        }
+        None | Some(Json::Null) | Some(Json::Str(_)) => return Err(missing_event_type()),
         Some(_) => {
             return Err(ParseError::new(
                 ErrorCode::InvalidField,
@@ -318,7 +300,23 @@ fn assemble<'a>(pairs: &mut Members<'a>, strict: bool) -> Result<Event<'a>, Pars
     let target_index = pairs.iter().position(|m| m.2 == Slot::EventTarget);
     let kind = match wire_type(&event_type, strict) {
         Some(k) if !k.shares_event_type() => k,
-        Some(k) => kind_by_target(k, pairs, target_index, strict)?,
+        Some(k) => {
+            let target = target_index.map(|i| match &pairs[i].1 {
+                Json::Str(s) => Some(&**s),
+                _ => None,
+            });
+            let present = |f: Field| {
+                pairs.iter().any(|(_, v, slot)| {
+                    *slot == Slot::Field(f)
+                        && match v {
+                            Json::Str(s) => !s.is_empty(),
+                            Json::Num(_) => true,
+                            _ => false,
+                        }
+                })
+            };
+            kind_by_target(k, target, present, strict)?
+        }
         None if strict => {
             return Err(ParseError::new(
                 ErrorCode::UnknownEventType,
@@ -440,6 +438,24 @@ fn assemble<'a>(pairs: &mut Members<'a>, strict: bool) -> Result<Event<'a>, Pars
         });
     }
 
+    check_required(&event)?;
+    if strict {
+        validate::strict_shapes(&event)?;
+    }
+    Ok(event)
+}
+
+pub(crate) fn missing_event_type() -> ParseError {
+    ParseError::new(
+        ErrorCode::MissingEventType,
+        Some("eventType"),
+        "the body has no eventType: is this a PrimeVOX webhook?",
+    )
+}
+
+/// The first required field of the event's kind (in canonical order) that is not set.
+pub(crate) fn check_required(event: &Event<'_>) -> Result<(), ParseError> {
+    let kind = event.kind;
     for (&f, value) in kind.fields().iter().zip(&event.values) {
         if kind.is_required(f) && value.is_none() {
             return Err(ParseError::new(
@@ -453,26 +469,25 @@ fn assemble<'a>(pairs: &mut Members<'a>, strict: bool) -> Result<Event<'a>, Pars
             ));
         }
     }
-    if strict {
-        validate::strict_shapes(&event)?;
-    }
-    Ok(event)
+    Ok(())
 }
 
 /// The kind among those sharing `first`'s `eventType` (a `ringAttempt`): by `eventTarget`,
 /// else (lenient mode) by which kind's own fields (not shared with the others) are present; the
 /// kind declared last wins a tie (a ring group's number outweighs the extension it rang).
+///
+/// `target`: the first `eventTarget` member, if any, with its value if that is a string;
+/// `present`: whether a member for the field was sent with a non-empty value.
 #[inline(never)]
-fn kind_by_target(
+pub(crate) fn kind_by_target(
     first: Kind,
-    pairs: &[Member<'_>],
-    target_index: Option<usize>,
+    target: Option<Option<&str>>,
+    present: impl Fn(Field) -> bool,
     strict: bool,
 ) -> Result<Kind, ParseError> {
-    let target = target_index.map(|i| &pairs[i].1);
     for k in first.sharing_event_type() {
-        if let Some(v) = target {
-            if matches_target(v, k.wire_event_target().unwrap_or_default(), strict) {
+        if let Some(Some(v)) = target {
+            if key_is(v, k.wire_event_target().unwrap_or_default(), strict) {
                 return Ok(k);
             }
         }
@@ -497,16 +512,6 @@ fn kind_by_target(
             ),
         });
     }
-    let present = |f: Field| {
-        pairs.iter().any(|(_, v, slot)| {
-            *slot == Slot::Field(f)
-                && match v {
-                    Json::Str(s) => !s.is_empty(),
-                    Json::Num(_) => true,
-                    _ => false,
-                }
-        })
-    };
     let own = |k: Kind, f: Field| {
         first
             .sharing_event_type()
@@ -521,7 +526,7 @@ fn kind_by_target(
 
 /// A phone number that reads " 15125550100" had its `+` decoded to a space by the sender's
 /// missing URL-encoding.
-fn restore_plus(text: Cow<'_, str>) -> Cow<'_, str> {
+pub(crate) fn restore_plus(text: Cow<'_, str>) -> Cow<'_, str> {
     match text.strip_prefix(' ') {
         Some(rest) if !rest.is_empty() && rest.bytes().all(|c| c.is_ascii_digit()) => {
             Cow::Owned(format!("+{rest}"))
