@@ -652,6 +652,51 @@ pub(crate) fn classify(key: &str, strict: bool) -> Slot {
     slot
 }
 
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// `w` with its bytes `A`-`Z` made lowercase, eight at a time (no carry crosses a byte: each
+/// sum stays under 0x100).
+#[inline(always)]
+fn ascii_lower(w: u64) -> u64 {
+    let low7 = w & !HIGH;
+    let at_least_a = low7 + ONES * u64::from(0x80 - b'A');
+    let above_z = low7 + ONES * u64::from(0x80 - b'Z' - 1);
+    let upper = at_least_a & !above_z & !w & HIGH;
+    w | upper >> 2
+}
+
+/// `<[u8]>::eq_ignore_ascii_case`, a word at a time: the event types and targets it compares
+/// are a few words long, where the standard one pays a set-up per call.
+#[inline]
+pub(crate) fn eq_ignore_ascii_case(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&s[at..at + 8]);
+        ascii_lower(u64::from_le_bytes(w))
+    };
+    if n < 8 {
+        // Zero padding is equal in both.
+        let (mut x, mut y) = ([0u8; 8], [0u8; 8]);
+        x[..n].copy_from_slice(a);
+        y[..n].copy_from_slice(b);
+        return word(&x, 0) == word(&y, 0);
+    }
+    let mut i = 0;
+    while i + 8 < n {
+        if word(a, i) != word(b, i) {
+            return false;
+        }
+        i += 8;
+    }
+    // The last word may overlap bytes already compared.
+    word(a, n - 8) == word(b, n - 8)
+}
+
 /// ASCII-case-insensitive equality of a key with a spelling of the same length, 7 to 15 bytes
 /// (all of them are): two overlapping loads of eight bytes (four under eight) instead of a loop.
 /// Every spelling is letters only, for which setting bit 0x20 is exact case-folding, and no
@@ -894,6 +939,16 @@ impl Kind {
         REQUIRED[self as usize] & (1 << f.index()) != 0
     }
 
+    /// The kind's fields as a bit set indexed by [`Field::index`].
+    pub(crate) fn field_mask(self) -> u32 {
+        MASKS[self as usize]
+    }
+
+    /// The kind's required fields as a bit set indexed by [`Field::index`].
+    pub(crate) fn required_mask(self) -> u32 {
+        REQUIRED[self as usize]
+    }
+
     /// Whether this is a call event (every known kind that is not a message).
     pub fn is_call(self) -> bool {
         !self.is_message() && self != Kind::Unknown
@@ -978,7 +1033,7 @@ pub(crate) fn wire_type(event_type: &str, strict: bool) -> Option<Kind> {
         let t = event_type.trim_ascii();
         WIRE_TYPES
             .iter()
-            .find(|(n, _)| n.len() == t.len() && n.eq_ignore_ascii_case(t))
+            .find(|(n, _)| eq_ignore_ascii_case(n.as_bytes(), t.as_bytes()))
             .map(|(_, k)| *k)
     }
 }
@@ -1016,6 +1071,44 @@ mod tests {
                     assert_eq!(Field::from_wire_name(&c, true), Some(f), "{c}");
                     let exact = f.wire_names().contains(&c.as_str());
                     assert_eq!(Field::from_wire_name(&c, false).is_some(), exact, "{c}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn eq_ignore_ascii_case_agrees_with_std() {
+        let bytes = [
+            b'a', b'z', b'A', b'Z', b'@', b'[', b'`', b'{', 0, 0x7f, 0x80, 0xc1, 0xda, 0xe1, 0xff,
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..200_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let n = (seed % 20) as usize;
+            let a: Vec<u8> = (0..n)
+                .map(|i| bytes[((seed >> (i * 3)) % bytes.len() as u64) as usize])
+                .collect();
+            let mut b = a.clone();
+            if n > 0 {
+                let j = (seed >> 40) as usize % n;
+                b[j] = bytes[(seed >> 50) as usize % bytes.len()];
+                if seed & 1 == 0 {
+                    b[(j + 3) % n] ^= 0x20;
+                }
+            }
+            assert_eq!(
+                eq_ignore_ascii_case(&a, &b),
+                a.eq_ignore_ascii_case(&b),
+                "{a:?} {b:?}"
+            );
+        }
+        for x in 0..=255u8 {
+            for y in 0..=255u8 {
+                for n in [1, 8, 9] {
+                    let (a, b) = (vec![x; n], vec![y; n]);
+                    assert_eq!(eq_ignore_ascii_case(&a, &b), a.eq_ignore_ascii_case(&b));
                 }
             }
         }

@@ -254,7 +254,7 @@ pub(crate) fn key_is(key: &str, name: &str, strict: bool) -> bool {
     if strict {
         key == name
     } else {
-        key.len() == name.len() && key.eq_ignore_ascii_case(name)
+        crate::kind::eq_ignore_ascii_case(key.as_bytes(), name.as_bytes())
     }
 }
 

@@ -61,8 +61,7 @@ pub(crate) fn lenient_form(text: &str) -> Option<Result<Event<'_>, ParseError>> 
         // Lenient mode always finds a kind (perhaps `Unknown`).
         kind = kind_by_target(kind, target.as_deref().map(Some), present, false).ok()?;
     }
-    let own = kind.fields().iter().fold(0u32, |m, f| m | 1 << f.index());
-    if kind == Kind::Unknown || sent & !own != 0 {
+    if kind == Kind::Unknown || sent & !kind.field_mask() != 0 {
         return None;
     }
     if let Some(t) = &target {
@@ -77,8 +76,11 @@ pub(crate) fn lenient_form(text: &str) -> Option<Result<Event<'_>, ParseError>> 
 
     let mut event = Event::new(kind, event_type);
     event.extra = extra;
+    // Bit `Field::index` set: the field has a value.
+    let mut set = 0u32;
     for (slot, &f) in kind.fields().iter().enumerate() {
         if let Some(v) = values[f.index()].take().filter(|v| !v.is_empty()) {
+            set |= 1 << f.index();
             event.values[slot] = Some(if f.is_phone_number() {
                 restore_plus(v)
             } else {
@@ -86,5 +88,11 @@ pub(crate) fn lenient_form(text: &str) -> Option<Result<Event<'_>, ParseError>> 
             });
         }
     }
-    Some(check_required(&event).map(|()| event))
+    if kind.required_mask() & !set != 0 {
+        // Which one is missing, as the general path reports it.
+        if let Err(e) = check_required(&event) {
+            return Some(Err(e));
+        }
+    }
+    Some(Ok(event))
 }
