@@ -226,12 +226,21 @@ fn parse_text<'a>(
     as_json: bool,
     options: &ParseOptions,
 ) -> Result<Event<'a>, ParseError> {
-    let strict = options.strict;
-    if !as_json && !strict {
+    if !as_json && !options.strict {
         if let Some(event) = slots::lenient_form(text) {
             return event;
         }
     }
+    parse_members(text, as_json, options)
+}
+
+/// The general path: every member listed in order, then placed by [`assemble`].
+pub(crate) fn parse_members<'a>(
+    text: &'a str,
+    as_json: bool,
+    options: &ParseOptions,
+) -> Result<Event<'a>, ParseError> {
+    let strict = options.strict;
     // Webhooks have a dozen members: keep them on the stack.
     let mut members: Members<'a> = SmallVec::new();
     if as_json {

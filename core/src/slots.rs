@@ -96,3 +96,126 @@ pub(crate) fn lenient_form(text: &str) -> Option<Result<Event<'_>, ParseError>> 
     }
     Some(Ok(event))
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::parse::{parse_members, ParseOptions};
+
+    /// Names and values that reach every branch: each spelling in two casings, the event's
+    /// own members, repeats, names of no field, empty and escaped values, targets and types.
+    fn names() -> Vec<String> {
+        let mut names: Vec<String> = ["eventType", "EVENTTYPE", "eventTarget", "eventtarget"]
+            .iter()
+            .chain(&[
+                "foo",
+                "x+y",
+                "ev%65ntType",
+                "callUuid%",
+                "extNumbe",
+                "",
+                "e%zz",
+            ])
+            .map(|s| s.to_string())
+            .collect();
+        for f in Field::ALL {
+            for s in f.wire_names() {
+                names.push(s.to_string());
+                names.push(s.to_ascii_uppercase());
+            }
+        }
+        names
+    }
+
+    fn values() -> Vec<String> {
+        let mut values: Vec<String> = [
+            "",
+            " ",
+            "3547",
+            "%2B15125550100",
+            "+15125550100",
+            " 15125550100",
+            "%zz",
+            "100%",
+            "caf%C3%A9",
+            "%FF",
+            "a+b",
+            "x=y",
+            "e41d6b2c-8f3a-4b95-a07c-d26e1f8b3a59",
+            "RINGGROUP",
+            "%20queue",
+            "somethingNew",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for k in Kind::ALL {
+            values.extend(k.wire_event_type().map(str::to_owned));
+            values.extend(k.wire_event_target().map(str::to_owned));
+        }
+        values
+    }
+
+    /// A body of one kind's own fields (what the fast path takes) with random members mixed in.
+    fn body() -> impl Strategy<Value = String> {
+        (
+            prop::sample::select(Kind::ALL.to_vec()),
+            any::<bool>(),
+            prop::collection::vec(
+                (
+                    prop::sample::select(names()),
+                    prop::sample::select(values()),
+                    0..=255usize,
+                ),
+                0..6,
+            ),
+        )
+            .prop_map(|(kind, own_first, extra)| {
+                let mut pairs: Vec<String> = Vec::new();
+                if own_first {
+                    pairs.extend(kind.wire_event_type().map(|t| format!("eventType={t}")));
+                    pairs.extend(kind.wire_event_target().map(|t| format!("eventTarget={t}")));
+                    for (name, _) in kind.wire_fields() {
+                        pairs.push(format!("{name}=1234"));
+                    }
+                }
+                for (name, value, at) in extra {
+                    let at = at % (pairs.len() + 1);
+                    pairs.insert(at, format!("{name}={value}"));
+                }
+                pairs.join("&")
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
+
+        /// Whatever the slots answer, the general path answers the same.
+        #[test]
+        fn slots_agree_with_the_general_path(body in body()) {
+            if let Some(fast) = lenient_form(&body) {
+                let general = parse_members(&body, false, &ParseOptions::default());
+                prop_assert_eq!(fast, general, "{}", body);
+            }
+        }
+    }
+
+    #[test]
+    fn slots_take_what_primevox_sends() {
+        for kind in Kind::ALL.into_iter().filter(|k| k.is_call()) {
+            let mut body = format!("eventType={}", kind.wire_event_type().unwrap_or_default());
+            if let Some(t) = kind.wire_event_target() {
+                body.push_str(&format!("&eventTarget={t}"));
+            }
+            for (name, _) in kind.wire_fields() {
+                body.push_str(&format!("&{name}=1234&"));
+            }
+            body.push_str("&someNewField=x");
+            let fast = lenient_form(&body).expect("the slots take it");
+            assert_eq!(fast.as_ref().map(Event::kind), Ok(kind), "{body}");
+            assert_eq!(fast, parse_members(&body, false, &ParseOptions::default()));
+        }
+    }
+}
