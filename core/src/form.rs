@@ -19,10 +19,17 @@ pub(crate) fn pairs<'a, E: From<ParseError>>(
     // on ASCII bytes keeps every slice on a char boundary.
     let b = body.as_bytes();
     let mut seg = Segment::at(0);
-    for i in scan::Marks::new(b, [b'&', b'=', b'%', b'+']) {
-        match b[i] {
+    let mut marks = scan::Marks::new(b, [b'&', b'=', b'%', b'+']);
+    loop {
+        // The end of the body ends the last segment as a `&` would: one call site of `pair`,
+        // which lets it be inlined.
+        let (i, c) = marks.next().map_or((b.len(), b'&'), |i| (i, b[i]));
+        match c {
             b'&' => {
                 seg.emit(body, i, strict, &mut pair)?;
+                if i == b.len() {
+                    return Ok(());
+                }
                 seg = Segment::at(i + 1);
             }
             b'=' => {
@@ -35,7 +42,6 @@ pub(crate) fn pairs<'a, E: From<ParseError>>(
             _ => seg.value_escape = seg.value_escape.min(i),
         }
     }
-    seg.emit(body, b.len(), strict, &mut pair)
 }
 
 const NONE: usize = usize::MAX;
