@@ -115,21 +115,31 @@ fn push_utf16(s: &str, out: &mut Vec<u16>) {
     out.resize(o + b.len(), 0);
     let mut i = 0;
     while let Some(&b0) = b.get(i) {
-        // Runs of ASCII (ids, numbers, most text), 16 bytes at a time: widened by the vector unit.
-        if let (Some(src), Some(dst)) = (b.get(i..i + 16), out.get_mut(o..o + 16)) {
-            if src.is_ascii() {
-                for (d, &c) in dst.iter_mut().zip(src) {
-                    *d = u16::from(c);
-                }
-                i += 16;
-                o += 16;
+        if b0 < 0x80 {
+            // A run of ASCII (ids, numbers, most text), 16 bytes at a time, widened by the vector
+            // unit; a chunk that holds other characters is copied up to the first of them, so
+            // that a text mixing scripts never checks the same bytes twice.
+            let (Some(src), Some(dst)) = (b.get(i..i + 16), out.get_mut(o..o + 16)) else {
+                out[o] = u16::from(b0);
+                i += 1;
+                o += 1;
                 continue;
+            };
+            let n = if src.is_ascii() {
+                16
+            } else {
+                src.iter().position(|&c| c >= 0x80).unwrap_or(16)
+            };
+            for (d, &c) in dst[..n].iter_mut().zip(&src[..n]) {
+                *d = u16::from(c);
             }
+            i += n;
+            o += n;
+            continue;
         }
         // `s` is valid UTF-8: the sequence's continuation bytes are there.
-        let cont = |k: usize| u32::from(b[i + k] & 0x3f);
+        let cont = |k: usize| u32::from(b.get(i + k).copied().unwrap_or(0) & 0x3f);
         let (c, len) = match b0 {
-            0..=0x7f => (u32::from(b0), 1),
             0x80..=0xdf => ((u32::from(b0 & 0x1f) << 6) | cont(1), 2),
             0xe0..=0xef => ((u32::from(b0 & 0x0f) << 12) | (cont(1) << 6) | cont(2), 3),
             _ => (
@@ -449,6 +459,30 @@ mod tests {
             "{:?}",
             String::from_utf8_lossy(bytes)
         );
+    }
+
+    #[test]
+    fn utf16_of_any_text() {
+        let texts = [
+            "",
+            "a",
+            "plain ASCII text longer than sixteen bytes, twice over",
+            "caf\u{e9}",
+            "\u{e9}",
+            "\u{1f697}",
+            "\u{417}\u{430}\u{43a}\u{430}\u{437} Running 10 min late \u{1f697} \u{bf}D\u{f3}nde est\u{e1}",
+            "abcdefghijklmno\u{e9}pqrstuvwxyz0123456789\u{4e2d}\u{6587}\u{1f44d}\u{1f3fd}!",
+            "0123456789abcdef\u{7ff}\u{800}\u{ffff}\u{10000}\u{10ffff}",
+        ];
+        for t in texts {
+            for prefix in ["", "x", "0123456789abcdefg"] {
+                let s = format!("{prefix}{t}{prefix}");
+                let mut out = vec![7u16];
+                push_utf16(&s, &mut out);
+                let want: Vec<u16> = std::iter::once(7).chain(s.encode_utf16()).collect();
+                assert_eq!(out, want, "{s:?}");
+            }
+        }
     }
 
     #[test]
