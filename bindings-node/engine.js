@@ -66,4 +66,17 @@ function receive(receiver, body, ct, ce, maxBodyBytes) {
   return typeof out === 'string' ? { event: eventOf(out, t) } : { answer: JSON.parse(out.answer) };
 }
 
-module.exports = { ...native, parse, parseMany, receive, generation: () => 0 };
+/**
+ * The addon's Receiver, its two per-request calls (`checkJoined`, `receiveLayout`) replaced by
+ * the same calls written directly against Node-API (`directCalls`, src/direct.rs): napi-rs's
+ * per-call glue costs about as much as the policy check itself.
+ */
+function Receiver(optionsJson) {
+  const r = new native.Receiver(optionsJson);
+  const [checkJoined, receiveLayout] = r.directCalls();
+  r.checkJoined = checkJoined;
+  r.receiveLayout = receiveLayout;
+  return r;
+}
+
+module.exports = { ...native, Receiver, parse, parseMany, receive, generation: () => 0 };

@@ -16,14 +16,39 @@ function headerOf(req) {
   };
 }
 
+// The headers of an answer, made once per answer object (the answers are shared, and the
+// refusals after the body are few distinct ones): Node only reads them.
+const HEADERS = new WeakMap();
+
+function headersOf(answer) {
+  let headers = HEADERS.get(answer);
+  if (headers === undefined) {
+    headers = { 'content-type': CONTENT_TYPE, 'content-length': Buffer.byteLength(answer.body), ...answer.headers };
+    if (answer.close) headers.connection = 'close';
+    HEADERS.set(answer, headers);
+  }
+  return headers;
+}
+
+// The same for Fastify, which sets Content-Length itself.
+const FASTIFY_HEADERS = new WeakMap();
+
+function fastifyHeadersOf(answer) {
+  let headers = FASTIFY_HEADERS.get(answer);
+  if (headers === undefined) {
+    headers = { 'content-type': CONTENT_TYPE, ...answer.headers };
+    if (answer.close) headers.connection = 'close';
+    FASTIFY_HEADERS.set(answer, headers);
+  }
+  return headers;
+}
+
 function send(res, answer) {
   if (res.headersSent) {
     if (!res.writableEnded) res.end();
     return;
   }
-  const headers = { 'content-type': CONTENT_TYPE, 'content-length': Buffer.byteLength(answer.body), ...answer.headers };
-  if (answer.close) headers.connection = 'close';
-  res.writeHead(answer.status, headers);
+  res.writeHead(answer.status, headersOf(answer));
   res.end(answer.body);
 }
 
@@ -239,9 +264,7 @@ export async function fastifyPlugin(instance, options) {
       return readBody(stream, read, request.headers['content-encoding']);
     };
     const answer = (a) => {
-      const headers = { 'content-type': CONTENT_TYPE, ...a.headers };
-      if (a.close) headers.connection = 'close';
-      reply.code(a.status).headers(headers).send(a.body);
+      reply.code(a.status).headers(fastifyHeadersOf(a)).send(a.body);
     };
     const handle = (event) => {
       request.primevoxEvent = event;

@@ -12,6 +12,7 @@
 #![deny(clippy::all)]
 
 pub mod calls;
+mod direct;
 pub mod helpers;
 pub mod parse;
 pub mod receiver;

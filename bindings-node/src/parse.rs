@@ -86,22 +86,32 @@ pub(crate) fn laid_out<'env>(
     table: &mut Uint32ArraySlice<'_>,
     lay: impl FnOnce(&mut js::JsValues, &mut Vec<u32>),
 ) -> Result<JsString<'env>> {
-    SCRATCH.with(|scratch| {
-        let (scratch, values) = &mut *scratch.borrow_mut();
-        scratch.clear();
-        values.clear();
-        lay(values, scratch);
+    with_layout(lay, |values, layout| {
         // SAFETY: the JavaScript layer owns this Uint32Array privately and cannot run while
         // this synchronous call does.
         let t = unsafe { table.as_mut() };
-        let Some(dst) = t.get_mut(..scratch.len()) else {
+        let Some(dst) = t.get_mut(..layout.len()) else {
             return Err(Error::new(
                 Status::InvalidArg,
                 "layout table smaller than layoutCapacity(body length)",
             ));
         };
-        dst.copy_from_slice(scratch);
+        dst.copy_from_slice(layout);
         values_to_js(values, env)
+    })
+}
+
+/// What `lay` lays out (values, layout words), in this thread's reused buffers, handed to `then`.
+pub(crate) fn with_layout<R>(
+    lay: impl FnOnce(&mut js::JsValues, &mut Vec<u32>),
+    then: impl FnOnce(&js::JsValues, &[u32]) -> R,
+) -> R {
+    SCRATCH.with(|scratch| {
+        let (scratch, values) = &mut *scratch.borrow_mut();
+        scratch.clear();
+        values.clear();
+        lay(values, scratch);
+        then(values, scratch)
     })
 }
 

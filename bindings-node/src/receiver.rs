@@ -1,6 +1,8 @@
 //! The core's receiver policy for the JavaScript receivers (`lib/receiver.mjs`): options
 //! checked once, then per request a tagged verdict and a tagged body result (`ffi::js`).
 
+use std::sync::Arc;
+
 use napi::bindgen_prelude::*;
 use napi::JsString;
 use napi_derive::napi;
@@ -19,7 +21,8 @@ pub struct Refused {
 /// A receiver built from the JavaScript options (JSON text).
 #[napi(js_name = "Receiver")]
 pub struct Receiver {
-    inner: primevox_webhooks::receiver::Receiver,
+    // Shared with the functions of `directCalls`.
+    inner: Arc<primevox_webhooks::receiver::Receiver>,
 }
 
 #[napi]
@@ -28,7 +31,9 @@ impl Receiver {
     #[napi(constructor)]
     pub fn new(options_json: String) -> Result<Self> {
         let inner = js::receiver(&options_json).map_err(|m| Error::new(Status::InvalidArg, m))?;
-        Ok(Receiver { inner })
+        Ok(Receiver {
+            inner: Arc::new(inner),
+        })
     }
 
     /// The lowercase names of the headers the policy reads.
@@ -68,6 +73,15 @@ impl Receiver {
     #[napi(js_name = "checkJoined")]
     pub fn check_joined(&self, request: String) -> Result<String> {
         guarded(|| Ok(js::check_joined(&self.inner, &request)))
+    }
+
+    /// `[checkJoined, receiveLayout]` as plain functions bound to this receiver, the same
+    /// calls without napi-rs's per-call glue (`direct.rs`): the receivers call them per request.
+    #[napi(js_name = "directCalls")]
+    pub fn direct_calls<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        let calls = crate::direct::calls(env.raw(), &self.inner)?;
+        // SAFETY: a value just made in this env.
+        Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), calls) })
     }
 
     /// `receive` on the layout path of `parse`: the event's values string (its layout written

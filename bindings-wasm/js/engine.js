@@ -21,6 +21,19 @@ let wordsView;
 let tableAt;
 let inputAt = 0;
 let inputCapacity = 0;
+// The content types the module holds (parse.rs CONTENT_TYPES), by slot: a sender's deliveries
+// share a few, and encoding one costs as much as copying a whole body in.
+const CONTENT_TYPE_SLOTS = 4;
+const heldContentTypes = new Array(CONTENT_TYPE_SLOTS).fill(undefined);
+let nextSlot = 0;
+// The module's layout table, viewed in place while its buffer stays (laid_out in parse.rs).
+let tableView;
+let tableAddress = -1;
+// writeInput's second answer.
+let inputBodyLength = 0;
+// The verdict texts by number (receiver.rs VERDICTS): each decoded once, and the same string
+// each time, so that Policy's map of verdicts finds it by its cached hash.
+let verdictTexts = [];
 
 /** (Re)binds to the current instance: at load, and after a reset. */
 function bind() {
@@ -30,6 +43,10 @@ function bind() {
   tableAt = wasm.tableAt() >>> 2;
   inputAt = 0;
   inputCapacity = 0;
+  heldContentTypes.fill(undefined);
+  tableView = undefined;
+  tableAddress = -1;
+  verdictTexts = [];
 }
 bind();
 
@@ -56,7 +73,9 @@ function guard(fn) {
 }
 
 function views() {
-  if (bytesView === undefined || bytesView.buffer !== memory.buffer) {
+  // Growing the memory detaches its buffer, and the views over it then have length 0 (a cheaper
+  // test than reading memory.buffer on every call).
+  if (bytesView === undefined || bytesView.length === 0) {
     bytesView = new Uint8Array(memory.buffer);
     wordsView = new Uint32Array(memory.buffer);
   }
@@ -71,34 +90,57 @@ function inputArea(capacity) {
   return inputAt;
 }
 
-/** Writes the body and content type into the input area; returns [bodyLength, contentTypeLength]. */
+/**
+ * Writes the body, and the content type unless the module holds it already, into the input
+ * area; returns parseInputLayout's content type argument (parse.rs) and leaves the body's length
+ * in `inputBodyLength`. The slot is taken when the call returns (`heldContentTypes`).
+ */
 function writeInput(body, ct) {
-  const ctMax = ct === undefined ? 0 : 3 * ct.length;
-  let bodyLength;
+  let slot = -1;
+  if (ct !== undefined) {
+    for (let k = 0; k < CONTENT_TYPE_SLOTS; k++) {
+      if (heldContentTypes[k] === ct) {
+        slot = k;
+        break;
+      }
+    }
+  }
+  const ctMax = ct === undefined || slot >= 0 ? 0 : 3 * ct.length;
   if (typeof body === 'string') {
     const at = inputArea(3 * body.length + ctMax);
-    bodyLength = encoder.encodeInto(body, bytesView.subarray(at, at + 3 * body.length)).written;
+    inputBodyLength = encoder.encodeInto(body, bytesView.subarray(at, at + 3 * body.length)).written;
   } else {
     const at = inputArea(body.length + ctMax);
     bytesView.set(body, at);
-    bodyLength = body.length;
+    inputBodyLength = body.length;
   }
-  if (ct === undefined) return [bodyLength, -1];
-  const at = inputAt + bodyLength;
-  return [bodyLength, encoder.encodeInto(ct, bytesView.subarray(at, at + ctMax)).written];
+  if (ct === undefined) return -1;
+  if (slot >= 0) return slot;
+  const at = inputAt + inputBodyLength;
+  const n = encoder.encodeInto(ct, bytesView.subarray(at, at + ctMax)).written;
+  return ((n + 1) << 2) | nextSlot;
+}
+
+/** After a call that took writeInput's content type argument `ctArg`: the slot now holds `ct`. */
+function held(ctArg, ct) {
+  if (ctArg >= CONTENT_TYPE_SLOTS) {
+    heldContentTypes[nextSlot] = ct;
+    nextSlot = (nextSlot + 1) % CONTENT_TYPE_SLOTS;
+  }
 }
 
 /** The event, or `fail(failure)` for the core's tagged failure `{code, field, message}`. */
-function parse(body, ct, o, fail) {
+function parseOne(body, ct, o, fail) {
   let out;
   // A body over the limit (a string is at least as many UTF-8 bytes as UTF-16 units) is handed
   // over as bytes, so that the core's error names its exact size; everything else goes through
-  // the reusable input area.
-  if (body.length > o.maxBodyBytes) {
+  // the reusable input area (with a content type short enough for its argument there).
+  if (body.length > o.maxBodyBytes || (ct !== undefined && ct.length > 0xfffff)) {
     out = wasm.parseBytesLayout(typeof body === 'string' ? encoder.encode(body) : body, ct, o.strict, o.maxBodyBytes, o.maxDepth);
   } else {
-    const [bodyLength, ctLength] = writeInput(body, ct);
-    out = wasm.parseInputLayout(bodyLength, ctLength, o.strict, o.maxBodyBytes, o.maxDepth);
+    const ctArg = writeInput(body, ct);
+    out = wasm.parseInputLayout(inputBodyLength, ctArg, o.strict, o.maxBodyBytes, o.maxDepth);
+    held(ctArg, ct);
   }
   if (out !== undefined) {
     const { error } = JSON.parse(out.tagged);
@@ -108,20 +150,34 @@ function parse(body, ct, o, fail) {
   return laidOut();
 }
 
+/** parseOne, guarded (without guard's rest arguments: this is the hot path). */
+function parse(body, ct, o, fail) {
+  try {
+    return parseOne(body, ct, o, fail);
+  } catch (err) {
+    throw recover(err);
+  }
+}
+
 /** The event the module last laid out (parse.rs `laid_out`). */
 function laidOut() {
   views();
-  // [table address, table length, values address, values bytes, values are UTF-16]
-  const at = wordsView[tableAt] >>> 2;
+  // [table address, table capacity, values address, values bytes, values are UTF-16]
+  const address = wordsView[tableAt];
+  const capacity = wordsView[tableAt + 1];
+  if (address !== tableAddress || tableView.length !== capacity) {
+    tableView = new Uint32Array(memory.buffer, address, capacity);
+    tableAddress = address;
+  }
   const valuesAt = wordsView[tableAt + 2];
   const values = bytesView.subarray(valuesAt, valuesAt + wordsView[tableAt + 3]);
   const text = wordsView[tableAt + 4] === 1 ? utf16.decode(values) : ascii.decode(values);
-  return eventOf(text, wordsView.subarray(at, at + wordsView[tableAt + 1]));
+  return eventOf(text, tableView);
 }
 
 /** One event or `fail(failure)` per body, in order (a Worker has one thread: a loop of parse). */
 function parseMany(bodies, types, o, fail) {
-  return bodies.map((body, i) => parse(body, types[i], o, fail));
+  return bodies.map((body, i) => parseOne(body, types[i], o, fail));
 }
 
 /**
@@ -130,7 +186,15 @@ function parseMany(bodies, types, o, fail) {
  * instance, as its other methods do (the shared layer rebuilds receivers after a reset).
  */
 function receive(receiver, body, ct, ce) {
-  const out = receiver.receiveLayout(body, ct, ce);
+  let out;
+  // Through the input area, as parse (a body here is bytes, at most the verdict's maxBytes).
+  if (ct !== undefined && ct.length > 0xfffff) {
+    out = receiver.receiveLayout(body, ct, ce);
+  } else {
+    const ctArg = writeInput(body, ct);
+    out = receiver.receiveInputLayout(inputBodyLength, ctArg, ce);
+    held(ctArg, ct);
+  }
   if (out !== undefined) {
     const answer = JSON.parse(out.answer);
     out.free();
@@ -139,7 +203,39 @@ function receive(receiver, body, ct, ce) {
   return { event: laidOut() };
 }
 
-const engine = { generation: () => generation, receive };
+/** receive, guarded as parse is (a trap resets the module; Policy then rebuilds its receiver). */
+function receiveGuarded(receiver, body, ct, ce) {
+  try {
+    return receive(receiver, body, ct, ce);
+  } catch (err) {
+    throw recover(err);
+  }
+}
+
+/**
+ * The module's Receiver, with `checkJoined` through the input area: the request goes in without
+ * an allocation, and the verdict comes back as a number (its text decoded only the first time).
+ */
+class Receiver extends wasm.Receiver {
+  checkJoined(request) {
+    const max = 3 * request.length;
+    const at = inputArea(max);
+    const n = encoder.encodeInto(request, bytesView.subarray(at, at + max)).written;
+    let id = this.checkInput(n) >>> 0;
+    if (id >= 0x80000000) {
+      verdictTexts = [];
+      id -= 0x80000000;
+    }
+    let text = verdictTexts[id];
+    if (text === undefined) {
+      text = wasm.verdictText(id);
+      verdictTexts[id] = text;
+    }
+    return text;
+  }
+}
+
+const engine = { generation: () => generation, receive: receiveGuarded };
 for (const [name, value] of Object.entries(wasm)) {
   // Functions are guarded; classes (capitalised) too, as constructors, and their methods run in
   // the instance they were made in (the shared layer rebuilds objects after a reset: generation).
@@ -147,6 +243,7 @@ for (const [name, value] of Object.entries(wasm)) {
     engine[name] = /^[A-Z]/.test(name) ? value : guard(value);
   }
 }
-engine.parse = guard(parse);
+engine.parse = parse;
+engine.Receiver = Receiver;
 engine.parseMany = guard(parseMany);
 export default engine;

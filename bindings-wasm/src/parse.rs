@@ -32,11 +32,19 @@ thread_local! {
     static VALUES: RefCell<js::JsValues> = RefCell::new(js::JsValues::default());
     /// The input area: JavaScript writes the body (and content type) straight into it.
     static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// The content types `parseInputLayout` was sent, by slot: JavaScript sends one only when
+    /// no slot holds it, as a sender's deliveries share a few (decoding one into the module costs
+    /// as much as copying a whole body in).
+    static CONTENT_TYPES: RefCell<[String; CONTENT_TYPE_SLOTS]> = RefCell::default();
 }
 
+/// Slots of `CONTENT_TYPES` (js/engine.js knows the same number).
+const CONTENT_TYPE_SLOTS: usize = 4;
+
 /// Where the last event's layout is, read by JavaScript from linear memory:
-/// `[table address, table length, values address, values length in bytes, 1 if the values are
-/// UTF-16 else 0 (ASCII)]`.
+/// `[table address, table capacity, values address, values length in bytes, 1 if the values are
+/// UTF-16 else 0 (ASCII)]`. The table keeps its buffer between events, so JavaScript keeps its
+/// view of it (`table capacity` words) until the address or the capacity changes.
 static TABLE_AT: [AtomicU32; 5] = [const { AtomicU32::new(0) }; 5];
 
 /// The hot path's result: `None` with the event laid out at `tableAt()` ([`laid_out`]), or the
@@ -68,7 +76,7 @@ pub(crate) fn laid_out(ev: &primevox_webhooks::Event<'_>) {
             };
             let words = [
                 t.as_ptr() as usize as u32,
-                t.len() as u32,
+                t.capacity() as u32,
                 at as u32,
                 bytes as u32,
                 wide,
@@ -104,24 +112,45 @@ pub fn input_area(capacity: u32) -> u32 {
     })
 }
 
-/// Parses the body JavaScript wrote at the start of the input area (`body_len` bytes),
-/// followed by the content type (`content_type_len` bytes, or -1 for none).
+/// Runs `f` on the body JavaScript wrote at the start of the input area (`body_len` bytes) and
+/// its content type. `content_type` is negative for none; else `(sent << 2) | slot`: the content
+/// type in `slot` (of `CONTENT_TYPES`) when `sent` is 0, otherwise the `sent - 1` bytes after the
+/// body, which `slot` then holds.
+pub(crate) fn with_input<R>(
+    body_len: u32,
+    content_type: i32,
+    f: impl FnOnce(&[u8], Option<&str>) -> R,
+) -> R {
+    INPUT.with(|b| {
+        let b = b.borrow();
+        let (body, rest) = b.split_at((body_len as usize).min(b.len()));
+        let Ok(arg) = usize::try_from(content_type) else {
+            return f(body, None);
+        };
+        CONTENT_TYPES.with(|c| {
+            let mut c = c.borrow_mut();
+            let slot = &mut c[arg % CONTENT_TYPE_SLOTS];
+            if let Some(n) = (arg / CONTENT_TYPE_SLOTS).checked_sub(1) {
+                slot.clear();
+                slot.push_str(&String::from_utf8_lossy(&rest[..n.min(rest.len())]));
+            }
+            f(body, Some(slot))
+        })
+    })
+}
+
+/// Parses the body JavaScript wrote into the input area ([`with_input`]).
 #[wasm_bindgen(js_name = "parseInputLayout")]
 pub fn parse_input_layout(
     body_len: u32,
-    content_type_len: i32,
+    content_type: i32,
     strict: bool,
     max_body_bytes: f64,
     max_depth: f64,
 ) -> Option<Failure> {
     let o = options(strict, max_body_bytes, max_depth);
-    INPUT.with(|b| {
-        let b = b.borrow();
-        let (body, rest) = b.split_at((body_len as usize).min(b.len()));
-        let ct = usize::try_from(content_type_len)
-            .ok()
-            .map(|n| String::from_utf8_lossy(&rest[..n.min(rest.len())]));
-        layout(primevox_webhooks::parse_with(body, ct.as_deref(), &o))
+    with_input(body_len, content_type, |body, ct| {
+        layout(primevox_webhooks::parse_with(body, ct, &o))
     })
 }
 

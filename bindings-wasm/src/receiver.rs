@@ -1,16 +1,36 @@
 //! The core's receiver policy for the JavaScript receivers (`lib/receiver.mjs` of the shared
 //! layer): options checked once, then per request a tagged verdict and body result (`ffi::js`).
 
+use std::cell::RefCell;
+
 use primevox_webhooks::ffi::js;
 use wasm_bindgen::prelude::*;
 
-use crate::parse::laid_out;
+use crate::parse::{laid_out, with_input};
 
 /// A body the receiver refused: the answer half of `receiveLayout`, as `{status, headers, close,
 /// body}` JSON text.
 #[wasm_bindgen(getter_with_clone)]
 pub struct Refused {
     pub answer: String,
+}
+
+thread_local! {
+    /// The verdict texts `checkInput` answered, by number: a receiver gives a few distinct ones
+    /// (one per peer address and refusal), so JavaScript keeps each text by its number and
+    /// never decodes it again.
+    static VERDICTS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Verdict texts kept before `VERDICTS` starts over (many peers).
+const VERDICTS_KEPT: usize = 64;
+/// Set in `checkInput`'s answer when `VERDICTS` started over: numbers seen before mean nothing.
+const VERDICTS_RESET: u32 = 1 << 31;
+
+/// The text of verdict number `id` (`Receiver.checkInput`).
+#[wasm_bindgen(js_name = "verdictText")]
+pub fn verdict_text(id: u32) -> String {
+    VERDICTS.with(|v| v.borrow().get(id as usize).cloned().unwrap_or_default())
 }
 
 /// The answers after the policy and the receiver table, as JSON text.
@@ -52,6 +72,45 @@ impl Receiver {
         js::receive_event(&self.0, body, ct, ce, laid_out)
             .err()
             .map(|answer| Refused { answer })
+    }
+
+    /// `receiveLayout` on the body (and content type) JavaScript wrote into the input area, as
+    /// `parseInputLayout` takes them.
+    #[wasm_bindgen(js_name = "receiveInputLayout")]
+    pub fn receive_input_layout(
+        &self,
+        body_len: u32,
+        content_type: i32,
+        content_encoding: Option<String>,
+    ) -> Option<Refused> {
+        with_input(body_len, content_type, |body, ct| {
+            js::receive_event(&self.0, body, ct, content_encoding.as_deref(), laid_out)
+                .err()
+                .map(|answer| Refused { answer })
+        })
+    }
+
+    /// `checkJoined` on the request JavaScript wrote into the input area (`request_len` bytes of
+    /// UTF-8): the verdict's number for `verdictText`, with `VERDICTS_RESET` set when the numbers
+    /// started over.
+    #[wasm_bindgen(js_name = "checkInput")]
+    pub fn check_input(&self, request_len: u32) -> u32 {
+        let text = with_input(request_len, -1, |request, _| {
+            js::check_joined(&self.0, &String::from_utf8_lossy(request))
+        });
+        VERDICTS.with(|v| {
+            let mut v = v.borrow_mut();
+            if let Some(i) = v.iter().position(|t| *t == text) {
+                return i as u32;
+            }
+            let mut reset = 0;
+            if v.len() >= VERDICTS_KEPT {
+                v.clear();
+                reset = VERDICTS_RESET;
+            }
+            v.push(text);
+            (v.len() - 1) as u32 | reset
+        })
     }
 
     /// `check` on the request as one string (`ffi::js::check_joined`).

@@ -7,20 +7,29 @@ use crate::kind::Field;
 use crate::scan;
 
 /// Calls `pair` for each `name=value` of the body in order; empty segments are skipped and a
-/// segment without `=` has an empty value, as browsers and URLSearchParams read them.
-pub(crate) fn pairs<'a>(
+/// segment without `=` has an empty value, as browsers and URLSearchParams read them. `pair`
+/// may stop the reading with an error of its own (`E`); a malformed escape is an error only in
+/// strict mode.
+pub(crate) fn pairs<'a, E: From<ParseError>>(
     body: &'a str,
     strict: bool,
-    mut pair: impl FnMut(Cow<'a, str>, Cow<'a, str>) -> Result<(), ParseError>,
-) -> Result<(), ParseError> {
+    mut pair: impl FnMut(Cow<'a, str>, Cow<'a, str>) -> Result<(), E>,
+) -> Result<(), E> {
     // One pass over the delimiters and escapes of the whole body (crate::scan::Marks); splitting
     // on ASCII bytes keeps every slice on a char boundary.
     let b = body.as_bytes();
     let mut seg = Segment::at(0);
-    for i in scan::Marks::new(b, [b'&', b'=', b'%', b'+']) {
-        match b[i] {
+    let mut marks = scan::Marks::new(b, [b'&', b'=', b'%', b'+']);
+    loop {
+        // The end of the body ends the last segment as a `&` would: one call site of `pair`,
+        // which lets it be inlined.
+        let (i, c) = marks.next().map_or((b.len(), b'&'), |i| (i, b[i]));
+        match c {
             b'&' => {
                 seg.emit(body, i, strict, &mut pair)?;
+                if i == b.len() {
+                    return Ok(());
+                }
                 seg = Segment::at(i + 1);
             }
             b'=' => {
@@ -33,7 +42,6 @@ pub(crate) fn pairs<'a>(
             _ => seg.value_escape = seg.value_escape.min(i),
         }
     }
-    seg.emit(body, b.len(), strict, &mut pair)
 }
 
 const NONE: usize = usize::MAX;
@@ -57,13 +65,13 @@ impl Segment {
     }
 
     #[inline(always)]
-    fn emit<'a>(
+    fn emit<'a, E: From<ParseError>>(
         &self,
         body: &'a str,
         end: usize,
         strict: bool,
-        pair: &mut impl FnMut(Cow<'a, str>, Cow<'a, str>) -> Result<(), ParseError>,
-    ) -> Result<(), ParseError> {
+        pair: &mut impl FnMut(Cow<'a, str>, Cow<'a, str>) -> Result<(), E>,
+    ) -> Result<(), E> {
         if self.start == end {
             return Ok(());
         }
@@ -231,7 +239,7 @@ mod tests {
     #[test]
     fn errors_name_the_canonical_field() {
         let field = |body: &str| {
-            pairs(body, true, |_, _| Ok(()))
+            pairs(body, true, |_, _| Ok::<(), ParseError>(()))
                 .unwrap_err()
                 .field()
                 .map(str::to_owned)

@@ -510,46 +510,191 @@ impl Field {
     /// Strict mode also checks that the spelling is the one documented for the event's kind
     /// ([`Kind::wire_name`]).
     pub fn from_wire_name(key: &str, case_insensitive: bool) -> Option<Field> {
-        // On the hot path for every member of every body: one decision on length and first
-        // letter leaves at most one spelling to compare. Hand-tuned; `tests::hot_lookup_*`
-        // checks it against the table for every spelling in every casing.
-        let k = key.as_bytes();
-        let first = k.first()?.to_ascii_lowercase();
-        let (name, f) = match (k.len(), first) {
-            (7, b'e') => ("extName", Field::ExtensionName),
-            (8, b't') if k.get(1).is_some_and(|c| c.eq_ignore_ascii_case(&b'e')) => {
-                ("tenantId", Field::TenantId)
-            }
-            (8, b't') => ("toNumber", Field::ToNumber),
-            (8, b'd') => ("didGroup", Field::DidGroup),
-            (8, b'c') => ("callUuid", Field::CallUuid),
-            (8, b'r') => ("rgNumber", Field::RingGroupNumber),
-            (9, b'd') => ("didNumber", Field::DidNumber),
-            (9, b'c') => ("cidPrefix", Field::CidPrefix),
-            (9, b'e') => ("extNumber", Field::ExtensionNumber),
-            (10, b'f') => ("fromNumber", Field::FromNumber),
-            (11, b'c') if k[4].eq_ignore_ascii_case(&b'a') => ("containerId", Field::ContainerId),
-            (11, b'c') => ("callerIdNum", Field::CallerIdNum),
-            (11, b'm') => ("messageText", Field::MessageText),
-            (11, b'q') => ("queueNumber", Field::QueueNumber),
-            (12, b'c') => ("callerIdName", Field::CallerIdName),
-            (12, b'n') => ("numberDialed", Field::NumberDialed),
-            (13, b'e') => ("extensionName", Field::ExtensionName),
-            (14, b'c') => ("conversationId", Field::ConversationId),
-            (14, b'd') => ("didDescription", Field::DidDescription),
-            (15, b'e') => ("extensionNumber", Field::ExtensionNumber),
-            (15, b'r') => ("ringGroupNumber", Field::RingGroupNumber),
-            _ => return None,
-        };
-        if !folded_eq(k, name.as_bytes()) {
-            return None;
-        }
-        if case_insensitive || f.wire_names().contains(&key) {
-            Some(f)
-        } else {
-            None
+        match classify(key, !case_insensitive) {
+            Slot::Field(f) => Some(f),
+            _ => None,
         }
     }
+}
+
+/// What a body member's name means, decided once per member.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Slot {
+    EventType,
+    EventTarget,
+    Field(Field),
+    Other,
+}
+
+const fn count_names() -> usize {
+    let mut n = 2;
+    let mut f = 0;
+    while f < Field::COUNT {
+        n += SPELLINGS[f].len();
+        f += 1;
+    }
+    n
+}
+
+/// Every name a member can be recognised by: `eventType`, `eventTarget`, every wire spelling.
+const NAMES: [(&str, Slot); count_names()] = {
+    let mut t = [("eventType", Slot::EventType); count_names()];
+    t[1] = ("eventTarget", Slot::EventTarget);
+    let mut n = 2;
+    let mut f = 0;
+    while f < Field::COUNT {
+        let mut i = 0;
+        while i < SPELLINGS[f].len() {
+            t[n] = (SPELLINGS[f][i].0, Slot::Field(Field::ALL[f]));
+            n += 1;
+            i += 1;
+        }
+        f += 1;
+    }
+    t
+};
+
+/// The shortest and longest of [`NAMES`].
+const NAME_LENGTHS: (usize, usize) = {
+    let (mut min, mut max) = (usize::MAX, 0);
+    let mut i = 0;
+    while i < NAMES.len() {
+        let n = NAMES[i].0.len();
+        if n < min {
+            min = n;
+        }
+        if n > max {
+            max = n;
+        }
+        i += 1;
+    }
+    (min, max)
+};
+
+/// Where a name of at least [`NAME_LENGTHS`]`.0` bytes sits in [`NAME_TABLE`]: its case-folded
+/// first and last bytes and its length, which (checked when the table is built) tell every name
+/// apart. A new spelling that collides stops the build: change the factors until none does.
+#[inline(always)]
+const fn name_hash(k: &[u8]) -> usize {
+    let n = k.len();
+    ((k[0] | 0x20) as usize * 4 + (k[n - 1] | 0x20) as usize * 2 + n * 3) % 64
+}
+
+const fn same_folded(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] | 0x20 != b[i] | 0x20 {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Per [`name_hash`]: the index in [`NAMES`] of the name with that hash, `u8::MAX` for none.
+/// Names that differ only in case (`containerId`, `containerID`) are of the same field and
+/// share an entry.
+const NAME_TABLE: [u8; 64] = {
+    let mut t = [u8::MAX; 64];
+    let mut i = 0;
+    while i < NAMES.len() {
+        let name = NAMES[i].0.as_bytes();
+        let mut j = 0;
+        while j < name.len() {
+            assert!(
+                name[j].is_ascii_alphabetic(),
+                "folded_eq needs names made of letters"
+            );
+            j += 1;
+        }
+        let h = name_hash(name);
+        if t[h] == u8::MAX {
+            t[h] = i as u8;
+        } else {
+            assert!(
+                same_folded(NAMES[t[h] as usize].0, NAMES[i].0),
+                "two member names have the same name_hash: change its factors"
+            );
+        }
+        i += 1;
+    }
+    t
+};
+
+/// What a member's name means: exact spelling in strict mode, ASCII-case-insensitive otherwise.
+/// On the hot path for every member of every body: one table entry leaves one name to compare.
+#[inline]
+pub(crate) fn classify(key: &str, strict: bool) -> Slot {
+    let k = key.as_bytes();
+    if k.len() < NAME_LENGTHS.0 || k.len() > NAME_LENGTHS.1 {
+        return Slot::Other;
+    }
+    let (name, slot) = match NAME_TABLE[name_hash(k)] {
+        u8::MAX => return Slot::Other,
+        i => NAMES[usize::from(i)],
+    };
+    if !folded_eq(k, name.as_bytes()) {
+        return Slot::Other;
+    }
+    if strict {
+        let exact = match slot {
+            Slot::Field(f) => f.wire_names().contains(&key),
+            _ => key == name,
+        };
+        if !exact {
+            return Slot::Other;
+        }
+    }
+    slot
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// `w` with its bytes `A`-`Z` made lowercase, eight at a time (no carry crosses a byte: each
+/// sum stays under 0x100).
+#[inline(always)]
+fn ascii_lower(w: u64) -> u64 {
+    let low7 = w & !HIGH;
+    let at_least_a = low7 + ONES * u64::from(0x80 - b'A');
+    let above_z = low7 + ONES * u64::from(0x80 - b'Z' - 1);
+    let upper = at_least_a & !above_z & !w & HIGH;
+    w | upper >> 2
+}
+
+/// `<[u8]>::eq_ignore_ascii_case`, a word at a time: the event types and targets it compares
+/// are a few words long, where the standard one pays a set-up per call.
+#[inline]
+pub(crate) fn eq_ignore_ascii_case(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&s[at..at + 8]);
+        ascii_lower(u64::from_le_bytes(w))
+    };
+    if n < 8 {
+        // Zero padding is equal in both.
+        let (mut x, mut y) = ([0u8; 8], [0u8; 8]);
+        x[..n].copy_from_slice(a);
+        y[..n].copy_from_slice(b);
+        return word(&x, 0) == word(&y, 0);
+    }
+    let mut i = 0;
+    while i + 8 < n {
+        if word(a, i) != word(b, i) {
+            return false;
+        }
+        i += 8;
+    }
+    // The last word may overlap bytes already compared.
+    word(a, n - 8) == word(b, n - 8)
 }
 
 /// ASCII-case-insensitive equality of a key with a spelling of the same length, 7 to 15 bytes
@@ -794,6 +939,16 @@ impl Kind {
         REQUIRED[self as usize] & (1 << f.index()) != 0
     }
 
+    /// The kind's fields as a bit set indexed by [`Field::index`].
+    pub(crate) fn field_mask(self) -> u32 {
+        MASKS[self as usize]
+    }
+
+    /// The kind's required fields as a bit set indexed by [`Field::index`].
+    pub(crate) fn required_mask(self) -> u32 {
+        REQUIRED[self as usize]
+    }
+
     /// Whether this is a call event (every known kind that is not a message).
     pub fn is_call(self) -> bool {
         !self.is_message() && self != Kind::Unknown
@@ -875,10 +1030,10 @@ pub(crate) fn wire_type(event_type: &str, strict: bool) -> Option<Kind> {
             .find(|(n, _)| *n == event_type)
             .map(|(_, k)| *k)
     } else {
-        let t = event_type.trim_matches(|c: char| c.is_ascii_whitespace());
+        let t = event_type.trim_ascii();
         WIRE_TYPES
             .iter()
-            .find(|(n, _)| n.len() == t.len() && n.eq_ignore_ascii_case(t))
+            .find(|(n, _)| eq_ignore_ascii_case(n.as_bytes(), t.as_bytes()))
             .map(|(_, k)| *k)
     }
 }
@@ -916,6 +1071,44 @@ mod tests {
                     assert_eq!(Field::from_wire_name(&c, true), Some(f), "{c}");
                     let exact = f.wire_names().contains(&c.as_str());
                     assert_eq!(Field::from_wire_name(&c, false).is_some(), exact, "{c}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn eq_ignore_ascii_case_agrees_with_std() {
+        let bytes = [
+            b'a', b'z', b'A', b'Z', b'@', b'[', b'`', b'{', 0, 0x7f, 0x80, 0xc1, 0xda, 0xe1, 0xff,
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..200_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let n = (seed % 20) as usize;
+            let a: Vec<u8> = (0..n)
+                .map(|i| bytes[((seed >> (i * 3)) % bytes.len() as u64) as usize])
+                .collect();
+            let mut b = a.clone();
+            if n > 0 {
+                let j = (seed >> 40) as usize % n;
+                b[j] = bytes[(seed >> 50) as usize % bytes.len()];
+                if seed & 1 == 0 {
+                    b[(j + 3) % n] ^= 0x20;
+                }
+            }
+            assert_eq!(
+                eq_ignore_ascii_case(&a, &b),
+                a.eq_ignore_ascii_case(&b),
+                "{a:?} {b:?}"
+            );
+        }
+        for x in 0..=255u8 {
+            for y in 0..=255u8 {
+                for n in [1, 8, 9] {
+                    let (a, b) = (vec![x; n], vec![y; n]);
+                    assert_eq!(eq_ignore_ascii_case(&a, &b), a.eq_ignore_ascii_case(&b));
                 }
             }
         }

@@ -43,6 +43,7 @@ mod scan;
 pub mod security;
 #[cfg(feature = "serde")]
 mod serde_impl;
+mod slots;
 pub mod validate;
 
 pub use batch::{

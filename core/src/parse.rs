@@ -8,8 +8,8 @@ use crate::charset::{self, Charset};
 use crate::error::{ErrorCode, ParseError};
 use crate::event::{Event, ExtraValue};
 use crate::json::{self, Json, Reader};
-use crate::kind::{wire_type, Field, Kind};
-use crate::{form, validate};
+use crate::kind::{classify, wire_type, Field, Kind, Slot};
+use crate::{form, slots, validate};
 
 /// How to parse. `Default` is lenient with a 64 KiB body limit and a nesting depth of 32.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,6 +54,20 @@ fn declared(content_type: Option<&str>) -> Result<(Declared, &str), ParseError> 
     let Some(ct) = content_type else {
         return Ok((Declared::Sniff, ""));
     };
+    // What PrimeVOX sends, spelled as it sends it, skips the trimming and the comparisons below
+    // (which give the same answer for it).
+    for (exact, declared) in [
+        ("application/x-www-form-urlencoded", Declared::Form),
+        ("application/json", Declared::Json),
+    ] {
+        if let Some(rest) = ct.strip_prefix(exact) {
+            match rest.as_bytes().first() {
+                None => return Ok((declared, "")),
+                Some(b';') => return Ok((declared, &rest[1..])),
+                Some(_) => break,
+            }
+        }
+    }
     let (essence, params) = match ct.bytes().position(|c| c == b';') {
         Some(i) => (ct[..i].trim(), &ct[i + 1..]),
         None => (ct.trim(), ""),
@@ -204,27 +218,24 @@ fn parse_decoded<'a>(
     }
 }
 
-/// What a member's name means, decided once per member.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Slot {
-    EventType,
-    EventTarget,
-    Field(Field),
-    Other,
-}
-
-fn classify(key: &str, strict: bool) -> Slot {
-    match key.len() {
-        9 if key_is(key, "eventType", strict) => Slot::EventType,
-        11 if key_is(key, "eventTarget", strict) => Slot::EventTarget,
-        _ => Field::from_wire_name(key, !strict).map_or(Slot::Other, Slot::Field),
-    }
-}
-
 type Member<'a> = (Cow<'a, str>, Json<'a>, Slot);
 type Members<'a> = SmallVec<[Member<'a>; 16]>;
 
 fn parse_text<'a>(
+    text: &'a str,
+    as_json: bool,
+    options: &ParseOptions,
+) -> Result<Event<'a>, ParseError> {
+    if !as_json && !options.strict {
+        if let Some(event) = slots::lenient_form(text) {
+            return event;
+        }
+    }
+    parse_members(text, as_json, options)
+}
+
+/// The general path: every member listed in order, then placed by [`assemble`].
+pub(crate) fn parse_members<'a>(
     text: &'a str,
     as_json: bool,
     options: &ParseOptions,
@@ -248,11 +259,11 @@ fn parse_text<'a>(
     assemble(&mut members, strict)
 }
 
-fn key_is(key: &str, name: &str, strict: bool) -> bool {
+pub(crate) fn key_is(key: &str, name: &str, strict: bool) -> bool {
     if strict {
         key == name
     } else {
-        key.len() == name.len() && key.eq_ignore_ascii_case(name)
+        crate::kind::eq_ignore_ascii_case(key.as_bytes(), name.as_bytes())
     }
 }
 
@@ -276,7 +287,7 @@ fn assemble<'a>(pairs: &mut Members<'a>, strict: bool) -> Result<Event<'a>, Pars
     // Like any field, the first non-empty eventType wins (`eventType=&eventType=InboundCall`
     // is a call); strict mode rejects the duplicate below.
     let non_empty = |v: &Json<'_>| match v {
-        Json::Str(s) => !s.trim_matches(|c: char| c.is_ascii_whitespace()).is_empty(),
+        Json::Str(s) => !s.trim_ascii().is_empty(),
         Json::Null => false,
         _ => true,
     };
@@ -285,16 +296,8 @@ fn assemble<'a>(pairs: &mut Members<'a>, strict: bool) -> Result<Event<'a>, Pars
         .position(|m| m.2 == Slot::EventType && non_empty(&m.1))
         .or_else(|| pairs.iter().position(|m| m.2 == Slot::EventType));
     let event_type: Cow<'a, str> = match et_index.map(|i| &pairs[i].1) {
-        Some(Json::Str(s)) if !s.trim_matches(|c: char| c.is_ascii_whitespace()).is_empty() => {
-            s.clone()
-        }
-        None | Some(Json::Null) | Some(Json::Str(_)) => {
-            return Err(ParseError::new(
-                ErrorCode::MissingEventType,
-                Some("eventType"),
-                "the body has no eventType: is this a PrimeVOX webhook?",
-            ))
-        }
+        Some(Json::Str(s)) if !s.trim_ascii().is_empty() => s.clone(),
+        None | Some(Json::Null) | Some(Json::Str(_)) => return Err(missing_event_type()),
         Some(_) => {
             return Err(ParseError::new(
                 ErrorCode::InvalidField,
@@ -306,7 +309,23 @@ fn assemble<'a>(pairs: &mut Members<'a>, strict: bool) -> Result<Event<'a>, Pars
     let target_index = pairs.iter().position(|m| m.2 == Slot::EventTarget);
     let kind = match wire_type(&event_type, strict) {
         Some(k) if !k.shares_event_type() => k,
-        Some(k) => kind_by_target(k, pairs, target_index, strict)?,
+        Some(k) => {
+            let target = target_index.map(|i| match &pairs[i].1 {
+                Json::Str(s) => Some(&**s),
+                _ => None,
+            });
+            let present = |f: Field| {
+                pairs.iter().any(|(_, v, slot)| {
+                    *slot == Slot::Field(f)
+                        && match v {
+                            Json::Str(s) => !s.is_empty(),
+                            Json::Num(_) => true,
+                            _ => false,
+                        }
+                })
+            };
+            kind_by_target(k, target, present, strict)?
+        }
         None if strict => {
             return Err(ParseError::new(
                 ErrorCode::UnknownEventType,
@@ -428,6 +447,24 @@ fn assemble<'a>(pairs: &mut Members<'a>, strict: bool) -> Result<Event<'a>, Pars
         });
     }
 
+    check_required(&event)?;
+    if strict {
+        validate::strict_shapes(&event)?;
+    }
+    Ok(event)
+}
+
+pub(crate) fn missing_event_type() -> ParseError {
+    ParseError::new(
+        ErrorCode::MissingEventType,
+        Some("eventType"),
+        "the body has no eventType: is this a PrimeVOX webhook?",
+    )
+}
+
+/// The first required field of the event's kind (in canonical order) that is not set.
+pub(crate) fn check_required(event: &Event<'_>) -> Result<(), ParseError> {
+    let kind = event.kind;
     for (&f, value) in kind.fields().iter().zip(&event.values) {
         if kind.is_required(f) && value.is_none() {
             return Err(ParseError::new(
@@ -441,26 +478,25 @@ fn assemble<'a>(pairs: &mut Members<'a>, strict: bool) -> Result<Event<'a>, Pars
             ));
         }
     }
-    if strict {
-        validate::strict_shapes(&event)?;
-    }
-    Ok(event)
+    Ok(())
 }
 
 /// The kind among those sharing `first`'s `eventType` (a `ringAttempt`): by `eventTarget`,
 /// else (lenient mode) by which kind's own fields (not shared with the others) are present; the
 /// kind declared last wins a tie (a ring group's number outweighs the extension it rang).
+///
+/// `target`: the first `eventTarget` member, if any, with its value if that is a string;
+/// `present`: whether a member for the field was sent with a non-empty value.
 #[inline(never)]
-fn kind_by_target(
+pub(crate) fn kind_by_target(
     first: Kind,
-    pairs: &[Member<'_>],
-    target_index: Option<usize>,
+    target: Option<Option<&str>>,
+    present: impl Fn(Field) -> bool,
     strict: bool,
 ) -> Result<Kind, ParseError> {
-    let target = target_index.map(|i| &pairs[i].1);
     for k in first.sharing_event_type() {
-        if let Some(v) = target {
-            if matches_target(v, k.wire_event_target().unwrap_or_default(), strict) {
+        if let Some(Some(v)) = target {
+            if key_is(v, k.wire_event_target().unwrap_or_default(), strict) {
                 return Ok(k);
             }
         }
@@ -485,16 +521,6 @@ fn kind_by_target(
             ),
         });
     }
-    let present = |f: Field| {
-        pairs.iter().any(|(_, v, slot)| {
-            *slot == Slot::Field(f)
-                && match v {
-                    Json::Str(s) => !s.is_empty(),
-                    Json::Num(_) => true,
-                    _ => false,
-                }
-        })
-    };
     let own = |k: Kind, f: Field| {
         first
             .sharing_event_type()
@@ -509,7 +535,7 @@ fn kind_by_target(
 
 /// A phone number that reads " 15125550100" had its `+` decoded to a space by the sender's
 /// missing URL-encoding.
-fn restore_plus(text: Cow<'_, str>) -> Cow<'_, str> {
+pub(crate) fn restore_plus(text: Cow<'_, str>) -> Cow<'_, str> {
     match text.strip_prefix(' ') {
         Some(rest) if !rest.is_empty() && rest.bytes().all(|c| c.is_ascii_digit()) => {
             Cow::Owned(format!("+{rest}"))

@@ -35,7 +35,7 @@ pub fn query_param(query: &str, name: &str) -> Option<String> {
         if found.is_none() && k == name {
             found = Some(v.into_owned());
         }
-        Ok(())
+        Ok::<(), crate::error::ParseError>(())
     });
     found
 }

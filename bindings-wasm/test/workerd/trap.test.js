@@ -45,3 +45,33 @@ test('an AllowList made before a reset keeps working after it', () => {
   expect(allow.contains('203.0.113.5')).toBe(true);
   expect(allow.contains('192.0.2.1')).toBe(false);
 });
+
+test('content types held by the module between calls: each call parses with its own, across a reset', () => {
+  const JSON_BODY = '{"eventType":"inboundMessage","containerID":"1","tenantID":"2","toNumber":"+1","fromNumber":"+2"}';
+  const forms = ['application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=utf-8', 'Application/X-WWW-Form-Urlencoded'];
+  const jsons = ['application/json', 'application/json;charset=UTF-8', 'application/json; charset=utf-8'];
+  const others = ['application/xml', 'text/html', 'multipart/form-data; boundary=x'];
+  const code = (f) => {
+    try {
+      f();
+    } catch (e) {
+      return e.code;
+    }
+    return 'none';
+  };
+  // More distinct content types than the module holds, in turns, each with the other kind of
+  // body too: the content type of each call is the one used.
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < forms.length; i++) {
+      expect(parse(CALL, forms[i]).kind).toBe('call.inbound');
+      expect(code(() => parse(JSON_BODY, forms[i], { strict: true }))).toBe('missing_event_type');
+      expect(parse(JSON_BODY, jsons[i]).kind).toBe('message.inbound');
+      expect(code(() => parse(CALL, jsons[i], { strict: true }))).toBe('invalid_json');
+      expect(code(() => parse(CALL, others[i]))).toBe('unsupported_content_type');
+      expect(parse(new TextEncoder().encode(CALL), forms[i]).kind).toBe('call.inbound');
+      expect(parse(CALL).kind).toBe('call.inbound');
+      expect(code(() => parse(new TextEncoder().encode(JSON_BODY), others[i]))).toBe('unsupported_content_type');
+    }
+    if (round === 1) expect(() => trapForTests()).toThrow(/the module was reset/);
+  }
+});

@@ -374,3 +374,23 @@ mod hostile {
         }
     }
 }
+
+#[test]
+fn ip_text_writes_what_to_string_writes() {
+    let mut ips: Vec<IpAddr> = [
+        "0.0.0.0",
+        "9.10.99.100",
+        "255.255.255.255",
+        "127.0.0.1",
+        "::1",
+        "::ffff:10.0.0.1",
+        "2001:db8::5",
+    ]
+    .iter()
+    .map(|s| s.parse().unwrap())
+    .collect();
+    ips.extend((0..=255u8).map(|o| IpAddr::from([o, 255 - o, o / 3, 7])));
+    for ip in ips {
+        assert_eq!(ip_text(ip), ip.to_string());
+    }
+}
