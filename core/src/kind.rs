@@ -580,19 +580,26 @@ const fn name_hash(k: &[u8]) -> usize {
     ((k[0] | 0x20) as usize * 4 + (k[n - 1] | 0x20) as usize * 2 + n * 3) % 64
 }
 
-const fn same_folded(a: &str, b: &str) -> bool {
+/// `a` and `b` are the same bytes once every byte is OR-ed with `fold` (`0x20` folds the case of
+/// letters; `0` compares exactly). For the tables built at compile time, where `==` on `str`
+/// is not `const`.
+const fn same_bytes(a: &str, b: &str, fold: u8) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
         return false;
     }
     let mut i = 0;
     while i < a.len() {
-        if a[i] | 0x20 != b[i] | 0x20 {
+        if a[i] | fold != b[i] | fold {
             return false;
         }
         i += 1;
     }
     true
+}
+
+const fn same_folded(a: &str, b: &str) -> bool {
+    same_bytes(a, b, 0x20)
 }
 
 /// Per [`name_hash`]: the index in [`NAMES`] of the name with that hash, `u8::MAX` for none.
@@ -837,18 +844,7 @@ const SLOTS: [[u8; Field::COUNT]; Kind::COUNT] = {
 };
 
 const fn same_str(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
+    same_bytes(a, b, 0)
 }
 
 const fn count_shaped() -> usize {
