@@ -24,6 +24,15 @@ def timers(loop: asyncio.AbstractEventLoop) -> list[float]:
     return armed
 
 
+async def never(seen: list[str]) -> None:
+    """A read that never finishes; notes its cancellation in ``seen``."""
+    try:
+        await asyncio.get_running_loop().create_future()
+    except asyncio.CancelledError:
+        seen.append("cancelled")
+        raise
+
+
 def test_ready_data_arms_no_timer_and_makes_no_task() -> None:
     async def ready() -> bytes:
         return b"body"
@@ -59,17 +68,10 @@ def test_a_read_that_waits_gets_its_result_and_the_timer_is_disarmed() -> None:
 def test_timeout_fires_and_cancels_the_read() -> None:
     seen: list[str] = []
 
-    async def never() -> None:
-        try:
-            await asyncio.get_running_loop().create_future()
-        except asyncio.CancelledError:
-            seen.append("cancelled")
-            raise
-
     async def main() -> None:
         start = asyncio.get_running_loop().time()
         try:
-            await bounded(never(), 0.05)
+            await bounded(never(seen), 0.05)
         except asyncio.TimeoutError:
             pass
         else:
@@ -88,15 +90,8 @@ def test_timeout_fires_and_cancels_the_read() -> None:
 def test_outside_cancellation_propagates_as_cancellation() -> None:
     seen: list[str] = []
 
-    async def never() -> None:
-        try:
-            await asyncio.get_running_loop().create_future()
-        except asyncio.CancelledError:
-            seen.append("cancelled")
-            raise
-
     async def reader() -> None:
-        await bounded(never(), 10)
+        await bounded(never(seen), 10)
 
     async def main() -> None:
         task = asyncio.get_running_loop().create_task(reader())
