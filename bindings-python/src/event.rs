@@ -15,6 +15,8 @@ use crate::body::Body;
 /// Python strings created once per interpreter: kind strings, field names, dict keys.
 struct Interned {
     kinds: Vec<Py<PyString>>,
+    /// Per kind (as `kinds`), its documented wire `eventType`, which nearly every event has.
+    wire_event_types: Vec<Option<Py<PyString>>>,
     snake: Vec<Py<PyString>>,
     kind_key: Py<PyString>,
     event_type_key: Py<PyString>,
@@ -30,6 +32,13 @@ fn interned(py: Python<'_>) -> &Interned {
         kinds: Kind::ALL
             .iter()
             .map(|k| PyString::intern(py, k.as_str()).unbind())
+            .collect(),
+        wire_event_types: Kind::ALL
+            .iter()
+            .map(|k| {
+                k.wire_event_type()
+                    .map(|t| PyString::intern(py, t).unbind())
+            })
             .collect(),
         snake: Field::ALL
             .iter()
@@ -100,12 +109,22 @@ impl Event {
     /// The wire ``eventType``, verbatim.
     #[getter]
     fn event_type<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
-        PyString::new(py, self.inner.event_type())
+        let event_type = self.inner.event_type();
+        let kind = self.inner.kind();
+        if kind.wire_event_type() == Some(event_type) {
+            if let Some(s) = &interned(py).wire_event_types[kind_index(kind)] {
+                return s.bind(py).clone();
+            }
+        }
+        PyString::new(py, event_type)
     }
 
     /// The fields this kind does not recognise, in the order received: ``(name, value)`` pairs.
     #[getter]
     fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        if self.inner.extra().is_empty() {
+            return Ok(PyTuple::empty(py));
+        }
         let pairs = self.extra_pairs(py)?;
         PyTuple::new(py, pairs)
     }
