@@ -11,6 +11,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
 use crate::body::Body;
+use crate::text::py_str;
 
 /// Python strings created once per interpreter: kind strings, field names, dict keys.
 struct Interned {
@@ -59,7 +60,7 @@ fn kind_index(kind: Kind) -> usize {
 
 fn extra_value<'py>(py: Python<'py>, v: &ExtraValue<'_>) -> PyResult<Bound<'py, PyAny>> {
     match v {
-        ExtraValue::Text(s) => Ok(PyString::new(py, s).into_any()),
+        ExtraValue::Text(s) => Ok(py_str(py, s).into_any()),
         ExtraValue::Json(text) => {
             let loads = JSON_LOADS.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
                 Ok(py.import("json")?.getattr("loads")?.unbind())
@@ -81,7 +82,7 @@ pub struct Event {
 
 impl Event {
     pub(crate) fn field<'py>(&self, py: Python<'py>, f: Field) -> Option<Bound<'py, PyString>> {
-        self.inner.get(f).map(|s| PyString::new(py, s))
+        self.inner.get(f).map(|s| py_str(py, s))
     }
 
     fn extra_pairs<'py>(
@@ -91,7 +92,7 @@ impl Event {
         self.inner
             .extra()
             .iter()
-            .map(|(name, value)| Ok((PyString::new(py, name), extra_value(py, value)?)))
+            .map(|(name, value)| Ok((py_str(py, name), extra_value(py, value)?)))
             .collect()
     }
 }

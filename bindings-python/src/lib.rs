@@ -15,6 +15,7 @@ mod kinds;
 mod parse;
 mod receiver;
 mod security;
+mod text;
 
 use pyo3::prelude::*;
 

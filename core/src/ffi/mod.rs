@@ -2,3 +2,4 @@
 //! cedar-policy's `ffi`). The binding crates stay glue: they call these and move the results.
 
 pub mod js;
+pub mod py;
