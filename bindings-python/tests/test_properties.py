@@ -207,3 +207,30 @@ def test_strict_accepts_documented_payloads_like_lenient(payload: tuple[bytes, O
     assert strict == pv.parse(body, content_type)
     assert strict.extra == ()
     check_round_trips(strict)
+
+
+# Texts of every width (ASCII, Latin-1, UCS-2, astral), in runs longer than a vector step: the
+# binding makes non-ASCII strs from code points, ASCII ones from bytes.
+any_text = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=120) | st.lists(
+    st.sampled_from(["a", "Running late ", "\u00e9", "\u0417\u0430\u043a\u0430\u0437", "\u4e2d\u6587", "\U0001f697", " "]),
+    min_size=1,
+    max_size=60,
+).map("".join)
+
+
+@given(any_text, any_text, st.booleans())
+def test_text_values_are_the_strs_sent(text: str, note: str, ensure_ascii: bool) -> None:
+    body = json.dumps(
+        {"eventType": "inboundMessage", "containerID": "1", "tenantID": "2", "conversationID": "3",
+         "toNumber": "+15550001", "fromNumber": "+15550002", "messageText": text, "note": note},
+        ensure_ascii=ensure_ascii,
+    ).encode()
+    event = pv.parse(body, "application/json")
+    assert isinstance(event, pv.InboundMessage)
+    got = event.message_text
+    assert type(got) is str
+    assert got == text
+    assert hash(got) == hash(text)
+    assert event.extra == (("note", note),)
+    assert type(event.extra[0][1]) is str
+    assert event.to_dict()["message_text"] == got
