@@ -11,14 +11,24 @@ use pyo3::types::PyString;
 /// `PyUnicode_FromWideChar` takes code points where `wchar_t` is 32 bits (not on Windows).
 const WIDE_IS_UCS4: bool = std::mem::size_of::<libc::wchar_t>() == 4;
 
+/// Texts shorter than this (bytes) are left to CPython's decoder even when not ASCII: for a
+/// name or a word, its fixed cost is less than the buffer's, and its widening copies are short.
+const SHORT: usize = 64;
+
 /// A buffer kept at most this large (code points) between texts.
 const KEEP: usize = 1 << 16;
 
-/// The `str` of `s`: an ASCII text from its bytes, any other from its code points.
+/// The `str` of `s`: an ASCII or short text from its bytes, any other from its code points.
+#[inline]
 pub(crate) fn py_str<'py>(py: Python<'py>, s: &str) -> Bound<'py, PyString> {
-    if !WIDE_IS_UCS4 || s.is_ascii() {
-        return PyString::new(py, s);
+    if WIDE_IS_UCS4 && s.len() >= SHORT && !s.is_ascii() {
+        return from_code_points(py, s);
     }
+    PyString::new(py, s)
+}
+
+#[inline(never)]
+fn from_code_points<'py>(py: Python<'py>, s: &str) -> Bound<'py, PyString> {
     thread_local! {
         static CODE_POINTS: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
     }
