@@ -279,7 +279,13 @@ fn wanted_headers<'a>(
             other => headers.get_all(other),
         };
         for value in values {
-            out.push((name.as_str(), String::from_utf8_lossy(value.as_bytes())));
+            // `from_utf8` first: its ASCII fast path is several times quicker than the lossy
+            // decoder's, and a header value is ASCII.
+            let text = match std::str::from_utf8(value.as_bytes()) {
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(value.as_bytes()),
+            };
+            out.push((name.as_str(), text));
         }
     }
     out
