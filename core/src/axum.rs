@@ -80,8 +80,7 @@ pub const DEFAULT_HANDLER_TIMEOUT: Duration = Duration::from_secs(30);
 /// The policy's [`Answer`] as an axum response: status, exact JSON body, `Allow` on 405,
 /// `Connection: close` when the body was not (fully) read.
 pub fn answer_response(answer: &Answer) -> Response {
-    let ok = answer.is_ok() && answer.headers.is_empty() && !answer.close;
-    let body = if ok {
+    let body = if answer.is_ok() {
         Body::from(ok_body())
     } else {
         Body::from(answer.body())
