@@ -26,6 +26,9 @@ mid-body, and handlers that throw. Then, counting at the handler (the app's /__s
 - resident memory after the runs is within a bound of the memory before them;
 - the server process is alive and still answers.
 
+After the axum rows, `pvload-axum --inproc` adds each route's CPU time per request, measured in
+process (no sockets; bench/README.md), as a note: a figure the machine's load moves far less.
+
 Exits non-zero when a check fails (the smoke run in tests/ci/bench.sh asserts them). Prints a
 markdown table and, with --json, writes the figures for scripts/ BENCHMARKS generation.
 """
