@@ -84,12 +84,12 @@ fn put(out: &mut [u16], o: usize, c: u32) -> usize {
 /// complete within its 16 bytes. Every byte computes the UTF-16 unit of the character it would
 /// end (a continuation byte takes its predecessors' payload bits; a lead byte's unit is dropped),
 /// then the units of the bytes that do end a character are packed together through a shuffle
-/// table. Only 1- to 3-byte sequences: a step that holds a 4-byte one (emoji, rare) goes one
-/// character at a time up to it.
+/// table. Only 1- to 3-byte sequences: a step ends before a 4-byte one (an emoji), which is
+/// decoded alone.
 #[cfg(any(all(target_arch = "wasm32", target_feature = "simd128"), test))]
 mod vector {
     use super::simd::*;
-    use super::{char_at, put, scalar};
+    use super::{char_at, put};
 
     /// `PACK[m]`: the byte shuffle that moves the 16-bit lanes set in `m` to the front, in order.
     static PACK: [[u8; 16]; 256] = {
@@ -113,12 +113,32 @@ mod vector {
     pub(in super::super) fn push_utf16(s: &str, out: &mut Vec<u16>) {
         let b = s.as_bytes();
         let start = out.len();
-        // As many units as bytes at most; each store writes 8 units at or before its byte.
-        out.resize(start + b.len(), 0);
-        let (mut i, mut o) = (0, start);
+        // As many units as bytes at most, and room for the last step's whole stores.
+        out.resize(start + b.len() + 32, 0);
+        let (mut i, mut o) = steps(b, b.len().saturating_sub(16), 0, out, start);
+        // The last bytes (16 at most) through the same steps, from a copy padded with zeros:
+        // each padding byte read is one character, one unit too many.
+        let rest = b.len() - i;
+        if rest > 0 {
+            let mut pad = [0u8; 48];
+            pad[..rest].copy_from_slice(&b[i..]);
+            (i, o) = steps(&pad, rest, 0, out, o);
+            o -= i - rest;
+        }
+        out.truncate(o);
+    }
+
+    /// Steps from `b[i]` (a character boundary) while `i < limit`, writing at `out[o]`; `b` has
+    /// 17 bytes from any `i < limit` (the 17th tells whether the step ends a character), and
+    /// `out` room for 16 units more than `b` has bytes from `i`. Returns where both ended.
+    /// Its branches depend on the text only for a 4-byte sequence: in mixed scripts, a branch
+    /// per kind of step was mispredicted often enough to cost more than the steps.
+    #[inline(always)]
+    fn steps(b: &[u8], limit: usize, mut i: usize, out: &mut [u16], mut o: usize) -> (usize, usize) {
         let zero = splat(0);
-        while let Some(chunk) = b.get(i..i + 16) {
-            let v = load(chunk);
+        while i < limit {
+            let v = load(&b[i..i + 16]);
+            // A run of ASCII (ids, most of a text) is widened as it is.
             if bitmask(v) == 0 {
                 store(&mut out[o..o + 8], zip_lo(v, zero));
                 store(&mut out[o + 8..o + 16], zip_hi(v, zero));
@@ -126,39 +146,42 @@ mod vector {
                 o += 16;
                 continue;
             }
+            // A 4-byte sequence (an emoji) ends the step before it, and is decoded alone when
+            // a step starts with it.
             let four = bitmask(ge(v, splat(0xf0)));
-            if four != 0 {
-                let end = i + four.trailing_zeros() as usize;
-                while i <= end {
-                    let (c, n) = char_at(b, i);
-                    i += n;
-                    o = put(out, o, c);
-                }
+            if four & 1 != 0 {
+                let (c, n) = char_at(b, i);
+                i += n;
+                o = put(out, o, c);
                 continue;
             }
             let cont = eq(and(v, splat(0xc0)), splat(0x80));
             let (p1, p2) = (prev1(v), prev2(v));
             // The unit's low byte: the byte's payload and two bits of its predecessor's; its high
             // byte: four more bits of the predecessor's and, after two continuation bytes, the
-            // lead byte's four.
+            // lead byte's four. (ASCII bytes are their own unit.)
             let lo = select(cont, or(and(v, splat(0x3f)), shl(p1, 6)), v);
             let hi = and(
                 cont,
                 or(shr(and(p1, splat(0x3f)), 2), and(prev1(cont), shl(p2, 4))),
             );
+            // The step ends at its last character boundary: 16, 15 or 14 bytes on, before a
+            // 4-byte sequence. Found from the bytes rather than the vector (the next step's load
+            // waits on it), and without a branch.
+            let c16 = usize::from(b[i + 16] & 0xc0 == 0x80);
+            let c15 = usize::from(b[i + 15] & 0xc0 == 0x80);
+            let f = four.trailing_zeros() as usize;
+            let next = (16 - c16 - (c16 & c15)).min(f);
             // A byte ends a character unless a continuation byte follows.
-            let next_cont = b.get(i + 16).is_some_and(|&c| c & 0xc0 == 0x80);
-            let ends = !((bitmask(cont) >> 1) | (u16::from(next_cont) << 15));
+            let ends = !((bitmask(cont) >> 1) | ((c16 as u16) << 15)) & ((1u32 << f) - 1) as u16;
             let (low, high) = (usize::from(ends as u8), usize::from(ends >> 8));
             store(&mut out[o..o + 8], swizzle(zip_lo(lo, hi), load(&PACK[low])));
             o += low.count_ones() as usize;
             store(&mut out[o..o + 8], swizzle(zip_hi(lo, hi), load(&PACK[high])));
             o += high.count_ones() as usize;
-            i += 16 - ends.leading_zeros() as usize;
+            i += next;
         }
-        out.truncate(o);
-        // The last bytes; `i` is a character boundary.
-        scalar(s.get(i..).unwrap_or(""), out);
+        (i, o)
     }
 }
 
