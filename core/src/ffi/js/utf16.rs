@@ -13,6 +13,10 @@ pub(super) fn push_utf16(s: &str, out: &mut Vec<u16>) {
 }
 
 /// [`push_utf16`] one character at a time, with ASCII runs copied 16 bytes per step.
+#[cfg_attr(
+    all(target_arch = "wasm32", target_feature = "simd128"),
+    allow(dead_code)
+)]
 pub(super) fn scalar(s: &str, out: &mut Vec<u16>) {
     let b = s.as_bytes();
     let mut o = out.len();
