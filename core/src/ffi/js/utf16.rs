@@ -138,7 +138,13 @@ mod vector {
     /// Its branches depend on the text only for a 4-byte sequence: in mixed scripts, a branch
     /// per kind of step was mispredicted often enough to cost more than the steps.
     #[inline(always)]
-    fn steps(b: &[u8], limit: usize, mut i: usize, out: &mut [u16], mut o: usize) -> (usize, usize) {
+    fn steps(
+        b: &[u8],
+        limit: usize,
+        mut i: usize,
+        out: &mut [u16],
+        mut o: usize,
+    ) -> (usize, usize) {
         let zero = splat(0);
         while i < limit {
             let v = load(&b[i..i + 16]);
@@ -179,9 +185,15 @@ mod vector {
             // A byte ends a character unless a continuation byte follows.
             let ends = !((bitmask(cont) >> 1) | ((c16 as u16) << 15)) & ((1u32 << f) - 1) as u16;
             let (low, high) = (usize::from(ends as u8), usize::from(ends >> 8));
-            store(&mut out[o..o + 8], swizzle(zip_lo(lo, hi), load(&PACK[low])));
+            store(
+                &mut out[o..o + 8],
+                swizzle(zip_lo(lo, hi), load(&PACK[low])),
+            );
             o += low.count_ones() as usize;
-            store(&mut out[o..o + 8], swizzle(zip_hi(lo, hi), load(&PACK[high])));
+            store(
+                &mut out[o..o + 8],
+                swizzle(zip_hi(lo, hi), load(&PACK[high])),
+            );
             o += high.count_ones() as usize;
             i += next;
         }
@@ -334,7 +346,13 @@ mod simd {
         std::array::from_fn(|i| if i % 2 == 0 { a[i / 2] } else { b[i / 2] })
     }
     pub fn zip_hi(a: V, b: V) -> V {
-        std::array::from_fn(|i| if i % 2 == 0 { a[8 + i / 2] } else { b[8 + i / 2] })
+        std::array::from_fn(|i| {
+            if i % 2 == 0 {
+                a[8 + i / 2]
+            } else {
+                b[8 + i / 2]
+            }
+        })
     }
     pub fn swizzle(a: V, idx: V) -> V {
         map(idx, |_, k| if k < 16 { a[usize::from(k)] } else { 0 })
