@@ -54,13 +54,16 @@ npm_ci_if_needed() { # dir
 # --- build -------------------------------------------------------------------------------------
 step "cargo build --release -p primevox-webhooks-bench"
 cargo build -q --release -p primevox-webhooks-bench >&2
-# The axum receivers under load: the full run only (a release build of axum, hyper and tokio does
-# not fit the smoke run's time budget).
-LOAD_FRAMEWORKS=fastapi,flask,django,express,fastify,nodehttp,workers
+# The axum receivers under load. The smoke run builds them unoptimised: a release build of axum,
+# hyper and tokio does not fit its time budget, and it checks answers and faults, not speed.
+LOAD_FRAMEWORKS=fastapi,flask,django,express,fastify,nodehttp,workers,axum
 if [ "$SMOKE" = 0 ]; then
   step "cargo build --release --locked -p primevox-webhooks-bench --features axum --bin pvload-axum"
   cargo build -q --release --locked -p primevox-webhooks-bench --features axum --bin pvload-axum >&2
-  LOAD_FRAMEWORKS+=,axum
+else
+  step "cargo build --locked -p primevox-webhooks-bench --features axum --bin pvload-axum (smoke: unoptimised)"
+  cargo build -q --locked -p primevox-webhooks-bench --features axum --bin pvload-axum >&2
+  export PV_LOAD_AXUM_BIN="$ROOT/target/debug/pvload-axum"
 fi
 PVBENCH="$ROOT/target/release/pvbench"
 

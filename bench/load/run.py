@@ -26,6 +26,9 @@ mid-body, and handlers that throw. Then, counting at the handler (the app's /__s
 - resident memory after the runs is within a bound of the memory before them;
 - the server process is alive and still answers.
 
+After the axum rows, `pvload-axum --inproc` adds each route's CPU time per request, measured in
+process (no sockets; bench/README.md), as a note: a figure the machine's load moves far less.
+
 Exits non-zero when a check fails (the smoke run in tests/ci/bench.sh asserts them). Prints a
 markdown table and, with --json, writes the figures for scripts/ BENCHMARKS generation.
 """
@@ -119,7 +122,7 @@ def start(name: str, python: str) -> Server:
                "--bind", f"127.0.0.1:{port}", "--workers", "1", "--worker-class", "gthread", "--threads", "8",
                "--timeout", "30", "--graceful-timeout", "5", "--log-level", "warning"]
     elif name == "axum":
-        cmd = [os.environ.get("PV_LOAD_AXUM_BIN", os.path.join(ROOT, "target", "release", "pvload-axum")), str(port)]
+        cmd = [axum_bin(), str(port)]
     elif name in NODE_APPS:
         cmd = ["node", f"{name}_app.js", str(port)]
     elif name == "workers":
@@ -635,6 +638,27 @@ def workers_memory(python: str, corpus: str, a: argparse.Namespace) -> tuple[lis
     return problems, note
 
 
+def axum_bin() -> str:
+    return os.environ.get("PV_LOAD_AXUM_BIN", os.path.join(ROOT, "target", "release", "pvload-axum"))
+
+
+def axum_inproc(corpus: str, rounds: int = 5) -> tuple[list[str], str]:
+    """The axum routes' CPU time per request in process (`pvload-axum --inproc`: the same router
+    called as hyper calls it, no sockets, every answer checked 200), printed beside wrk's
+    requests/s: the routes' own work, which the machine's other tenants move far less than they
+    move wall time (bench/README.md)."""
+    try:
+        out = subprocess.run([axum_bin(), "--inproc", corpus, str(rounds)], env=dict(os.environ, PV_LOAD_TOKEN=TOKEN),
+                             capture_output=True, text=True, timeout=300, check=True).stdout
+        r = json.loads(out.strip().splitlines()[-1])
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError) as e:
+        return [f"axum --inproc failed: {e}"], ""
+    ns = r["cpu_ns_per_request"]
+    return [], (f"- axum, in process (`pvload-axum --inproc`, thread CPU time per request, median of {r['rounds']} rounds over "
+                f"{r['deliveries']} deliveries): /sdk {ns['sdk']:.0f} ns, /hand {ns['hand']:.0f} ns, /empty {ns['empty']:.0f} ns; "
+                f"SDK time over hand-written {r['sdk_over_hand']:.2f}x (paired; below 1: the SDK costs less)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("corpus")
@@ -670,6 +694,10 @@ def main() -> None:
             p, note = workers_memory(a.python, wcorpus, a)
             problems += p
             notes.append(note)
+        if name == "axum":
+            p, note = axum_inproc(wcorpus)
+            problems += p
+            notes += [note] if note else []
         all_rows += rows
         for r in rows:
             label = {"sdk": "SDK receiver", "hand": "hand-written", "empty": "empty endpoint"}[r["route"]]

@@ -43,6 +43,7 @@
 //! A raw body "already consumed" (500 `body_consumed` in other frameworks) cannot happen here:
 //! axum hands the body to exactly one extractor, the last argument of the handler.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::error::Error as StdError;
 use std::fmt;
@@ -50,19 +51,22 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, OnceLock};
+use std::task::Poll;
 use std::time::Duration;
 
-use ::axum::body::Body;
+use ::axum::body::{Body, Bytes};
 use ::axum::extract::{ConnectInfo, FromRequest, Request};
+use ::axum::http::request::Parts;
 use ::axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use ::axum::response::{IntoResponse, Response};
 use ::axum::routing::MethodRouter;
 use ::axum::Extension;
 use http_body_util::BodyExt;
+use smallvec::SmallVec;
 
 use crate::calls::{CallErrorCode, CallSummary, CallTracker};
 use crate::error::Refusal;
-use crate::receiver::{Answer, Check, Receiver, Request as PolicyRequest, CONTENT_TYPE};
+use crate::receiver::{ip_text, Answer, Check, Receiver, Request as PolicyRequest, CONTENT_TYPE};
 use crate::{Event, Kind};
 
 /// A handler's failure.
@@ -76,11 +80,16 @@ pub const DEFAULT_HANDLER_TIMEOUT: Duration = Duration::from_secs(30);
 /// The policy's [`Answer`] as an axum response: status, exact JSON body, `Allow` on 405,
 /// `Connection: close` when the body was not (fully) read.
 pub fn answer_response(answer: &Answer) -> Response {
-    let mut response = Response::new(Body::from(answer.body()));
+    let body = if answer.is_ok() {
+        Body::from(ok_body())
+    } else {
+        Body::from(answer.body())
+    };
+    let mut response = Response::new(body);
     *response.status_mut() =
         StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+    headers.insert(header::CONTENT_TYPE, JSON.clone());
     for &(name, value) in &answer.headers {
         headers.insert(name, HeaderValue::from_static(value));
     }
@@ -88,6 +97,16 @@ pub fn answer_response(answer: &Answer) -> Response {
         headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
     response
+}
+
+/// [`CONTENT_TYPE`], checked once (a clone of a static value is a copy).
+static JSON: HeaderValue = HeaderValue::from_static(CONTENT_TYPE);
+
+/// The 200 body as the policy writes it, made once: the answer to every handled event costs
+/// no allocation for its body.
+fn ok_body() -> &'static str {
+    static OK: OnceLock<&'static str> = OnceLock::new();
+    OK.get_or_init(|| Box::leak(Answer::ok().body().into_boxed_str()))
 }
 
 /// The extractor's rejection: the policy's refusal, sent as every receiver sends it.
@@ -158,11 +177,9 @@ pub fn receiver_layer(receiver: Receiver) -> Extension<Arc<Receiver>> {
     Extension(Arc::new(receiver))
 }
 
-fn default_receiver() -> Arc<Receiver> {
-    static DEFAULT: OnceLock<Arc<Receiver>> = OnceLock::new();
-    DEFAULT
-        .get_or_init(|| Arc::new(Receiver::default()))
-        .clone()
+fn default_receiver() -> &'static Receiver {
+    static DEFAULT: OnceLock<Receiver> = OnceLock::new();
+    DEFAULT.get_or_init(Receiver::default)
 }
 
 /// The event of a webhook request that passed the receiver policy (options from
@@ -174,12 +191,13 @@ impl<S: Send + Sync> FromRequest<S> for PrimevoxEvent {
     type Rejection = Rejection;
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
-        let receiver = req
-            .extensions()
+        let (parts, body) = req.into_parts();
+        // Borrowed from the request: no reference count touched per request.
+        let receiver = parts
+            .extensions
             .get::<Arc<Receiver>>()
-            .cloned()
-            .unwrap_or_else(default_receiver);
-        receive(&receiver, req)
+            .map_or_else(|| default_receiver(), |r| &**r);
+        receive_parts(receiver, &parts, body)
             .await
             .map(PrimevoxEvent)
             .map_err(Rejection)
@@ -189,19 +207,28 @@ impl<S: Send + Sync> FromRequest<S> for PrimevoxEvent {
 /// Runs the receiver policy over a request: the event, or the answer to send.
 pub async fn receive(receiver: &Receiver, req: Request) -> Result<Event<'static>, Answer> {
     let (parts, body) = req.into_parts();
+    receive_parts(receiver, &parts, body).await
+}
+
+async fn receive_parts(
+    receiver: &Receiver,
+    parts: &Parts,
+    body: Body,
+) -> Result<Event<'static>, Answer> {
     let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string());
-    let headers = wanted_headers(receiver, &parts.headers);
+        .map(|ConnectInfo(addr)| ip_text(addr.ip()));
+    let wanted = wanted_headers(receiver, &parts.headers);
     let mut policy = PolicyRequest::new(
         parts.method.as_str(),
         peer.as_deref(),
         parts.uri.query().unwrap_or(""),
     );
-    for (name, value) in &headers {
-        policy = policy.header(name, value);
-    }
+    policy.headers = wanted
+        .iter()
+        .map(|(name, value)| (*name, &**value))
+        .collect();
     let read = match receiver.check(&policy) {
         Check::Refuse(answer) => return Err(answer),
         Check::Read(read) => read,
@@ -210,50 +237,89 @@ pub async fn receive(receiver: &Receiver, req: Request) -> Result<Event<'static>
         log::warn!(target: LOG_TARGET, "{line}");
     }
     let limit = Duration::from_millis(read.timeout_ms);
-    let bytes = match tokio::time::timeout(limit, read_at_most(body, read.max_bytes)).await {
-        Err(_) => return Err(Answer::refusal(Refusal::RequestTimeout)),
-        Ok(Err(_)) => return Err(Answer::refusal(Refusal::RequestTimeout)),
-        Ok(Ok(bytes)) => bytes,
+    let bytes = match within(limit, read_at_most(body, read.max_bytes)).await {
+        Some(Ok(bytes)) => bytes,
+        None | Some(Err(_)) => return Err(Answer::refusal(Refusal::RequestTimeout)),
     };
-    let header = |name: &str| policy.get(name).map(|v| v.into_owned());
+    let content_type = policy.get("content-type");
+    let content_encoding = policy.get("content-encoding");
     receiver
-        .parse_body(
-            &bytes,
-            header("content-type").as_deref(),
-            header("content-encoding").as_deref(),
-        )
+        .parse_body(&bytes, content_type.as_deref(), content_encoding.as_deref())
         .map(Event::into_owned)
 }
 
-/// The headers the policy reads, as text (a value that is not visible ASCII is passed on
+/// `fut`'s output, or `None` when it is not done `limit` after the call: `tokio::time::timeout`,
+/// except that a future done at its first poll (a small body that came in with the headers,
+/// the usual webhook) takes no timer. `timeout` polls its future before its timer too, so the
+/// outcome is the same; the deadline counts from the same instant.
+async fn within<F: Future>(limit: Duration, fut: F) -> Option<F::Output> {
+    let start = tokio::time::Instant::now();
+    let mut fut = std::pin::pin!(fut);
+    let first = std::future::poll_fn(|cx| Poll::Ready(fut.as_mut().poll(cx))).await;
+    match first {
+        Poll::Ready(out) => Some(out),
+        Poll::Pending => tokio::time::timeout_at(start + limit, fut).await.ok(),
+    }
+}
+
+/// The headers the policy reads, borrowed as text (a value that is not UTF-8 is passed on
 /// lossily: the policy then refuses it as it would any wrong value).
-fn wanted_headers(receiver: &Receiver, headers: &HeaderMap) -> Vec<(String, String)> {
-    let mut out = Vec::new();
+fn wanted_headers<'a>(
+    receiver: &'a Receiver,
+    headers: &'a HeaderMap,
+) -> SmallVec<[(&'a str, Cow<'a, str>); 4]> {
+    let mut out = SmallVec::new();
     for name in receiver.headers() {
-        for value in headers.get_all(name.as_str()) {
-            out.push((
-                name.clone(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            ));
+        // The names every receiver reads, without parsing them per request.
+        let values = match name.as_str() {
+            "content-length" => headers.get_all(header::CONTENT_LENGTH),
+            "content-type" => headers.get_all(header::CONTENT_TYPE),
+            "content-encoding" => headers.get_all(header::CONTENT_ENCODING),
+            other => headers.get_all(other),
+        };
+        for value in values {
+            // `from_utf8` first: its ASCII fast path is several times quicker than the lossy
+            // decoder's, and a header value is ASCII.
+            let text = match std::str::from_utf8(value.as_bytes()) {
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(value.as_bytes()),
+            };
+            out.push((name.as_str(), text));
         }
     }
     out
 }
 
 /// Reads the body up to `max` bytes and stops there (the policy answers `body_too_large` for a
-/// body of `max` bytes, which is one over the limit); an error is a broken connection.
-async fn read_at_most(mut body: Body, max: usize) -> Result<Vec<u8>, ::axum::Error> {
-    let mut out = Vec::new();
-    while out.len() < max {
+/// body of `max` bytes, which is one over the limit); an error is a broken connection. A body
+/// that comes in one piece is kept as the server read it, not copied.
+async fn read_at_most(mut body: Body, max: usize) -> Result<Bytes, ::axum::Error> {
+    let mut first = Bytes::new();
+    let mut joined: Vec<u8> = Vec::new();
+    let mut len = 0;
+    while len < max {
         let Some(frame) = body.frame().await else {
             break;
         };
-        if let Ok(data) = frame?.into_data() {
-            let take = data.len().min(max - out.len());
-            out.extend_from_slice(&data[..take]);
+        let Ok(mut data) = frame?.into_data() else {
+            continue;
+        };
+        data.truncate(max - len);
+        len += data.len();
+        if first.is_empty() && joined.is_empty() {
+            first = data;
+        } else {
+            if joined.is_empty() {
+                joined.extend_from_slice(&first);
+            }
+            joined.extend_from_slice(&data);
         }
     }
-    Ok(out)
+    Ok(if joined.is_empty() {
+        first
+    } else {
+        Bytes::from(joined)
+    })
 }
 
 /// What a handler may return: `()` or a `Result<(), E>`.

@@ -305,7 +305,7 @@ impl Receiver {
 
 /// An address as `to_string` writes it; an IPv4 one without the formatting machinery, which
 /// cost more than the rest of the checks (this runs per request).
-fn ip_text(ip: IpAddr) -> String {
+pub(crate) fn ip_text(ip: IpAddr) -> String {
     match ip {
         IpAddr::V4(v4) => {
             let mut out = String::with_capacity(15);

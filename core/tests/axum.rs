@@ -550,3 +550,60 @@ fn on_call_completed_runs_once_when_a_call_ends() {
     assert_eq!(err.errors.len(), 1);
     assert_eq!(err.errors[0].to_string(), "cannot file the call");
 }
+
+/// A body that arrives in pieces, the first after the headers (so the read has to wait and the
+/// body timer is armed), is read whole; a body that stops coming is answered 408 when the
+/// timer fires. (The vectors' bodies arrive with their headers, or stall at once.)
+#[test]
+fn a_body_in_pieces_is_read_whole_and_a_stalled_one_times_out() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        runtime().block_on(async move {
+            let receiver = Receiver::from_json(r#"{"token": "t", "bodyTimeoutMs": 400}"#).unwrap();
+            let hook = |PrimevoxEvent(event): PrimevoxEvent| async move {
+                assert_eq!(event.caller_id_name(), Some("JANE DOE"));
+                Received
+            };
+            let app = axum::Router::new().route(
+                "/hook",
+                axum::routing::any(hook).layer(primevox_webhooks::axum::receiver_layer(receiver)),
+            );
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            let _ = axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await;
+        });
+    });
+    let addr = rx.recv_timeout(Duration::from_secs(30)).unwrap();
+    let body = "eventType=InboundCall&containerId=3547&tenantId=118&didNumber=%2B15125550100&\
+                callUuid=3f2b8c1e&callerIdNum=%2B17375550142&callerIdName=JANE+DOE";
+    let post = |pieces: &[&str], declared: usize| -> String {
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        s.set_nodelay(true).unwrap();
+        write!(
+            s,
+            "POST /hook?token=t HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\
+             content-type: application/x-www-form-urlencoded\r\ncontent-length: {declared}\r\n\r\n"
+        )
+        .unwrap();
+        for piece in pieces {
+            std::thread::sleep(Duration::from_millis(60));
+            s.write_all(piece.as_bytes()).unwrap();
+        }
+        let mut answer = String::new();
+        let _ = s.read_to_string(&mut answer);
+        answer
+    };
+    let (a, b) = body.split_at(40);
+    let (b, c) = b.split_at(30);
+    let whole = post(&[a, b, c], body.len());
+    assert!(whole.starts_with("HTTP/1.1 200"), "{whole}");
+    assert!(whole.ends_with(r#"{"ok":true}"#), "{whole}");
+    let stalled = post(&[a], body.len());
+    assert!(stalled.starts_with("HTTP/1.1 408"), "{stalled}");
+    assert!(stalled.contains(r#""code":"request_timeout""#), "{stalled}");
+}

@@ -5,9 +5,9 @@
 # Python, Node, Workers in workerd) with 3 repetitions. Each harness first checks that every
 # contender accepts every payload and agrees with the SDK field by field; then the receivers
 # under load (bench/load/run.py --smoke: wrk against FastAPI, Flask, Django, Express, Fastify,
-# node:http and a Worker in workerd for 2 s per route, with the fault mix, whose checks are
-# asserted on each). Timings are printed,
-# never asserted; this only keeps the suite from rotting. Exits non-zero on any failure.
+# node:http, a Worker in workerd and axum (an unoptimised build) for 2 s per route, with the
+# fault mix, whose checks are asserted on each). Timings are printed, never asserted; this only
+# keeps the suite from rotting. Exits non-zero on any failure.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -32,7 +32,7 @@ if ! printf '%s\n' "$out" | grep -q '^- load checks: ok'; then
   exit 1
 fi
 # Every framework ran its three routes (SDK, hand-written, empty) with the fault mix.
-for fw in fastapi flask django express fastify nodehttp workers; do
+for fw in fastapi flask django express fastify nodehttp workers axum; do
   n=$(printf '%s\n' "$out" | grep -c "^| $fw | .*fault-mix requests" || true)
   if [ "$n" -ne 3 ]; then
     echo "bench smoke: receivers under load: $n rows for '$fw' (expected 3)" >&2

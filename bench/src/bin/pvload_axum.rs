@@ -8,6 +8,13 @@
 //!   POST /empty  reads the body and answers 200 {"ok":true}: the framework's ceiling
 //!   GET  /__stats   handler calls per delivery key, per route
 //!
+//! `pvload-axum --inproc CORPUS.wrk [ROUNDS]` serves nothing: it calls the same router in
+//! process (`tower_service::Service::call`, as hyper does, with the `ConnectInfo` hyper's
+//! connection would add) over the deliveries of a wrk.lua corpus file, every route in rounds in
+//! a rotating order, and prints the thread's CPU time per request of each route and the SDK's
+//! over the others', paired round by round (bench/README.md). No sockets, no scheduler: the
+//! routes' own work, less moved by the machine's other tenants than requests/s under wrk.
+//!
 //! A delivery whose caller name (or message text) contains THROW makes the handler fail after
 //! counting. Adapting to a new receiver API: only `sdk` below changes.
 use std::collections::HashMap;
@@ -166,12 +173,7 @@ async fn stats(State(app): State<App>) -> Response {
     json(StatusCode::OK, body.to_string())
 }
 
-fn main() -> std::io::Result<()> {
-    let port: u16 = std::env::args()
-        .nth(1)
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(0);
-    let token = std::env::var("PV_LOAD_TOKEN").unwrap_or_else(|_| "load-token".into());
+fn router(token: String) -> axum::Router {
     let receiver = Receiver::new(ReceiverOptions {
         token: vec![token.clone()],
         ..Default::default()
@@ -181,13 +183,26 @@ fn main() -> std::io::Result<()> {
         token: token.into(),
         calls: Arc::default(),
     };
-    let router = axum::Router::new()
+    axum::Router::new()
         // every method: the policy answers 405 itself
         .route("/sdk", any(sdk).layer(receiver_layer(receiver)))
         .route("/hand", post(hand))
         .route("/empty", post(empty))
         .route("/__stats", get(stats))
-        .with_state(app);
+        .with_state(app)
+}
+
+fn main() -> std::io::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let first = args.next().unwrap_or_default();
+    let token = std::env::var("PV_LOAD_TOKEN").unwrap_or_else(|_| "load-token".into());
+    if first == "--inproc" {
+        let corpus = args.next().expect("--inproc CORPUS.wrk [ROUNDS]");
+        let rounds = args.next().and_then(|r| r.parse().ok()).unwrap_or(5);
+        return inproc::run(router(token.clone()), &token, &corpus, rounds);
+    }
+    let port: u16 = first.parse().unwrap_or(0);
+    let router = router(token);
     // The multi-threaded runtime, as axum services are deployed (one worker thread per core).
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -201,4 +216,98 @@ fn main() -> std::io::Result<()> {
             )
             .await
         })
+}
+
+mod inproc {
+    use std::net::SocketAddr;
+
+    use axum::body::{Body, Bytes};
+    use axum::extract::{ConnectInfo, Request};
+    use axum::http::header;
+    use tower_service::Service;
+
+    const ROUTES: [&str; 3] = ["sdk", "hand", "empty"];
+
+    fn thread_cpu_seconds() -> f64 {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: a valid pointer to a timespec; CLOCK_THREAD_CPUTIME_ID exists on every Unix we
+        // run on.
+        let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+        assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
+        ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
+    }
+
+    /// One pass of `route` over the deliveries; every answer must be 200.
+    async fn pass(
+        router: &mut axum::Router,
+        route: &str,
+        token: &str,
+        deliveries: &[(String, Bytes)],
+    ) {
+        let uri = format!("/{route}?token={token}");
+        let peer = ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 50000)));
+        for (ct, body) in deliveries {
+            let mut req = Request::post(&uri)
+                .header(header::HOST, "127.0.0.1")
+                .header(header::CONTENT_LENGTH, body.len())
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body.clone()))
+                .expect("a valid request");
+            req.extensions_mut().insert(peer);
+            let answer = router.call(req).await.expect("infallible");
+            assert_eq!(answer.status(), 200, "/{route}");
+            let _ = axum::body::to_bytes(answer.into_body(), usize::MAX).await;
+        }
+    }
+
+    pub fn run(
+        mut router: axum::Router,
+        token: &str,
+        corpus: &str,
+        rounds: usize,
+    ) -> std::io::Result<()> {
+        let deliveries: Vec<(String, Bytes)> = std::fs::read_to_string(corpus)?
+            .lines()
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(ct, body)| (ct.to_owned(), Bytes::copy_from_slice(body.as_bytes())))
+            .collect();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        rt.block_on(async {
+            for route in ROUTES {
+                pass(&mut router, route, token, &deliveries).await; // warm-up
+            }
+            let mut per: [Vec<f64>; 3] = Default::default();
+            for round in 0..rounds {
+                for k in 0..3 {
+                    let i = (round + k) % 3;
+                    let t0 = thread_cpu_seconds();
+                    pass(&mut router, ROUTES[i], token, &deliveries).await;
+                    per[i].push((thread_cpu_seconds() - t0) / deliveries.len() as f64 * 1e9);
+                }
+            }
+            let median = |v: &mut Vec<f64>| {
+                v.sort_by(f64::total_cmp);
+                v[v.len() / 2]
+            };
+            let ratios = |other: usize| -> Vec<f64> {
+                (0..rounds).map(|r| per[0][r] / per[other][r]).collect()
+            };
+            let (mut vs_hand, mut vs_empty) = (ratios(1), ratios(2));
+            let (sdk_ratio_hand, sdk_ratio_empty) = (median(&mut vs_hand), median(&mut vs_empty));
+            let ns: Vec<f64> = per.iter_mut().map(median).collect();
+            println!(
+                "{{\"deliveries\": {}, \"rounds\": {rounds}, \"cpu_ns_per_request\": {{\"sdk\": {:.0}, \"hand\": {:.0}, \"empty\": {:.0}}}, \"sdk_over_hand\": {sdk_ratio_hand:.3}, \"sdk_over_empty\": {sdk_ratio_empty:.3}}}",
+                deliveries.len(),
+                ns[0],
+                ns[1],
+                ns[2]
+            );
+        });
+        Ok(())
+    }
 }
