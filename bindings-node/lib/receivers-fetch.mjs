@@ -14,9 +14,10 @@ const TIMEOUT = Symbol('primevox-webhooks body timeout');
 /**
  * Reads at most `limit` bytes of the body within `timeoutMs` (TIMEOUT after it); a longer body is
  * cancelled, unread, and so is a slower one unless it declared a length within the limit
- * (readDeclared).
+ * (readDeclared). Gives the body, TIMEOUT, or a promise of either (not an async function: each
+ * promise layer between the runtime's read and the receive flow costs a few microtask turns).
  */
-async function readBody(request, limit, timeoutMs = Infinity, contentLength = request.headers.get('content-length')) {
+function readBody(request, limit, timeoutMs = Infinity, contentLength = request.headers.get('content-length')) {
   if (request.body === null) return new Uint8Array(0);
   const declared = declaredLength(contentLength);
   if (declared !== null && declared < limit) return readDeclared(request, limit, timeoutMs);
@@ -37,27 +38,28 @@ function declaredLength(v) {
  * (`arrayBuffer()` holds the stream's lock): it ends with the body, at most the declared length,
  * and is dropped.
  */
-async function readDeclared(request, limit, timeoutMs) {
+function readDeclared(request, limit, timeoutMs) {
   const whole = request.arrayBuffer();
-  let buf;
-  if (timeoutMs === Infinity) {
-    buf = await whole;
-  } else {
-    // One promise settled by the read or the timer (Promise.race would add one per contender).
-    let timer;
-    try {
-      buf = await new Promise((resolve, reject) => {
-        timer = setTimeout(resolve, timeoutMs, TIMEOUT);
-        whole.then(resolve, reject);
-      });
-    } finally {
-      clearTimeout(timer);
-    }
-    if (buf === TIMEOUT) {
-      whole.catch(() => {}); // the client may go away later: nobody waits for this read any more
-      return TIMEOUT;
-    }
-  }
+  if (timeoutMs === Infinity) return whole.then((buf) => upTo(buf, limit));
+  // One promise settled by the read or the timer (Promise.race would add one per contender).
+  return new Promise((resolve, reject) => {
+    // (A read that fails after the timeout is answered already: its rejection is handled below.)
+    const timer = setTimeout(resolve, timeoutMs, TIMEOUT);
+    whole.then(
+      (buf) => {
+        clearTimeout(timer);
+        resolve(upTo(buf, limit));
+      },
+      (err) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
+}
+
+/** The bytes of `buf`, at most `limit` of them. */
+function upTo(buf, limit) {
   const out = new Uint8Array(buf);
   return out.length < limit ? out : out.subarray(0, limit);
 }
@@ -190,7 +192,7 @@ function headerReader(headers) {
 /**
  * The receive flow: the policy's verdict, the body, the core's parse, then
  * `handle(event, request, env, arg)`, which answers a Response or undefined for the core's ok
- * answer.
+ * answer, or a promise of one.
  */
 async function receive(policyOf, request, env, handle, onError, arg) {
   const [policy, untokened] = policyOf(env);
@@ -208,11 +210,21 @@ async function receive(policyOf, request, env, handle, onError, arg) {
   const result = policy.receive(body, header('content-type'), header('content-encoding'));
   if (result.answer) return respond(result.answer);
   try {
-    return (await handle(result.event, request, env, arg)) ?? respond(answers.ok);
+    let answer = handle(result.event, request, env, arg);
+    if (answer instanceof Promise) answer = await answer;
+    return answer ?? respond(answers.ok);
   } catch (err) {
     onError(err);
     return respond(answers.handlerFailed);
   }
+}
+
+function isThenable(v) {
+  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof v.then === 'function';
+}
+
+function responseOrNothing(answer) {
+  return answer instanceof Response ? answer : undefined;
 }
 
 /**
@@ -233,9 +245,10 @@ export function createFetchHandler(onEvent, options) {
         if (ctx && typeof ctx.waitUntil === 'function') ctx.waitUntil(later);
         return undefined;
       }
-    : async (event, request, env, ctx) => {
-        const answer = await run(event, request, env, ctx);
-        return answer instanceof Response ? answer : undefined;
+    : (event, request, env, ctx) => {
+        // A handler that returns no promise is answered without waiting a turn for it.
+        const answer = run(event, request, env, ctx);
+        return isThenable(answer) ? Promise.resolve(answer).then(responseOrNothing) : responseOrNothing(answer);
       };
   return async function fetch(request, env, ctx) {
     return receive(policyOf, request, env, handle, onError, ctx);

@@ -15,6 +15,9 @@ use crate::json::write_str;
 use crate::receiver::{Answer, Check, Receiver, Request};
 use crate::{Event, ExtraValue, Kind};
 
+mod utf16;
+use utf16::push_utf16;
+
 /// In a layout table: the field is absent.
 pub const LAYOUT_NULL: u32 = u32::MAX;
 
@@ -105,60 +108,6 @@ impl JsValues {
             Ok(&self.ascii)
         }
     }
-}
-
-/// Appends `s` to `out` as UTF-16.
-fn push_utf16(s: &str, out: &mut Vec<u16>) {
-    let b = s.as_bytes();
-    let mut o = out.len();
-    // A UTF-8 text never has more UTF-16 units than bytes.
-    out.resize(o + b.len(), 0);
-    let mut i = 0;
-    while let Some(&b0) = b.get(i) {
-        if b0 < 0x80 {
-            // A run of ASCII (ids, numbers, most text), 16 bytes at a time, widened by the vector
-            // unit; a chunk that holds other characters is copied up to the first of them, so
-            // that a text mixing scripts never checks the same bytes twice.
-            let (Some(src), Some(dst)) = (b.get(i..i + 16), out.get_mut(o..o + 16)) else {
-                out[o] = u16::from(b0);
-                i += 1;
-                o += 1;
-                continue;
-            };
-            let n = if src.is_ascii() {
-                16
-            } else {
-                src.iter().position(|&c| c >= 0x80).unwrap_or(16)
-            };
-            for (d, &c) in dst[..n].iter_mut().zip(&src[..n]) {
-                *d = u16::from(c);
-            }
-            i += n;
-            o += n;
-            continue;
-        }
-        // `s` is valid UTF-8: the sequence's continuation bytes are there.
-        let cont = |k: usize| u32::from(b.get(i + k).copied().unwrap_or(0) & 0x3f);
-        let (c, len) = match b0 {
-            0x80..=0xdf => ((u32::from(b0 & 0x1f) << 6) | cont(1), 2),
-            0xe0..=0xef => ((u32::from(b0 & 0x0f) << 12) | (cont(1) << 6) | cont(2), 3),
-            _ => (
-                (u32::from(b0 & 0x07) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3),
-                4,
-            ),
-        };
-        i += len;
-        if c < 0x1_0000 {
-            out[o] = c as u16;
-            o += 1;
-        } else {
-            let c = c - 0x1_0000;
-            out[o] = 0xd800 | (c >> 10) as u16;
-            out[o + 1] = 0xdc00 | (c & 0x3ff) as u16;
-            o += 2;
-        }
-    }
-    out.truncate(o);
 }
 
 /// [`write_layout`] into any [`LayoutValues`].
