@@ -8,12 +8,14 @@
 mod baseline;
 mod calls;
 mod corpus;
+mod cpu;
 
 use std::hint::black_box;
 use std::time::Instant;
 
 use baseline::JsonLib;
 use corpus::Payload;
+use cpu::thread_cpu_seconds;
 use primevox_webhooks::{parse_many, parse_with, Event, ExtraValue, Field, ParseOptions};
 
 struct Args {
@@ -74,17 +76,6 @@ enum Clock {
     ThreadCpu,
     /// Wall time: for the batch rows, whose point is to use several threads.
     Wall,
-}
-
-fn thread_cpu_seconds() -> f64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: a valid pointer to a timespec; CLOCK_THREAD_CPUTIME_ID exists on every Unix we run on.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
-    ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
 }
 
 /// Runs each contender over the set once per repetition, rotating the order every repetition

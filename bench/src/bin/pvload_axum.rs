@@ -218,6 +218,9 @@ fn main() -> std::io::Result<()> {
         })
 }
 
+#[path = "../cpu.rs"]
+mod cpu;
+
 mod inproc {
     use std::net::SocketAddr;
 
@@ -226,19 +229,9 @@ mod inproc {
     use axum::http::header;
     use tower_service::Service;
 
-    const ROUTES: [&str; 3] = ["sdk", "hand", "empty"];
+    use crate::cpu::thread_cpu_seconds;
 
-    fn thread_cpu_seconds() -> f64 {
-        let mut ts = libc::timespec {
-            tv_sec: 0,
-            tv_nsec: 0,
-        };
-        // SAFETY: a valid pointer to a timespec; CLOCK_THREAD_CPUTIME_ID exists on every Unix we
-        // run on.
-        let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-        assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
-        ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
-    }
+    const ROUTES: [&str; 3] = ["sdk", "hand", "empty"];
 
     /// One pass of `route` over the deliveries; every answer must be 200.
     async fn pass(
