@@ -78,61 +78,72 @@ function timeLater(read) {
 
 /**
  * Reads at most `maxBytes` bytes (the core's limit + 1: enough for it to tell a body over the limit)
- * within `timeoutMs`; the rest of a longer body is discarded unread. Resolves `{ body,
- * contentEncoding }`, TIMEOUT, or GONE when the sender went away mid-body.
+ * within `timeoutMs`; the rest of a longer body is discarded unread. Calls `done` once with
+ * `{ body, contentEncoding }`, TIMEOUT, or GONE when the sender went away mid-body. (A callback,
+ * not a promise: the body mostly arrives in the turn its read started in, and a promise and the
+ * async function awaiting it cost more per request than the read itself.)
  */
-function readBody(stream, { maxBytes, timeoutMs }, contentEncoding) {
-  return new Promise((resolve) => {
-    const chunks = [];
-    let size = 0;
-    const read = { done: false, timer: undefined, timeoutMs, expire: () => finish(TIMEOUT) };
-    const finish = (value) => {
-      read.done = true;
-      if (read.timer !== undefined) clearTimeout(read.timer);
-      stream.removeListener('data', onData);
-      stream.removeListener('end', onEnd);
-      stream.removeListener('error', onGone);
-      stream.removeListener('close', onGone);
-      stream.resume(); // whatever still comes is discarded
-      resolve(value);
-    };
-    const onData = (chunk) => {
-      const room = maxBytes - size;
-      if (chunk.length >= room) {
-        chunks.push(chunk.subarray(0, room));
-        size += room;
-        finish({ body: Buffer.concat(chunks, size), contentEncoding });
-        return;
-      }
-      chunks.push(chunk);
-      size += chunk.length;
-    };
-    const onEnd = () => finish({ body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size), contentEncoding });
-    const onGone = () => finish(GONE);
-    timeLater(read);
-    stream.on('data', onData);
-    stream.on('end', onEnd);
-    stream.on('error', onGone);
-    stream.on('close', onGone);
-  });
+function readBody(stream, { maxBytes, timeoutMs }, contentEncoding, done) {
+  let first;
+  let chunks;
+  let size = 0;
+  const read = { done: false, timer: undefined, timeoutMs, expire: () => finish(TIMEOUT) };
+  const finish = (value) => {
+    read.done = true;
+    if (read.timer !== undefined) clearTimeout(read.timer);
+    stream.removeListener('data', onData);
+    stream.removeListener('end', onEnd);
+    stream.removeListener('error', onGone);
+    stream.removeListener('close', onGone);
+    stream.resume(); // whatever still comes is discarded
+    done(value);
+  };
+  const onData = (chunk) => {
+    const room = maxBytes - size;
+    if (chunk.length >= room) chunk = chunk.subarray(0, room);
+    if (first === undefined) first = chunk;
+    else (chunks ??= [first]).push(chunk);
+    size += chunk.length;
+    if (size === maxBytes) finish({ body: chunks === undefined ? first : Buffer.concat(chunks, size), contentEncoding });
+  };
+  const onEnd = () => {
+    const body = first === undefined ? Buffer.alloc(0) : chunks === undefined ? first : Buffer.concat(chunks, size);
+    finish({ body, contentEncoding });
+  };
+  const onGone = () => finish(GONE);
+  timeLater(read);
+  stream.on('data', onData);
+  stream.on('end', onEnd);
+  stream.on('error', onGone);
+  stream.on('close', onGone);
 }
 
 /**
- * The receive flow on a Node request: `getBody(read)` gives `{ body, contentEncoding }`, TIMEOUT,
- * GONE or `{ answer }`, or a promise of one; `handle(event)` runs the user's handler and says
- * whether it answered, or gives a promise of that. (Plain values where nothing waits: a promise
- * layer per step costs more than the rest of an adapter.)
+ * The receive flow on a Node request: `getBody(read, done)` calls `done` with `{ body,
+ * contentEncoding }`, TIMEOUT, GONE or `{ answer }` (at once, or once read); `handle(event)` runs
+ * the user's handler and says whether it answered, or gives a promise of that. `fail(err)` takes
+ * an error of the flow itself (reported, answered 500 where still possible). Callbacks, with no
+ * promise where nothing waits: a promise layer per step costs more than the rest of an adapter.
  */
-async function receive(policy, req, url, getBody, reply, handle, onError) {
+function receive(policy, req, url, getBody, reply, handle, onError, fail) {
   const header = headerOf(req);
   const verdict = policy.check(req.method, req.socket && req.socket.remoteAddress, queryOf(url), header);
   if (verdict.refuse) {
     if (req.readable && !req.readableEnded) req.resume(); // the body is never read
-    return reply(verdict.refuse);
+    reply(verdict.refuse);
+    return;
   }
-  let got = getBody(verdict.read);
-  if (got instanceof Promise) got = await got;
-  if (got === GONE) return undefined; // nobody left to answer
+  getBody(verdict.read, (got) => {
+    try {
+      received(policy, got, header, reply, handle, onError, fail);
+    } catch (err) {
+      fail(err);
+    }
+  });
+}
+
+function received(policy, got, header, reply, handle, onError, fail) {
+  if (got === GONE) return; // nobody left to answer
   if (got === TIMEOUT) return reply(answers.requestTimeout);
   if (got.answer) return reply(got.answer);
   const body = typeof got.body === 'string' ? Buffer.from(got.body, 'utf8') : got.body;
@@ -141,12 +152,23 @@ async function receive(policy, req, url, getBody, reply, handle, onError) {
   let answered;
   try {
     answered = handle(result.event);
-    if (answered instanceof Promise) answered = await answered;
   } catch (err) {
     onError(err);
     return reply(answers.handlerFailed);
   }
-  return answered ? undefined : reply(answers.ok);
+  if (answered instanceof Promise) {
+    answered
+      .then(
+        (a) => (a ? undefined : reply(answers.ok)),
+        (err) => {
+          onError(err);
+          reply(answers.handlerFailed);
+        },
+      )
+      .catch(fail);
+    return;
+  }
+  if (!answered) reply(answers.ok);
 }
 
 /** `then()` once `result` (a handler's return value) settled, as `await result` would. */
@@ -169,7 +191,8 @@ export function httpHandler(onEvent, options) {
   const first = answerFirstOf(options);
   const policy = new Policy(options, NODE_OWN);
   return function primevoxHttpHandler(req, res) {
-    const getBody = (read) => (bodyConsumed(req) ? consumed() : readBody(req, read, req.headers['content-encoding']));
+    const getBody = (read, done) =>
+      bodyConsumed(req) ? done(consumed()) : readBody(req, read, req.headers['content-encoding'], done);
     const handle = (event) => {
       if (first) {
         send(res, answers.ok);
@@ -178,10 +201,15 @@ export function httpHandler(onEvent, options) {
       }
       return settled(run(event, req, res), () => res.headersSent || res.writableEnded);
     };
-    receive(policy, req, req.url, getBody, (a) => send(res, a), handle, onError).catch((err) => {
+    const fail = (err) => {
       onError(err);
       send(res, answers.handlerFailed);
-    });
+    };
+    try {
+      receive(policy, req, req.url, getBody, (a) => send(res, a), handle, onError, fail);
+    } catch (err) {
+      fail(err);
+    }
   };
 }
 
@@ -208,11 +236,11 @@ export function expressMiddleware(onEvent, options) {
   const policy = new Policy(options, NODE_OWN);
   return function primevoxExpressMiddleware(req, res) {
     // Express's body parsers hand over the bytes already decoded (inflated).
-    const getBody = (read) => {
-      if (Buffer.isBuffer(req.rawBody) || typeof req.rawBody === 'string') return { body: req.rawBody };
-      if (Buffer.isBuffer(req.body) || (typeof req.body === 'string' && bodyConsumed(req))) return { body: req.body };
-      if (bodyConsumed(req)) return consumed();
-      return readBody(req, read, req.headers['content-encoding']);
+    const getBody = (read, done) => {
+      if (Buffer.isBuffer(req.rawBody) || typeof req.rawBody === 'string') return done({ body: req.rawBody });
+      if (Buffer.isBuffer(req.body) || (typeof req.body === 'string' && bodyConsumed(req))) return done({ body: req.body });
+      if (bodyConsumed(req)) return done(consumed());
+      return readBody(req, read, req.headers['content-encoding'], done);
     };
     const handle = (event) => {
       req.primevoxEvent = event;
@@ -223,10 +251,15 @@ export function expressMiddleware(onEvent, options) {
       }
       return settled(run(event, req, res), () => res.headersSent || res.writableEnded);
     };
-    receive(policy, req, req.originalUrl || req.url, getBody, (a) => send(res, a), handle, onError).catch((err) => {
+    const fail = (err) => {
       onError(err);
       send(res, answers.handlerFailed);
-    });
+    };
+    try {
+      receive(policy, req, req.originalUrl || req.url, getBody, (a) => send(res, a), handle, onError, fail);
+    } catch (err) {
+      fail(err);
+    }
   };
 }
 
@@ -253,15 +286,17 @@ export async function fastifyPlugin(instance, options) {
   // The same parser for every Content-Type again, as a pattern: Fastify caches the parser a
   // pattern found per Content-Type, where the catch-all '*' is looked up anew on every request.
   instance.addContentTypeParser(/^/, unread);
-  instance.all(path, async (request, reply) => {
-    const getBody = (read) => {
+  // A handler in callback style (it returns nothing and answers through `reply`): an async one
+  // would add a promise per request that Fastify awaits.
+  instance.all(path, (request, reply) => {
+    const getBody = (read, done) => {
       const b = request.body;
       let stream;
       if (b !== null && typeof b === 'object' && UNREAD in b) stream = b[UNREAD];
       else if (b === undefined && !bodyConsumed(request.raw)) stream = request.raw;
-      else if (b === undefined) return { body: Buffer.alloc(0) };
-      else return consumed();
-      return readBody(stream, read, request.headers['content-encoding']);
+      else if (b === undefined) return done({ body: Buffer.alloc(0) });
+      else return done(consumed());
+      return readBody(stream, read, request.headers['content-encoding'], done);
     };
     const answer = (a) => {
       reply.code(a.status).headers(fastifyHeadersOf(a)).send(a.body);
@@ -275,12 +310,14 @@ export async function fastifyPlugin(instance, options) {
       }
       return settled(run(event, request, reply), () => reply.sent);
     };
-    try {
-      await receive(policy, request.raw, request.raw.url, getBody, answer, handle, onError);
-    } catch (err) {
+    const fail = (err) => {
       onError(err);
       if (!reply.sent) answer(answers.handlerFailed);
+    };
+    try {
+      receive(policy, request.raw, request.raw.url, getBody, answer, handle, onError, fail);
+    } catch (err) {
+      fail(err);
     }
-    return reply;
   });
 }
