@@ -80,8 +80,11 @@ export class Policy {
   #generation;
   #maxBodyBytes;
   // Verdicts by their text: a few distinct ones recur (one per peer address and refusal), each
-  // parsed once. Shared objects, only ever read.
+  // parsed once. Shared objects, only ever read. The last one is kept aside: comparing with it
+  // costs less than hashing the text anew, and a run of requests mostly has the same verdict.
   #verdicts = new Map();
+  #lastText = '';
+  #lastVerdict = undefined;
   constructor(options, ownKeys = []) {
     if (options !== undefined && options !== null && typeof options !== 'object') {
       throw new TypeError('options must be an object');
@@ -117,23 +120,33 @@ export class Policy {
   check(method, peer, query, header) {
     // One string for the core (ffi::js::check_joined): `method NUL ±peer NUL query (NUL name NUL
     // value)…`. No part that reaches a receiver holds a NUL; should one, the parts go as an array.
-    method = String(method);
+    // (`typeof` first: String() of what mostly is a string already costs a call per part)
+    if (typeof method !== 'string') method = String(method);
     let joined = `${method}\0${peer === undefined || peer === null ? '-' : `+${peer}`}\0${query}`;
-    let nul = method.includes('\0') || (peer != null && String(peer).includes('\0')) || String(query).includes('\0');
+    let nul =
+      method.includes('\0') ||
+      (peer != null && (typeof peer === 'string' ? peer : String(peer)).includes('\0')) ||
+      (typeof query === 'string' ? query : String(query)).includes('\0');
     for (const name of this.headers) {
       const v = header(name);
       if (v !== undefined && v !== null) {
-        const value = String(v);
+        const value = typeof v === 'string' ? v : String(v);
         if (value.includes('\0')) nul = true;
         joined += `\0${name}\0${value}`;
       }
     }
     const text = nul ? this.#checkParts(method, peer, query, header) : this.#receiver().checkJoined(joined);
-    let verdict = this.#verdicts.get(text);
-    if (verdict === undefined) {
-      verdict = JSON.parse(text);
-      if (this.#verdicts.size >= 256) this.#verdicts.clear(); // many peers: bounded
-      this.#verdicts.set(text, verdict);
+    let verdict;
+    if (text === this.#lastText) verdict = this.#lastVerdict;
+    else {
+      verdict = this.#verdicts.get(text);
+      if (verdict === undefined) {
+        verdict = JSON.parse(text);
+        if (this.#verdicts.size >= 256) this.#verdicts.clear(); // many peers: bounded
+        this.#verdicts.set(text, verdict);
+      }
+      this.#lastText = text;
+      this.#lastVerdict = verdict;
     }
     // Learn mode is for finding the sender's addresses: every line counts.
     if (verdict.read && verdict.read.learn) console.warn(verdict.read.learn);

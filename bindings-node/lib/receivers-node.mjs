@@ -10,8 +10,9 @@ const NODE_OWN = ['onError', 'answerFirst'];
 const FASTIFY_OWN = ['onEvent', 'onError', 'answerFirst', 'path', 'prefix', 'logLevel', 'logSerializers', 'config', 'constraints'];
 
 function headerOf(req) {
+  const headers = req.headers; // (a getter on Node's request: once, not once per header)
   return (name) => {
-    const v = req.headers[name];
+    const v = headers[name];
     return Array.isArray(v) ? v.join(', ') : v;
   };
 }
