@@ -648,7 +648,7 @@ def axum_inproc(corpus: str, rounds: int = 5) -> tuple[list[str], str]:
     requests/s: the routes' own work, which the machine's other tenants move far less than they
     move wall time (bench/README.md)."""
     try:
-        out = subprocess.run([axum_bin(), "--inproc", corpus, str(rounds)], env=dict(os.environ, PV_LOAD_TOKEN=TOKEN),
+        out = subprocess.run([axum_bin(), "--inproc", corpus, "--rounds", str(rounds)], env=dict(os.environ, PV_LOAD_TOKEN=TOKEN),
                              capture_output=True, text=True, timeout=300, check=True).stdout
         r = json.loads(out.strip().splitlines()[-1])
     except (OSError, subprocess.SubprocessError, ValueError, IndexError) as e:
