@@ -835,9 +835,9 @@ mod tests {
         // to two also after a plain prefix and before short and long rests of the body (the
         // last 16 bytes are read apart, and the room for the text is found two ways).
         let tails = ["", "\"", "\"}", "\"                    }", " \"x\\\"y\""];
-        // Under valgrind, the sequences of three end with one piece in eleven (the pairs already
-        // reach every unsafe path: each piece at each offset of a 16-byte step, near the end of
-        // the body and far from it).
+        // Under valgrind, the sequences of three end with one piece in eleven: the pairs, after
+        // each prefix and before each rest of the body, already run every unsafe path of the
+        // reader (tests/ci/memory.sh says which test runs which).
         let third = if crate::test_support::under_valgrind() {
             11
         } else {

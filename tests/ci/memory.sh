@@ -44,45 +44,60 @@ for line in sys.stdin:
 # sequences of three pieces), scan::tests::{agrees_with_a_plain_scan,
 # finds_string_stops_like_a_plain_scan, string_stops_simd_and_swar_agree} and
 # ffi::py::tests::mixed_texts_of_every_length (5 texts per length, not 20).
-# Every unsafe block of core/src that x86_64 compiles runs here (checked by stopping at each
-# under gdb while these tests ran): json.rs (borrowed and escaped strings: runs copied by
-# stops16_copy, put_utf8, set_len, grow) through strings_read_as_before,
-# random_strings_read_as_before, escapes_and_surrogates and the vectors; scan.rs (the SSE2
-# stops16_at and mask64, the SWAR stops16_swar) through string_stops_simd_and_swar_agree,
-# marks_every_needle_in_order and every parse; form.rs through form::tests::decodes and the form
-# vectors; ffi/py.rs (widen16, pairs16, the one-character writes) through
-# mixed_texts_of_every_length.
+# Every unsafe block of core/src that x86_64 compiles still runs here (checked 2026-12-07 by
+# stopping at each under gdb while these tests ran with these settings):
+#   json.rs  the borrowed string (from_utf8_unchecked): every parse (vectors, receivers, ...);
+#            the escaped string (runs copied by stops16_copy, the byte-by-byte tail, put_utf8,
+#            set_len, from_utf8_unchecked): json::tests::{strings_read_as_before,
+#            random_strings_read_as_before, escapes_and_surrogates, compact_round_trip};
+#            grow's set_len: router_codegen's the_router_section_is_a_generated_output.
+#   scan.rs  mask64 (SSE2): marks_every_needle_in_order and the form/query/receiver tests;
+#            stops16_at (SSE2, with and without the copy): every JSON parse and
+#            string_stops_simd_and_swar_agree; stops16_swar: string_stops_simd_and_swar_agree.
+#   form.rs  from_utf8_unchecked: form::tests::decodes, security::tests::query, slots tests.
+#   ffi/py.rs  every read and write (widen16, pairs16, one character of each width, set_len):
+#            ffi::py::tests::mixed_texts_of_every_length.
+# (ffi/js/utf16.rs's unsafe code is wasm32 only: tests/ci/wasm.sh runs it in workerd.)
 export PV_UNDER_VALGRIND=1 PROPTEST_CASES=40
 export SKIPS="--skip generators_reach_real_events --skip eq_ignore_ascii_case_agrees_with_std
     --skip utf16_of_every_mix --skip utf16_of_every_code_point
     --skip every_character_at_every_offset_of_a_run"
 
-# One test binary (or the memflat loop) under valgrind. Two run at once (valgrind runs a
-# program's threads one at a time, so one valgrind keeps one core busy); each one's output is
-# printed when it ends, so that the two do not interleave.
+# One job under valgrind: a test binary with its filters, or the memflat loop. Two run at once
+# (valgrind runs a program's threads one at a time: one valgrind keeps one core busy); each
+# job's output is printed when it ends, so that the two do not interleave.
 vg_one() {
     local vg=(valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect
         --show-leak-kinds=definite,indirect --error-exitcode=99)
-    local log status=0 t=$SECONDS
+    local log status=0 t=$SECONDS bin filters
+    read -r bin filters <<<"$1"
     log=$(mktemp)
-    if [ "$1" = memflat ]; then
+    if [ "$bin" = memflat ]; then
         # Under valgrind RSS says nothing (its own shadow memory and freed-block queue grow):
         # no RSS bound here, the leak check is the test.
         "${vg[@]}" target/release/examples/memflat 20000 1000000000 >"$log" 2>&1 || status=$?
         echo "memory: valgrind memflat (20000 events): exit $status, $((SECONDS - t)) s"
     else
         # shellcheck disable=SC2086
-        (cd core && "${vg[@]}" "$1" -q --test-threads=2 $SKIPS) >"$log" 2>&1 || status=$?
-        echo "memory: valgrind $(basename "$1"): exit $status, $((SECONDS - t)) s"
+        (cd core && "${vg[@]}" "$bin" -q --test-threads=2 $filters $SKIPS) >"$log" 2>&1 || status=$?
+        echo "memory: valgrind $(basename "$bin") $filters: exit $status, $((SECONDS - t)) s"
     fi
     cat "$log"
     rm -f "$log"
     return "$status"
 }
 export -f vg_one
-# The unit tests (the longest) first; xargs exits non-zero when any run does.
+# The longest first: the unit tests in two halves (the string and scan tests, the rest), the
+# batch threads, then the others. xargs exits non-zero when any job does.
 lib=$(printf '%s\n' "${bins[@]}" | grep '/primevox_webhooks-[0-9a-f]*$') ||
     { echo "memory: no unit test binary among ${bins[*]}" >&2; exit 1; }
-printf '%s\n' "$lib" memflat "${bins[@]}" | awk '!seen[$0]++' |
-    xargs -P 2 -I{} bash -c 'vg_one "$1"' _ {}
+batch=$(printf '%s\n' "${bins[@]}" | grep '/batch-[0-9a-f]*$') || batch=""
+text_tests="json:: scan:: ffi::py::"
+{
+    echo "$lib $text_tests"
+    echo "$lib --skip ${text_tests// / --skip }"
+    [ -z "$batch" ] || echo "$batch"
+    echo memflat
+    printf '%s\n' "${bins[@]}" | grep -vxF -e "$lib" -e "$batch"
+} | xargs -P 2 -I{} bash -c 'vg_one "$1"' _ {}
 echo "memory: ok"

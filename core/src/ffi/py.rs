@@ -241,8 +241,8 @@ mod tests {
             '🚗',
             '\u{10ffff}',
         ];
-        // Under valgrind, 5 texts of each length rather than 20 (each still starts every kind of
-        // run at every offset of a 16-byte step, over the lengths).
+        // Under valgrind, 5 texts of each length rather than 20: every length, and every unsafe
+        // path of push_code_points, still runs (tests/ci/memory.sh).
         let per_length = if crate::test_support::under_valgrind() {
             5
         } else {
