@@ -20,13 +20,17 @@ fi
 cargo run -q --release --locked -p primevox-webhooks --example memflat -- 1000000 2048
 
 # The core's test binaries (unit, vectors incl. hostile-*, batch threads, generated files,
-# properties with fewer cases: valgrind runs ~30x slower).
-mapfile -t bins < <(cargo test -q -p primevox-webhooks --locked --no-run --message-format=json 2>/dev/null |
+# properties with fewer cases: valgrind runs ~30x slower, serde, axum), from the very build of
+# tests/ci/rust.sh's cargo test (same packages, same features): after it, nothing is compiled.
+mapfile -t bins < <(cargo test -q -p primevox-webhooks -p primevox-webhooks-cli \
+    --features primevox-webhooks/serde,primevox-webhooks/axum --locked --no-run \
+    --message-format=json 2>/dev/null |
     python3 -c '
 import json, sys
 for line in sys.stdin:
     m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m.get("executable") and m["profile"]["test"]:
+    if (m.get("reason") == "compiler-artifact" and m.get("executable") and m["profile"]["test"]
+            and m["manifest_path"].endswith("/core/Cargo.toml")):
         print(m["executable"])
 ')
 [ "${#bins[@]}" -ge 5 ] || { echo "memory: expected the core test binaries, found ${#bins[@]}" >&2; exit 1; }
