@@ -1,7 +1,7 @@
 """Receivers under load, with faults in the same runs.
 
     python bench/load/run.py CORPUS.jsonl [--smoke] [--frameworks fastapi,flask,django,express,fastify,nodehttp,axum,workers]
-                             [--duration S] [--connections C] [--faults N] [--json OUT.json]
+                             [--duration S] [--rounds N] [--connections C] [--faults N] [--json OUT.json]
 
 For each framework, one server process (FastAPI: uvicorn, one worker; Flask, Django: gunicorn, one
 gthread worker of 8 threads; Express, Fastify, node:http: node; axum: target/release/pvload-axum,
@@ -10,7 +10,10 @@ by apps/workers_build.mjs from the wasm package) on 127.0.0.1 with three
 routes: the SDK's receiver (/sdk), a minimal hand-written receiver making the same checks
 (/hand) and an empty endpoint that only reads the body (/empty, the framework's ceiling).
 wrk (bench/load/wrk.lua) replays the good deliveries of the corpus at a fixed concurrency
-against each route for a fixed time; it reports requests/s, p50/p99 latency and errors.
+against each route for a fixed time; it reports requests/s, p50/p99 latency and errors. Beside
+them, the server process's CPU time (user + system, every thread, from /proc) per request over
+the same seconds: what a route costs, which the other tenants of the machine move far less than
+requests/s.
 
 While wrk drives /sdk, a fault driver (below, raw sockets, bounded in count and time) sends a
 mix of deliveries, each with a unique key, and records every answer: good deliveries, malformed
@@ -61,6 +64,9 @@ RSS_BOUND = 64 * 2**20
 # Servers
 
 
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -91,6 +97,13 @@ class Server:
                 if line.startswith("VmRSS:"):
                     return int(line.split()[1]) * 1024
         return 0
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the process that runs the handlers, all its threads."""
+        with open(f"/proc/{self.worker or self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        # fields[11], fields[12]: utime and stime (fields 14 and 15 of proc(5), after pid and comm)
+        return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
     def stop(self) -> None:
         if self.alive():
@@ -525,7 +538,11 @@ def bench_framework(name: str, python: str, corpus: str, a: argparse.Namespace) 
                     fl = await fault_mix(srv.port, a.faults, a.duration + 60, route)
                     return await w, fl
 
+                cpu = srv.cpu_seconds()
                 w, sent = asyncio.run(both())
+                # the server's CPU time per request (the fault mix's few requests are the same on
+                # every route): what a route costs, less moved by the other tenants than requests/s
+                w["cpu_us"] = (srv.cpu_seconds() - cpu) * 1e6 / max(1, w["requests"] + len(sent))
                 faults = sent if route == "sdk" else []
                 n_faults += len(faults)
                 runs[route].append(w)
@@ -572,7 +589,7 @@ def bench_framework(name: str, python: str, corpus: str, a: argparse.Namespace) 
         row: dict[str, Any] = {
             "framework": name, "route": route, "rounds": len(ws),
             "rps": median([w["rps"] for w in ws]), "p50_ms": median([w["p50_ms"] for w in ws]),
-            "p99_ms": median([w["p99_ms"] for w in ws]),
+            "p99_ms": median([w["p99_ms"] for w in ws]), "cpu_us": median([w["cpu_us"] for w in ws]),
             "socket_errors": sum(sum(w["errors"].values()) - w["errors"]["status"] for w in ws),
             "non2xx": sum(n for w in ws for c, n in w["status"].items() if not 200 <= int(c) < 300),
             "rss_before": rss_before, "rss_after": rss_after, "runs": ws,
@@ -581,6 +598,8 @@ def bench_framework(name: str, python: str, corpus: str, a: argparse.Namespace) 
         if route != "sdk":
             # the SDK's requests/s over this route's, paired round by round
             row["sdk_ratio"] = median([s["rps"] / o["rps"] for s, o in zip(runs["sdk"], ws)])
+            # this route's CPU time per request over the SDK's (above 1: the SDK costs less)
+            row["sdk_cpu_ratio"] = median([o["cpu_us"] / s["cpu_us"] for s, o in zip(runs["sdk"], ws)])
         rows.append(row)
     return rows, problems
 
@@ -602,7 +621,7 @@ def workers_memory(python: str, corpus: str, a: argparse.Namespace) -> tuple[lis
     requests; the SDK's growth per request must stay within WORKERS_RSS_FACTOR times /empty's,
     plus WORKERS_RSS_SLACK (measured: /sdk 1.05 to 1.25 times /empty). A leak of a kilobyte per
     request fails it."""
-    seconds = max(5.0, a.duration)
+    seconds = 5.0 if a.smoke else 10.0
     got: dict[str, tuple[int, int]] = {}
     problems: list[str] = []
     # /sdk first, for `seconds`; then /empty in one-second runs until it has served as many
@@ -648,7 +667,7 @@ def axum_inproc(corpus: str, rounds: int = 5) -> tuple[list[str], str]:
     requests/s: the routes' own work, which the machine's other tenants move far less than they
     move wall time (bench/README.md)."""
     try:
-        out = subprocess.run([axum_bin(), "--inproc", corpus, str(rounds)], env=dict(os.environ, PV_LOAD_TOKEN=TOKEN),
+        out = subprocess.run([axum_bin(), "--inproc", corpus, "--rounds", str(rounds)], env=dict(os.environ, PV_LOAD_TOKEN=TOKEN),
                              capture_output=True, text=True, timeout=300, check=True).stdout
         r = json.loads(out.strip().splitlines()[-1])
     except (OSError, subprocess.SubprocessError, ValueError, IndexError) as e:
@@ -664,10 +683,13 @@ def main() -> None:
     ap.add_argument("corpus")
     ap.add_argument("--smoke", action="store_true", help="2 s per route, 3 rounds of the fault mix")
     ap.add_argument("--frameworks", default=",".join(FRAMEWORKS))
-    ap.add_argument("--duration", type=float, default=10.0, help="seconds of wrk per route")
+    # Many short rounds rather than a few long ones: requests/s on a shared 2-core machine swings
+    # by up to 2x from one second to the next (wrk, the server and the other tenants share the
+    # cores), so a median over 10 paired rounds is steadier than one over 3, in the same time.
+    ap.add_argument("--duration", type=float, default=3.0, help="seconds of wrk per route and round")
     ap.add_argument("--connections", type=int, default=16)
-    ap.add_argument("--faults", type=int, default=10, help="fault-mix rounds per /sdk run (13 requests each)")
-    ap.add_argument("--rounds", type=int, default=3, help="rounds of the three routes, in rotating order")
+    ap.add_argument("--faults", type=int, default=3, help="fault-mix rounds per run (13 requests each)")
+    ap.add_argument("--rounds", type=int, default=10, help="rounds of the three routes, in rotating order")
     ap.add_argument("--python", default=sys.executable, help="the Python with fastapi/uvicorn/the SDK")
     ap.add_argument("--json", help="also write the rows here")
     a = ap.parse_args()
@@ -682,8 +704,8 @@ def main() -> None:
           f"{a.faults} x 13 requests alongside every run, answers checked on /sdk; {os.cpu_count()} cores, "
           f"load average {load:.1f} at the start\n")
     print("| framework | route | requests/s | SDK requests/s vs this (paired) | p50 ms | p99 ms | socket errors | "
-          "non-2xx | RSS before -> after (MiB) |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---|")
+          "non-2xx | RSS before -> after (MiB) | server CPU µs/request | this route's CPU/request over the SDK's (paired) |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|")
     all_rows: list[dict[str, Any]] = []
     problems: list[str] = []
     notes: list[str] = []
@@ -703,8 +725,10 @@ def main() -> None:
             label = {"sdk": "SDK receiver", "hand": "hand-written", "empty": "empty endpoint"}[r["route"]]
             label += f" (+{r['faults']} fault-mix requests)"
             ratio = f"{r['sdk_ratio']:.2f}x" if "sdk_ratio" in r else ""
+            cpu_ratio = f"{r['sdk_cpu_ratio']:.2f}x" if "sdk_cpu_ratio" in r else ""
             print(f"| {name} | {label} | {r['rps']:.0f} | {ratio} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | "
-                  f"{r['socket_errors']} | {r['non2xx']} | {r['rss_before'] / 2**20:.0f} -> {r['rss_after'] / 2**20:.0f} |")
+                  f"{r['socket_errors']} | {r['non2xx']} | {r['rss_before'] / 2**20:.0f} -> {r['rss_after'] / 2**20:.0f} | "
+                  f"{r['cpu_us']:.1f} | {cpu_ratio} |")
     print(f"\n- load average at the end: {os.getloadavg()[0]:.1f}")
     for note in notes:
         print(note)

@@ -4,6 +4,7 @@
 //! pvbench corpus PATH [--n N]               writes the corpus as JSON lines for other languages
 //! pvbench calls-corpus PATH [--calls N]     the calls corpus (every delivery of N calls), JSON lines
 //! pvbench calls [--calls N] [--reps N]      the calls rows (CallTracker), markdown on stdout
+//! pvbench profile WHO [--subset S] [--reps N]  one contender alone, for callgrind / perf (--help)
 
 mod baseline;
 mod calls;
@@ -11,57 +12,80 @@ mod corpus;
 mod cpu;
 
 use std::hint::black_box;
+use std::path::PathBuf;
 use std::time::Instant;
 
 use baseline::JsonLib;
+use clap::{Parser, Subcommand, ValueEnum};
 use corpus::Payload;
 use cpu::thread_cpu_seconds;
 use primevox_webhooks::{parse_many, parse_with, Event, ExtraValue, Field, ParseOptions};
 
+/// The Rust side of the benchmark suite (markdown table on stdout), and the corpus generator for
+/// the other languages.
+#[derive(Parser)]
+#[command(name = "pvbench")]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Repetitions per contender.
+    #[arg(long, global = true, default_value_t = 15)]
     reps: usize,
+    /// Payloads in the corpus.
+    #[arg(long, global = true, default_value_t = 10_000)]
     n: usize,
-    corpus_path: Option<String>,
-    /// `profile WHO`: loop only one contender (sdk, sdk-owned, serde, serde-owned, sonic,
-    /// sonic-owned) over `--subset`, for callgrind / perf.
-    profile: Option<String>,
-    subset: String,
+    /// 600 payloads, 3 repetitions: checks that everything still runs.
+    #[arg(long, global = true)]
+    smoke: bool,
+    /// Calls in the calls corpus (`calls`, `calls-corpus`).
+    #[arg(long, global = true, default_value_t = 10_000)]
     calls: usize,
-    calls_corpus: Option<String>,
-    calls_run: bool,
+    /// The payloads `profile` loops over.
+    #[arg(long, global = true, value_enum, default_value_t = Subset::Mixed)]
+    subset: Subset,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Writes the corpus as JSON lines, for the other languages.
+    Corpus { path: PathBuf },
+    /// Writes the calls corpus (every delivery of `--calls` calls) as JSON lines.
+    CallsCorpus { path: PathBuf },
+    /// The calls rows (CallTracker), markdown on stdout.
+    Calls,
+    /// Loops one contender alone over `--subset`, `--reps` times, for callgrind / perf.
+    Profile {
+        #[arg(value_enum, default_value_t = Who::Sdk)]
+        who: Who,
+    },
+    /// The old spelling of `profile serde`.
+    #[command(hide = true)]
+    ProfileBaseline,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Subset {
+    Mixed,
+    Json,
+    Form,
+}
+
+/// The contenders `profile` can loop, in the order of the table's first rows.
+#[derive(Clone, Copy, ValueEnum)]
+enum Who {
+    Sdk,
+    SdkOwned,
+    Serde,
+    SerdeOwned,
+    Sonic,
+    SonicOwned,
 }
 
 fn args() -> Args {
-    let mut a = Args {
-        reps: 15,
-        n: 10_000,
-        corpus_path: None,
-        profile: None,
-        subset: "mixed".to_owned(),
-        calls: 10_000,
-        calls_corpus: None,
-        calls_run: false,
-    };
-    let argv: Vec<String> = std::env::args().skip(1).collect();
-    let mut it = argv.iter();
-    while let Some(x) = it.next() {
-        match x.as_str() {
-            "--reps" => a.reps = it.next().and_then(|v| v.parse().ok()).expect("--reps N"),
-            "--n" => a.n = it.next().and_then(|v| v.parse().ok()).expect("--n N"),
-            "--subset" => a.subset = it.next().expect("--subset mixed|json|form").clone(),
-            "--smoke" => {
-                a.reps = 3;
-                a.n = 600;
-            }
-            "--calls" => a.calls = it.next().and_then(|v| v.parse().ok()).expect("--calls N"),
-            "calls-corpus" => a.calls_corpus = Some(it.next().expect("calls-corpus PATH").clone()),
-            "calls" => a.calls_run = true,
-            "corpus" => a.corpus_path = Some(it.next().expect("corpus PATH").clone()),
-            "profile" => a.profile = Some(it.next().cloned().unwrap_or_else(|| "sdk".to_owned())),
-            // (the old spelling)
-            "profile-baseline" => a.profile = Some("serde".to_owned()),
-            other => panic!("unknown argument {other}"),
-        }
+    let mut a = Args::parse();
+    if a.smoke {
+        a.reps = 3;
+        a.n = 600;
     }
     a
 }
@@ -186,24 +210,30 @@ fn check_agreement(corpus: &[Payload], options: &ParseOptions) {
 
 fn main() {
     let a = args();
-    if let Some(path) = &a.calls_corpus {
-        let ds = calls::corpus(a.calls);
-        std::fs::write(path, calls::to_jsonl(&ds)).expect("write calls corpus");
-        eprintln!(
-            "wrote {} deliveries of {} calls to {path}",
-            ds.len(),
-            a.calls
-        );
-        return;
-    }
-    if a.calls_run {
-        calls::run(a.calls, a.reps);
-        return;
-    }
+    let profile = match a.command {
+        Some(Command::CallsCorpus { ref path }) => {
+            let ds = calls::corpus(a.calls);
+            std::fs::write(path, calls::to_jsonl(&ds)).expect("write calls corpus");
+            eprintln!(
+                "wrote {} deliveries of {} calls to {}",
+                ds.len(),
+                a.calls,
+                path.display()
+            );
+            return;
+        }
+        Some(Command::Calls) => {
+            calls::run(a.calls, a.reps);
+            return;
+        }
+        Some(Command::Profile { who }) => Some(who),
+        Some(Command::ProfileBaseline) => Some(Who::Serde),
+        Some(Command::Corpus { .. }) | None => None,
+    };
     let corpus = corpus::corpus(a.n);
-    if let Some(path) = a.corpus_path {
-        std::fs::write(&path, corpus::to_jsonl(&corpus)).expect("write corpus");
-        eprintln!("wrote {} payloads to {path}", corpus.len());
+    if let Some(Command::Corpus { path }) = &a.command {
+        std::fs::write(path, corpus::to_jsonl(&corpus)).expect("write corpus");
+        eprintln!("wrote {} payloads to {}", corpus.len(), path.display());
         return;
     }
     let options = ParseOptions::default();
@@ -306,22 +336,14 @@ fn main() {
         ),
     ];
 
-    if let Some(who) = &a.profile {
+    if let Some(who) = profile {
         // One contender alone, for callgrind / perf: `pvbench profile sdk --subset json --reps N`.
-        let set = match a.subset.as_str() {
-            "json" => &json,
-            "form" => &form,
-            _ => &all,
+        let set = match a.subset {
+            Subset::Json => &json,
+            Subset::Form => &form,
+            Subset::Mixed => &all,
         };
-        let i = match who.as_str() {
-            "sdk" => 0,
-            "sdk-owned" => 1,
-            "serde" => 2,
-            "serde-owned" => 3,
-            "sonic" => 4,
-            "sonic-owned" => 5,
-            other => panic!("profile: unknown contender {other}"),
-        };
+        let i = who as usize;
         let f = &contenders[i].0 .1;
         let n: usize = (0..a.reps).map(|_| f(set)).sum();
         println!("{n}");

@@ -8,7 +8,7 @@
 //!   POST /empty  reads the body and answers 200 {"ok":true}: the framework's ceiling
 //!   GET  /__stats   handler calls per delivery key, per route
 //!
-//! `pvload-axum --inproc CORPUS.wrk [ROUNDS]` serves nothing: it calls the same router in
+//! `pvload-axum --inproc CORPUS.wrk [--rounds N]` serves nothing: it calls the same router in
 //! process (`tower_service::Service::call`, as hyper does, with the `ConnectInfo` hyper's
 //! connection would add) over the deliveries of a wrk.lua corpus file, every route in rounds in
 //! a rotating order, and prints the thread's CPU time per request of each route and the SDK's
@@ -26,6 +26,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
+use clap::Parser;
 use primevox_webhooks::axum::{receiver_layer, HandlerError, PrimevoxEvent, Received};
 use primevox_webhooks::receiver::{Receiver, ReceiverOptions};
 use primevox_webhooks::Field;
@@ -192,16 +193,30 @@ fn router(token: String) -> axum::Router {
         .with_state(app)
 }
 
+/// The axum receivers under load: `pvload-axum [PORT]` serves /sdk, /hand and /empty on
+/// 127.0.0.1; `pvload-axum --inproc CORPUS.wrk` calls them in process instead.
+#[derive(Parser)]
+#[command(name = "pvload-axum")]
+struct Args {
+    /// The port to serve on, on 127.0.0.1 (0: a free one; the address is printed).
+    #[arg(default_value_t = 0, conflicts_with = "inproc")]
+    port: u16,
+    /// Serve nothing: call the router in process over the deliveries of this wrk.lua corpus file,
+    /// and print each route's CPU time per request.
+    #[arg(long, value_name = "CORPUS.wrk")]
+    inproc: Option<String>,
+    /// Rounds of `--inproc` (every route once per round, in a rotating order).
+    #[arg(long, default_value_t = 5, requires = "inproc", value_parser = clap::value_parser!(u32).range(1..))]
+    rounds: u32,
+}
+
 fn main() -> std::io::Result<()> {
-    let mut args = std::env::args().skip(1);
-    let first = args.next().unwrap_or_default();
+    let args = Args::parse();
     let token = std::env::var("PV_LOAD_TOKEN").unwrap_or_else(|_| "load-token".into());
-    if first == "--inproc" {
-        let corpus = args.next().expect("--inproc CORPUS.wrk [ROUNDS]");
-        let rounds = args.next().and_then(|r| r.parse().ok()).unwrap_or(5);
-        return inproc::run(router(token.clone()), &token, &corpus, rounds);
+    if let Some(corpus) = &args.inproc {
+        return inproc::run(router(token.clone()), &token, corpus, args.rounds as usize);
     }
-    let port: u16 = first.parse().unwrap_or(0);
+    let port = args.port;
     let router = router(token);
     // The multi-threaded runtime, as axum services are deployed (one worker thread per core).
     tokio::runtime::Builder::new_multi_thread()
