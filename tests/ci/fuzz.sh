@@ -24,16 +24,19 @@ cargo fuzz build --release
 targets=(parse_with round_trip from_json)
 # Built above: each run below only checks that its target is up to date.
 pids=()
+logs=()
 for target in "${targets[@]}"; do
+    log=$(mktemp)
+    logs+=("$log")
     cargo fuzz run "$target" "corpus/$target" -- \
         -max_total_time="$seconds" -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
-        -print_final_stats=1 >"$root/target/fuzz-$target.log" 2>&1 &
+        -print_final_stats=1 >"$log" 2>&1 &
     pids+=($!)
 done
 failed=0
 for i in "${!targets[@]}"; do
     target=${targets[$i]}
-    log="$root/target/fuzz-$target.log"
+    log=${logs[$i]}
     echo "fuzz: $target for ${seconds} s"
     if ! wait "${pids[$i]}"; then
         tail -n 60 "$log"
