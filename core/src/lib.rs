@@ -44,6 +44,8 @@ pub mod security;
 #[cfg(feature = "serde")]
 mod serde_impl;
 mod slots;
+#[cfg(test)]
+mod test_support;
 pub mod validate;
 
 pub use batch::{

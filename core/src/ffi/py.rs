@@ -241,9 +241,16 @@ mod tests {
             '🚗',
             '\u{10ffff}',
         ];
+        // Under valgrind, 5 texts of each length rather than 20: every length, and every unsafe
+        // path of push_code_points, still runs (tests/ci/memory.sh).
+        let per_length = if crate::test_support::under_valgrind() {
+            5
+        } else {
+            20
+        };
         let mut x: u64 = 2026;
         for len in 0..300 {
-            for _ in 0..20 {
+            for _ in 0..per_length {
                 let s: String = (0..len)
                     .map(|_| {
                         x = x
