@@ -12,8 +12,9 @@ routes: the SDK's receiver (/sdk), a minimal hand-written receiver making the sa
 wrk (bench/load/wrk.lua) replays the good deliveries of the corpus at a fixed concurrency
 against each route for a fixed time; it reports requests/s, p50/p99 latency and errors. Beside
 them, the server process's CPU time (user + system, every thread, from /proc) per request over
-the same seconds: what a route costs, which the other tenants of the machine move far less than
-requests/s.
+the same seconds. (On this shared VM it moves with requests/s: the machine's own speed changes
+from one second to the next. Instruction counts are the steady measure: load/node_ir.py,
+load/axum_ir.py.)
 
 While wrk drives /sdk, a fault driver (below, raw sockets, bounded in count and time) sends a
 mix of deliveries, each with a unique key, and records every answer: good deliveries, malformed
@@ -541,7 +542,7 @@ def bench_framework(name: str, python: str, corpus: str, a: argparse.Namespace) 
                 cpu = srv.cpu_seconds()
                 w, sent = asyncio.run(both())
                 # the server's CPU time per request (the fault mix's few requests are the same on
-                # every route): what a route costs, less moved by the other tenants than requests/s
+                # every route): tells a route that waits (sockets, timers) from one that computes
                 w["cpu_us"] = (srv.cpu_seconds() - cpu) * 1e6 / max(1, w["requests"] + len(sent))
                 faults = sent if route == "sdk" else []
                 n_faults += len(faults)

@@ -110,13 +110,15 @@ def render(text: str) -> str:
         elif cells[1].startswith("empty"):
             out.append(f"| {cells[0]}: SDK receiver requests/s vs empty endpoint | ≥ 0.95x | {r:.2f}x | "
                        f"{'yes' if r >= 0.95 else '**no**'} |")
-    # Beside the targets (wall time, which the machine's other tenants move by up to 2x from one
-    # second to the next): what each route costs the server, CPU time per request (column 11).
+    # Beside the targets: what each route costs the server, CPU time per request (column 11;
+    # on a shared VM it moves with requests/s, see bench/README.md).
     cpu = [(c[0], c[1], ratio(c[10])) for c in loads if len(c) >= 11 and c[10].endswith("x")]
     if cpu:
         out += ["", "Receivers, server CPU time per request (not a target; the same runs): the hand-written",
                 "route's and the empty endpoint's over the SDK's, paired round by round (above 1x: the SDK",
-                "costs less).", "", "| framework | hand-written / SDK | empty / SDK |", "|---|---:|---:|"]
+                "costs less). On a shared VM it moves with requests/s (bench/README.md); instructions per",
+                "request under callgrind are the steady measure.", "",
+                "| framework | hand-written / SDK | empty / SDK |", "|---|---:|---:|"]
         for fw in dict.fromkeys(c[0] for c in cpu):
             got = {route.split()[0]: r for f, route, r in cpu if f == fw}
             cells = [f"{got[k]:.2f}x" if got.get(k) is not None else "" for k in ("hand-written", "empty")]
