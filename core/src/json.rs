@@ -893,6 +893,35 @@ mod tests {
     }
 
     #[test]
+    fn escaped_quotes_before_a_long_rest() {
+        // The decoder sizes its buffer up to the first quote that no backslash precedes: the
+        // text after escaped quotes (plain runs, escapes of every width) must fit in it (the
+        // debug assertions in `escaped_string` check the room at every store). A piece of the
+        // rest as JSON text, and as decoded:
+        let (piece, decoded) = (r#"é😀\n\u00e9\ud83d\ude00"#, "é😀\né😀");
+        for rest in [17usize, 64, 1000] {
+            for quotes in 1..4 {
+                let raw = format!(
+                    "{}x{}{}",
+                    r#"\""#.repeat(quotes),
+                    "y".repeat(rest),
+                    piece.repeat(rest / 8)
+                );
+                let body = format!(r#"{{"a":"{raw}","b":"z"}}"#);
+                let m = members(&body, false).unwrap();
+                let want = format!(
+                    "{}x{}{}",
+                    "\"".repeat(quotes),
+                    "y".repeat(rest),
+                    decoded.repeat(rest / 8)
+                );
+                assert_eq!(m[0].1, Json::Str(Cow::Owned(want)));
+                assert_eq!(m[1].1, Json::Str(Cow::Borrowed("z")));
+            }
+        }
+    }
+
+    #[test]
     fn results_are_no_larger_than_values() {
         assert_eq!(std::mem::size_of::<Json<'_>>(), 32);
         assert_eq!(std::mem::size_of::<Result<Json<'_>, Fail>>(), 32);
