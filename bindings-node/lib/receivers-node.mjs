@@ -194,24 +194,34 @@ export function httpHandler(onEvent, options) {
   return function primevoxHttpHandler(req, res) {
     const getBody = (read, done) =>
       bodyConsumed(req) ? done(consumed()) : readBody(req, read, req.headers['content-encoding'], done);
-    const handle = (event) => {
-      if (first) {
-        send(res, answers.ok);
-        afterAnswer(() => run(event, req, res), onError);
-        return true;
-      }
-      return settled(run(event, req, res), () => res.headersSent || res.writableEnded);
-    };
-    const fail = (err) => {
-      onError(err);
-      send(res, answers.handlerFailed);
-    };
-    try {
-      receive(policy, req, req.url, getBody, (a) => send(res, a), handle, onError, fail);
-    } catch (err) {
-      fail(err);
-    }
+    receiveOnNode(policy, req, res, req.url, getBody, run, first, onError);
   };
+}
+
+/**
+ * The receive flow for node:http and Express, which answer on the same `res`: `run` is the
+ * user's handler, `first` answers 200 before it runs, `keepEvent` sets `req.primevoxEvent`
+ * (Express) before either.
+ */
+function receiveOnNode(policy, req, res, url, getBody, run, first, onError, keepEvent = false) {
+  const handle = (event) => {
+    if (keepEvent) req.primevoxEvent = event;
+    if (first) {
+      send(res, answers.ok);
+      afterAnswer(() => run(event, req, res), onError);
+      return true;
+    }
+    return settled(run(event, req, res), () => res.headersSent || res.writableEnded);
+  };
+  const fail = (err) => {
+    onError(err);
+    send(res, answers.handlerFailed);
+  };
+  try {
+    receive(policy, req, url, getBody, (a) => send(res, a), handle, onError, fail);
+  } catch (err) {
+    fail(err);
+  }
 }
 
 /** For express.json({ verify: keepRawBody }) / express.urlencoded({ verify: keepRawBody }). */
@@ -243,24 +253,7 @@ export function expressMiddleware(onEvent, options) {
       if (bodyConsumed(req)) return done(consumed());
       return readBody(req, read, req.headers['content-encoding'], done);
     };
-    const handle = (event) => {
-      req.primevoxEvent = event;
-      if (first) {
-        send(res, answers.ok);
-        afterAnswer(() => run(event, req, res), onError);
-        return true;
-      }
-      return settled(run(event, req, res), () => res.headersSent || res.writableEnded);
-    };
-    const fail = (err) => {
-      onError(err);
-      send(res, answers.handlerFailed);
-    };
-    try {
-      receive(policy, req, req.originalUrl || req.url, getBody, (a) => send(res, a), handle, onError, fail);
-    } catch (err) {
-      fail(err);
-    }
+    receiveOnNode(policy, req, res, req.originalUrl || req.url, getBody, run, first, onError, true);
   };
 }
 
