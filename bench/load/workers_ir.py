@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import json
 import os
 import shutil
 import statistics
@@ -55,6 +56,24 @@ def dump(pid: int, out: str, before: set[str]) -> list[str]:
     return sorted(set(glob.glob(out + "*")) - before)
 
 
+def inproc(port: int, route: str, corpus: str, count: int) -> int:
+    """`count` requests to `route` inside the isolate (workers_inproc.mjs), in batches of at most
+    1000 (one HTTP request each, short of workerd's per-request limits); all must be 2xx."""
+    done = 0
+    with open(corpus, "rb") as f:
+        body = f.read()
+    while done < count:
+        n = min(1000, count - done)
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/__inproc?route={route}&n={n}", data=body,
+                                     headers={"content-type": "text/plain"}, method="POST")
+        with urllib.request.urlopen(req, timeout=600) as r:
+            got = json.loads(r.read())
+        if got["ok"] != n:
+            raise SystemExit(f"/{route} in process: {n - got['ok']} answers other than 2xx")
+        done += n
+    return done
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("corpus")
@@ -64,17 +83,26 @@ def main() -> None:
     ap.add_argument("--routes", default="sdk,hand,empty")
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--annotate", help="keep the last round's dumps in this directory")
+    ap.add_argument("--inproc", action="store_true",
+                    help="call the routes in the isolate (apps/workers_inproc.mjs), not over HTTP under wrk")
+    ap.add_argument("--bundle", help="serve this workers_build.mjs output (a saved build, e.g. of another commit) "
+                    "instead of building the worktree's")
     args = ap.parse_args()
 
     routes = args.routes.split(",")
     out_dir = tempfile.mkdtemp(prefix="pv-workers-ir-")
     corpus = os.path.join(out_dir, "corpus.wrk")
     wrk_corpus(args.corpus, corpus, 2000)
-    built = subprocess.run(["node", "workers_build.mjs", out_dir], cwd=os.path.join(HERE, "apps"),
+    entry = "workers_inproc.mjs" if args.inproc else "workers_app.mjs"
+    built = subprocess.run(["node", "workers_build.mjs", out_dir, entry], cwd=os.path.join(HERE, "apps"),
                            capture_output=True, text=True, timeout=120)
     if built.returncode != 0:
         raise SystemExit(f"workers_build.mjs failed:\n{built.stdout}\n{built.stderr}")
     workerd = built.stdout.strip().splitlines()[-1]
+    if args.bundle:
+        for name in os.listdir(args.bundle):
+            if name.endswith((".mjs", ".wasm", ".capnp")):
+                shutil.copy(os.path.join(args.bundle, name), out_dir)
     out = os.path.join(out_dir, "callgrind.out")
     port = free_port()
     log = open(os.path.join(out_dir, "valgrind.log"), "wb")
@@ -97,14 +125,16 @@ def main() -> None:
                 if time.monotonic() > deadline:
                     raise SystemExit("workerd did not answer within 180 s under callgrind") from None
                 time.sleep(1)
+        drive = (lambda r, n: inproc(port, r, corpus, n)) if args.inproc else \
+            (lambda r, n: until(port, r, corpus, n, args.connections))
         for r in routes:
-            until(port, r, corpus, args.warm, args.connections)
+            drive(r, args.warm)
         for i in range(args.rounds):
             k = i % len(routes)
             for r in routes[k:] + routes[:k]:
                 before = set(glob.glob(out + "*"))
                 control("-z", str(proc.pid))
-                n = until(port, r, corpus, args.count, args.connections)
+                n = drive(r, args.count)
                 new = dump(proc.pid, out, before)
                 total, main_thread = totals(new)
                 figures[r].append((main_thread / n, total / n))
@@ -123,7 +153,8 @@ def main() -> None:
             for f in files:
                 shutil.copy(f, os.path.join(args.annotate, f"{r}-{f.rsplit('-', 1)[-1].lstrip('0')}"))
     med = {r: (statistics.median(x[0] for x in v), statistics.median(x[1] for x in v)) for r, v in figures.items()}
-    print(f"workers (workerd), instructions per request (callgrind, wrk -c{args.connections}, {args.rounds} rounds of "
+    how = "in the isolate" if args.inproc else f"wrk -c{args.connections}"
+    print(f"workers (workerd), instructions per request (callgrind, {how}, {args.rounds} rounds of "
           f"at least {args.count} requests after {args.warm} per route)")
     print("| route | main thread | all threads | main over /empty |")
     print("|---|---:|---:|---:|")
