@@ -1,25 +1,33 @@
 """The Workers receiver's instructions per request: the load app (apps/workers_app.mjs, bundled
 by apps/workers_build.mjs as run.py bundles it) served by the pinned workerd under valgrind's
-callgrind, driven by wrk at run.py's concurrency, so the figure does not depend on the
-machine's load.
+callgrind, so the figure does not depend on the machine's load.
 
-    python bench/load/workers_ir.py CORPUS.jsonl [--warm 3000] [--count 1000] [--rounds 2]
-                                    [--routes sdk,hand,empty] [--annotate DIR]
+    python bench/load/workers_ir.py CORPUS.jsonl [--inproc] [--warm 3000] [--count 1000] [--rounds 2]
+                                    [--routes sdk,hand,empty] [--connections 16] [--annotate DIR]
+                                    [--bundle DIR]
 
 node_ir.py's method: the good deliveries of the corpus that wrk.lua replays; a warm-up (each
 route until it answered ``--warm`` requests: V8 tiers the JavaScript and the wasm module up on
 other threads for a while); then each round measures every route in a rotating order: the
-counters zeroed (``callgrind_control -z``), wrk against the route until it answered ``--count``
-requests, the counters dumped (``-d``). Figures: instructions per answered request, the main
-thread (workerd's event loop: the HTTP layer, the isolate's JavaScript and wasm) and all threads
-(V8's compiler and garbage-collector helpers as well), median over rounds. All of user space,
-workerd's share included (the same on the three routes: /sdk - /empty is the receiver's work).
+counters zeroed (``callgrind_control -z``), ``--count`` requests to the route, the counters
+dumped (``-d``). Figures: instructions per answered request, the main thread (workerd's event
+loop: the HTTP layer, the isolate's JavaScript and wasm) and all threads (V8's compiler and
+garbage-collector helpers as well), median over rounds, and every round.
+
+The driver: wrk at run.py's concurrency (the default), or with ``--inproc`` the app's routes
+called inside the isolate one after another (apps/workers_inproc.mjs, batches of 1,000 per HTTP
+request to its /__inproc route): no HTTP layer in the figure, and far steadier. Under wrk the
+rounds vary by some 10%: under valgrind workerd throws C++ exceptions (kj's, with a stack trace,
+~35k instructions each) at most requests, a number that moves with the timing, which the native
+server does not. Either way /sdk - /empty is the receiver's own work.
 
 workerd runs under callgrind without special flags (valgrind 3.19: the default
-``--smc-check=all-non-file`` covers V8's code space), at some 50-100 requests/s, so a run of
-the defaults takes 5-10 minutes. ``--annotate DIR`` keeps the last round's dumps there
+``--smc-check=all-non-file`` covers V8's code space), at some 30-100 requests/s, so a run of
+the defaults takes 5-15 minutes. ``--annotate DIR`` keeps the last round's dumps there
 (``callgrind_annotate --inclusive=no --threshold=100 DIR/sdk-1`` lists workerd's and V8's
-functions; JIT-compiled JavaScript and wasm show as ``???``).
+functions; JIT-compiled JavaScript and wasm show as ``???:0x...``). ``--bundle DIR`` serves a
+saved workers_build.mjs output (of another commit: the same entry, workers_inproc.mjs with
+``--inproc``) instead of the worktree's build.
 """
 
 from __future__ import annotations
