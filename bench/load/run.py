@@ -2,6 +2,7 @@
 
     python bench/load/run.py CORPUS.jsonl [--smoke] [--frameworks fastapi,flask,django,express,fastify,nodehttp,axum,workers]
                              [--duration S] [--rounds N] [--connections C] [--faults N] [--json OUT.json]
+                             [--side-rounds N] [--side-duration S]
 
 For each framework, one server process (FastAPI: uvicorn, one worker; Flask, Django: gunicorn, one
 gthread worker of 8 threads; Express, Fastify, node:http: node; axum: target/release/pvload-axum,
@@ -29,6 +30,11 @@ mid-body, and handlers that throw. Then, counting at the handler (the app's /__s
   requests still in flight when wrk stops);
 - resident memory after the runs is within a bound of the memory before them;
 - the server process is alive and still answers.
+
+Then the same three routes side by side (side_by_side(): three processes of the app pinned to one
+core, each route driven by its own wrk at the same time, the routes moving from process to process
+round by round): the SDK's requests/s over the other routes', paired within a round, measured
+while every route sees the same machine. It decides the receiver targets in BENCHMARKS.md.
 
 After the axum rows, `pvload-axum --inproc` adds each route's CPU time per request, measured in
 process (no sockets; bench/README.md), as a note: a figure the machine's load moves far less.
@@ -119,7 +125,14 @@ class Server:
 STARTS = 0
 
 
-def start(name: str, python: str) -> Server:
+def pinned(cpus: Optional[set[int]]) -> Any:
+    """A preexec_fn that pins the child (and every thread and process it starts) to `cpus`."""
+    if cpus is None:
+        return None
+    return lambda: os.sched_setaffinity(0, cpus)
+
+
+def start(name: str, python: str, cpus: Optional[set[int]] = None) -> Server:
     port = free_port()
     global STARTS
     STARTS += 1
@@ -152,7 +165,8 @@ def start(name: str, python: str) -> Server:
     else:
         raise SystemExit(f"unknown framework {name}")
     with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=os.path.join(HERE, "apps"), stdout=out, stderr=subprocess.STDOUT, env=env)
+        proc = subprocess.Popen(cmd, cwd=os.path.join(HERE, "apps"), stdout=out, stderr=subprocess.STDOUT, env=env,
+                                preexec_fn=pinned(cpus))
     srv = Server(name, proc, port, log)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -488,10 +502,11 @@ def wrk_corpus(corpus: str, out: str, n: int) -> int:
     return len(lines)
 
 
-def run_wrk(port: int, path: str, corpus: str, seconds: float, connections: int) -> dict[str, Any]:
+def run_wrk(port: int, path: str, corpus: str, seconds: float, connections: int,
+            cpus: Optional[set[int]] = None) -> dict[str, Any]:
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", "--timeout", "10s",
            "-s", os.path.join(HERE, "wrk.lua"), f"http://127.0.0.1:{port}{path}", "--", corpus]
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60, preexec_fn=pinned(cpus))
     if r.returncode != 0:
         raise SystemExit(f"wrk failed ({r.returncode}):\n{r.stdout}\n{r.stderr}")
     last = [ln for ln in r.stdout.splitlines() if ln.startswith("{")]
@@ -605,6 +620,73 @@ def bench_framework(name: str, python: str, corpus: str, a: argparse.Namespace) 
     return rows, problems
 
 
+#: side_by_side(): the core the servers share, and the core the load generators run on
+SERVER_CPU = 0
+CLIENT_CPU = (os.cpu_count() or 1) - 1
+
+
+def side_by_side(name: str, python: str, corpus: str, a: argparse.Namespace) -> tuple[list[dict[str, Any]], list[str]]:
+    """The three routes measured at the same time, on the same core: three processes of the app,
+    all pinned to one core, each driven by its own wrk (the same corpus and connections, pinned to
+    the other core) on one route; every round moves each route to the next process, so that a
+    process's own luck (its memory layout, its first JIT decisions) lands on every route.
+
+    Run one after the other, two routes see different machines: on this shared VM the speed of the
+    machine itself changes from one second to the next (bench/README.md), by more than the
+    receivers differ. Side by side, the kernel shares the one core among the three busy servers,
+    each always has requests waiting, and whatever slows the core slows the three alike within
+    milliseconds; so each route's requests/s over another's is the inverse of their cost per
+    request, measured on the same machine at the same time. (The absolute requests/s are a third
+    of one core's.) No fault mix here: bench_framework() runs it, and its checks, alongside wrk."""
+    servers = [start(name, python, {SERVER_CPU}) for _ in ROUTES]
+    runs: dict[str, list[dict[str, Any]]] = {r: [] for r in ROUTES}
+    problems: list[str] = []
+    client = {CLIENT_CPU}
+
+    def together(assign: list[str], seconds: float) -> list[dict[str, Any]]:
+        async def go() -> list[dict[str, Any]]:
+            loop = asyncio.get_running_loop()
+            return list(await asyncio.gather(*(
+                loop.run_in_executor(None, run_wrk, srv.port, f"/{route}?token={TOKEN}", corpus, seconds,
+                                     a.connections, client)
+                for srv, route in zip(servers, assign))))
+        return asyncio.run(go())
+
+    try:
+        # warm-up: every process serves every route once (imports, JIT, caches)
+        for k in range(len(ROUTES)):
+            together([ROUTES[(i + k) % len(ROUTES)] for i in range(len(servers))], 1)
+        for rnd in range(a.side_rounds):
+            assign = [ROUTES[(i + rnd) % len(ROUTES)] for i in range(len(servers))]
+            for route, w in zip(assign, together(assign, a.side_duration)):
+                runs[route].append(w)
+                non2xx = {c: n for c, n in w["status"].items() if not 200 <= int(c) < 300}
+                if non2xx:
+                    problems.append(f"{name} side by side /{route}: good deliveries answered {non2xx}")
+        for i, srv in enumerate(servers):
+            if not srv.alive():
+                problems.append(f"{name} side by side: server process {i} died")
+    finally:
+        for srv in servers:
+            srv.stop()
+    if problems:
+        problems.append(f"({name} side-by-side server logs: {', '.join(srv.log for srv in servers)})")
+    rows = []
+    for route in ROUTES:
+        ws = runs[route]
+        row: dict[str, Any] = {
+            "framework": name, "route": route, "rounds": len(ws), "side_by_side": True,
+            "rps": median([w["rps"] for w in ws]), "p50_ms": median([w["p50_ms"] for w in ws]),
+            "p99_ms": median([w["p99_ms"] for w in ws]),
+            "socket_errors": sum(sum(w["errors"].values()) - w["errors"]["status"] for w in ws),
+            "non2xx": sum(n for w in ws for c, n in w["status"].items() if not 200 <= int(c) < 300), "runs": ws,
+        }
+        if route != "sdk":
+            row["sdk_ratio"] = median([s["rps"] / o["rps"] for s, o in zip(runs["sdk"], ws)])
+        rows.append(row)
+    return rows, problems
+
+
 #: workers_memory(): the SDK route's growth per request may be this many times /empty's ...
 WORKERS_RSS_FACTOR = 1.5
 #: ... plus this much over the whole run (code compiled on first use, the engine's one-offs)
@@ -691,11 +773,15 @@ def main() -> None:
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--faults", type=int, default=3, help="fault-mix rounds per run (13 requests each)")
     ap.add_argument("--rounds", type=int, default=10, help="rounds of the three routes, in rotating order")
+    ap.add_argument("--side-rounds", type=int, default=6,
+                    help="rounds of the side-by-side measure (three routes at once on one core; 0: none)")
+    ap.add_argument("--side-duration", type=float, default=3.0, help="seconds per side-by-side round")
     ap.add_argument("--python", default=sys.executable, help="the Python with fastapi/uvicorn/the SDK")
     ap.add_argument("--json", help="also write the rows here")
     a = ap.parse_args()
     if a.smoke:
         a.duration, a.faults, a.rounds = 2.0, 3, 1
+        a.side_rounds, a.side_duration = 3, 1.0
     wcorpus = os.path.join(os.path.dirname(os.path.abspath(a.corpus)), "load-corpus.wrk")
     n = wrk_corpus(a.corpus, wcorpus, 2000)
     load = os.getloadavg()[0]
@@ -710,9 +796,14 @@ def main() -> None:
     all_rows: list[dict[str, Any]] = []
     problems: list[str] = []
     notes: list[str] = []
+    side_rows: list[dict[str, Any]] = []
     for name in a.frameworks.split(","):
         rows, p = bench_framework(name, a.python, wcorpus, a)
         problems += p
+        if a.side_rounds > 0:
+            srows, p = side_by_side(name, a.python, wcorpus, a)
+            problems += p
+            side_rows += srows
         if name == "workers":
             p, note = workers_memory(a.python, wcorpus, a)
             problems += p
@@ -730,12 +821,26 @@ def main() -> None:
             print(f"| {name} | {label} | {r['rps']:.0f} | {ratio} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | "
                   f"{r['socket_errors']} | {r['non2xx']} | {r['rss_before'] / 2**20:.0f} -> {r['rss_after'] / 2**20:.0f} | "
                   f"{r['cpu_us']:.1f} | {cpu_ratio} |")
+    if side_rows:
+        print(f"\nSide by side: the three routes at the same time, each served by its own process of the app, "
+              f"the three processes pinned to core {SERVER_CPU} and their three wrk (1 thread, {a.connections} "
+              f"connections each) to core {CLIENT_CPU}; {a.side_rounds} rounds of {a.side_duration:.0f} s, every round "
+              f"moving each route to the next process (figures: medians over rounds; each ratio paired within a round, "
+              f"so both routes saw the same machine at the same time; the requests/s are a third of one core's)\n")
+        print("| framework | route | requests/s | SDK requests/s vs this (paired) | p50 ms | p99 ms | socket errors | non-2xx |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|")
+        for r in side_rows:
+            label = {"sdk": "SDK receiver", "hand": "hand-written", "empty": "empty endpoint"}[r["route"]] + ", side by side"
+            ratio = f"{r['sdk_ratio']:.2f}x" if "sdk_ratio" in r else ""
+            print(f"| {r['framework']} | {label} | {r['rps']:.0f} | {ratio} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | "
+                  f"{r['socket_errors']} | {r['non2xx']} |")
     print(f"\n- load average at the end: {os.getloadavg()[0]:.1f}")
     for note in notes:
         print(note)
     if a.json:
         with open(a.json, "w") as f:
-            json.dump({"load_start": load, "rows": all_rows, "problems": problems, "notes": notes}, f, indent=1)
+            json.dump({"load_start": load, "rows": all_rows, "side_by_side": side_rows, "problems": problems,
+                       "notes": notes}, f, indent=1)
     if problems:
         print("\nload checks FAILED:", file=sys.stderr)
         for p in problems:

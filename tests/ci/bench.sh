@@ -38,5 +38,11 @@ for fw in fastapi flask django express fastify nodehttp workers axum; do
     echo "bench smoke: receivers under load: $n rows for '$fw' (expected 3)" >&2
     exit 1
   fi
+  # ... and the side-by-side measure of its three routes
+  n=$(printf '%s\n' "$out" | grep -c "^| $fw | .*, side by side |" || true)
+  if [ "$n" -ne 3 ]; then
+    echo "bench smoke: receivers side by side: $n rows for '$fw' (expected 3)" >&2
+    exit 1
+  fi
 done
 echo "bench smoke: ok"
