@@ -72,6 +72,7 @@ RSS_BOUND = 64 * 2**20
 
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+ROUTES = ("sdk", "hand", "empty")
 
 
 def free_port() -> int:
@@ -132,12 +133,15 @@ def pinned(cpus: Optional[set[int]]) -> Any:
     return lambda: os.sched_setaffinity(0, cpus)
 
 
-def start(name: str, python: str, cpus: Optional[set[int]] = None) -> Server:
+def start(name: str, python: str, cpus: Optional[set[int]] = None, order: tuple[str, ...] = ROUTES) -> Server:
+    """`order`: the order in which the app registers its three routes (PV_LOAD_ORDER), for the
+    frameworks whose router tries routes one by one (FastAPI, Express, Django; the others look a
+    path up in a tree, a table or a switch of three string compares)."""
     port = free_port()
     global STARTS
     STARTS += 1
     log = os.path.join("/tmp", f"pv-load-{name}-{os.getpid()}-{STARTS}.log")
-    env = dict(os.environ, PV_LOAD_TOKEN=TOKEN)
+    env = dict(os.environ, PV_LOAD_TOKEN=TOKEN, PV_LOAD_ORDER=",".join(order))
     if name == "fastapi":
         cmd = [python, "-m", "uvicorn", "fastapi_app:app", "--host", "127.0.0.1", "--port", str(port),
                "--workers", "1", "--log-level", "warning", "--no-access-log"]
@@ -524,7 +528,6 @@ def median(v: list[float]) -> float:
     return s[len(s) // 2]
 
 
-ROUTES = ("sdk", "hand", "empty")
 NODE_APPS = ("express", "fastify", "nodehttp")
 FRAMEWORKS = ("fastapi", "flask", "django", "express", "fastify", "nodehttp", "axum", "workers")
 
@@ -638,7 +641,10 @@ def side_by_side(name: str, python: str, corpus: str, a: argparse.Namespace) -> 
     milliseconds; so each route's requests/s over another's is the inverse of their cost per
     request, measured on the same machine at the same time. (The absolute requests/s are a third
     of one core's.) No fault mix here: bench_framework() runs it, and its checks, alongside wrk."""
-    servers = [start(name, python, {SERVER_CPU}) for _ in ROUTES]
+    # Process i registers the routes rotated by i and serves ROUTES[(i + round) % 3]: in every round
+    # each process's route sits at the same position of its router (the round's number), so that
+    # routers that try routes in order charge the routes compared within a round alike.
+    servers = [start(name, python, {SERVER_CPU}, ROUTES[i:] + ROUTES[:i]) for i in range(len(ROUTES))]
     runs: dict[str, list[dict[str, Any]]] = {r: [] for r in ROUTES}
     problems: list[str] = []
     client = {CLIENT_CPU}

@@ -12,16 +12,19 @@ const FETCH_OWN = ['onError', 'answerFirst'];
 const TIMEOUT = Symbol('primevox-webhooks body timeout');
 
 /**
- * Reads at most `limit` bytes of the body within `timeoutMs` (TIMEOUT after it); a longer body is
- * cancelled, unread, and so is a slower one unless it declared a length within the limit
- * (readDeclared). Gives the body, TIMEOUT, or a promise of either (not an async function: each
- * promise layer between the runtime's read and the receive flow costs a few microtask turns).
+ * Reads at most `limit` bytes of the body within `timeoutMs` and gives `next(body)`, or
+ * `next(TIMEOUT)` after it; a longer body is cancelled, unread, and so is a slower one unless it
+ * declared a length within the limit (readDeclared). Gives what `next` gives, or a promise of it
+ * (a continuation, not a promise of the body: each promise layer between the runtime's read and
+ * the receive flow costs a few microtask turns, and an async function more).
  */
-function readBody(request, limit, timeoutMs = Infinity, contentLength = request.headers.get('content-length')) {
-  if (request.body === null) return new Uint8Array(0);
+function readBody(request, limit, timeoutMs, contentLength, next) {
+  // (The declared length first: `request.body` makes the stream's JavaScript object, which the
+  // one native read below does without.)
   const declared = declaredLength(contentLength);
-  if (declared !== null && declared < limit) return readDeclared(request, limit, timeoutMs);
-  return readStream(request, limit, timeoutMs);
+  if (declared !== null && declared < limit) return readDeclared(request, limit, timeoutMs, next);
+  if (request.body === null) return next(new Uint8Array(0));
+  return readStream(request, limit, timeoutMs).then(next);
 }
 
 /** The Content-Length header's value as a number, or null (absent, several values, or not a length). */
@@ -36,26 +39,44 @@ function declaredLength(v) {
  * the body at its declared length; a Request built in JavaScript may lie, so a longer body is
  * still cut to `limit` (and refused by the core). After the timeout the read cannot be cancelled
  * (`arrayBuffer()` holds the stream's lock): it ends with the body, at most the declared length,
- * and is dropped.
+ * and is dropped. (A body-less request reads as empty.)
  */
-function readDeclared(request, limit, timeoutMs) {
+function readDeclared(request, limit, timeoutMs, next) {
   const whole = request.arrayBuffer();
-  if (timeoutMs === Infinity) return whole.then((buf) => upTo(buf, limit));
-  // One promise settled by the read or the timer (Promise.race would add one per contender).
+  if (timeoutMs === Infinity) return whole.then((buf) => next(upTo(buf, limit)));
+  // One promise settled by the read or the timer, with what `next` makes of either (Promise.race
+  // would add one per contender, and a promise of the body one more layer).
   return new Promise((resolve, reject) => {
-    // (A read that fails after the timeout is answered already: its rejection is handled below.)
-    const timer = setTimeout(resolve, timeoutMs, TIMEOUT);
+    let done = false;
+    const timer = setTimeout(() => {
+      done = true;
+      settle(resolve, reject, next, TIMEOUT);
+    }, timeoutMs);
     whole.then(
       (buf) => {
+        if (done) return; // answered already: the body is dropped
+        done = true;
         clearTimeout(timer);
-        resolve(upTo(buf, limit));
+        settle(resolve, reject, next, upTo(buf, limit));
       },
       (err) => {
+        // (A read that fails after the timeout is answered already.)
+        if (done) return;
+        done = true;
         clearTimeout(timer);
         reject(err);
       },
     );
   });
+}
+
+/** Resolves with `next(value)`, or rejects with what it throws. */
+function settle(resolve, reject, next, value) {
+  try {
+    resolve(next(value));
+  } catch (err) {
+    reject(err);
+  }
 }
 
 /** The bytes of `buf`, at most `limit` of them. */
@@ -107,8 +128,9 @@ async function readStream(request, limit, timeoutMs) {
 /** Reads a Fetch API Request's body (at most maxBodyBytes + 1 bytes) and Content-Type, and parses it. */
 export async function parseRequest(request, options) {
   const o = resolveOptions(options);
-  const body = await readBody(request, o.maxBodyBytes + 1);
-  return parse(body, request.headers.get('content-type') ?? undefined, o);
+  return readBody(request, o.maxBodyBytes + 1, Infinity, request.headers.get('content-length'), (body) =>
+    parse(body, request.headers.get('content-type') ?? undefined, o),
+  );
 }
 
 /** The JSON body of an error answer for a ParseError: `{"error":{"code","field","message"}}`. */
@@ -174,49 +196,83 @@ function policies(options) {
 }
 
 /**
- * The request's headers, each read from the runtime once (the policy reads its own, then the body
- * read and the core need the length, type and encoding again; a read costs as much as ~1 µs).
+ * The request's headers, the ones the flow reads again each read from the runtime once (the
+ * policy reads its own, then the body read and the core need the length, type and encoding
+ * again; a read costs as much as ~1 µs). Three slots, not a map: those are the names.
  */
 function headerReader(headers) {
-  const got = new Map();
+  // undefined: not read yet (a read gives a string or null)
+  let length;
+  let type;
+  let encoding;
   return (name) => {
-    let v = got.get(name);
-    if (v === undefined) {
-      v = headers.get(name);
-      got.set(name, v);
+    switch (name) {
+      case 'content-length':
+        return length !== undefined ? length : (length = headers.get(name));
+      case 'content-type':
+        return type !== undefined ? type : (type = headers.get(name));
+      case 'content-encoding':
+        return encoding !== undefined ? encoding : (encoding = headers.get(name));
+      default:
+        return headers.get(name);
     }
-    return v;
   };
 }
 
 /**
  * The receive flow: the policy's verdict, the body, the core's parse, then
  * `handle(event, request, env, arg)`, which answers a Response or undefined for the core's ok
- * answer, or a promise of one.
+ * answer, or a promise of one. Gives a promise of the Response. (Not an async function: the
+ * answers that need no body are settled at once, and the rest rides on the body read's one
+ * promise instead of an await per step.)
  */
-async function receive(policyOf, request, env, handle, onError, arg) {
-  const [policy, untokened] = policyOf(env);
-  const header = headerReader(request.headers);
-  const verdict = (policy ?? untokened).check(request.method, undefined, queryOf(request.url), header);
-  if (verdict.refuse) return respond(verdict.refuse);
-  if (policy === null) return respond(answers.unauthorized);
-  if (request.bodyUsed) {
-    // Something in front of the receiver (c.req.json(), a body-parsing middleware) read it.
-    logOnce(JSON.parse(answers.bodyConsumed.body).error.message);
-    return respond(answers.bodyConsumed);
+function receive(policyOf, request, env, handle, onError, arg) {
+  try {
+    const [policy, untokened] = policyOf(env);
+    const header = headerReader(request.headers);
+    const verdict = (policy ?? untokened).check(request.method, undefined, queryOf(request.url), header);
+    if (verdict.refuse) return Promise.resolve(respond(verdict.refuse));
+    if (policy === null) return Promise.resolve(respond(answers.unauthorized));
+    if (request.bodyUsed) {
+      // Something in front of the receiver (c.req.json(), a body-parsing middleware) read it.
+      logOnce(JSON.parse(answers.bodyConsumed.body).error.message);
+      return Promise.resolve(respond(answers.bodyConsumed));
+    }
+    const { maxBytes, timeoutMs } = verdict.read;
+    // (A Promise.resolve of the answer, or of the promise the read gives: that promise itself.)
+    return Promise.resolve(
+      readBody(request, maxBytes, timeoutMs, header('content-length'), (body) =>
+        received(policy, body, header, request, env, handle, onError, arg),
+      ),
+    );
+  } catch (err) {
+    return Promise.reject(err);
   }
-  const body = await readBody(request, verdict.read.maxBytes, verdict.read.timeoutMs, header('content-length'));
+}
+
+/** After the body (or TIMEOUT): the core's parse and the handler; a Response or a promise of one. */
+function received(policy, body, header, request, env, handle, onError, arg) {
   if (body === TIMEOUT) return respond(answers.requestTimeout);
   const result = policy.receive(body, header('content-type'), header('content-encoding'));
   if (result.answer) return respond(result.answer);
+  let answer;
   try {
-    let answer = handle(result.event, request, env, arg);
-    if (answer instanceof Promise) answer = await answer;
-    return answer ?? respond(answers.ok);
+    answer = handle(result.event, request, env, arg);
   } catch (err) {
     onError(err);
     return respond(answers.handlerFailed);
   }
+  if (answer instanceof Promise) {
+    return answer.then(okUnlessAnswered, (err) => {
+      onError(err);
+      return respond(answers.handlerFailed);
+    });
+  }
+  return answer ?? respond(answers.ok);
+}
+
+function okUnlessAnswered(answer) {
+  return answer ?? respond(answers.ok);
 }
 
 function isThenable(v) {
@@ -250,7 +306,8 @@ export function createFetchHandler(onEvent, options) {
         const answer = run(event, request, env, ctx);
         return isThenable(answer) ? Promise.resolve(answer).then(responseOrNothing) : responseOrNothing(answer);
       };
-  return async function fetch(request, env, ctx) {
+  // (Not async: receive gives a promise already, and an async function would wrap it in another.)
+  return function fetch(request, env, ctx) {
     return receive(policyOf, request, env, handle, onError, ctx);
   };
 }

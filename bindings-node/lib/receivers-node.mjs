@@ -65,8 +65,12 @@ function armWaiting() {
   waiting = [];
   const elapsed = performance.now() - turnStarted;
   for (const read of reads) {
-    if (!read.done) read.timer = setTimeout(read.expire, Math.max(0, read.timeoutMs - elapsed));
+    if (!read.finished) read.timer = setTimeout(expire, Math.max(0, read.timeoutMs - elapsed), read);
   }
+}
+
+function expire(read) {
+  read.finish(TIMEOUT);
 }
 
 function timeLater(read) {
@@ -78,6 +82,54 @@ function timeLater(read) {
 }
 
 /**
+ * One body read (readBody). Its listeners stay on the stream once it finished and ignore what
+ * still comes: removing four listeners costs more per request than the read (and turns the
+ * stream's listener table into a slow dictionary), and the stream is the request's own.
+ */
+class BodyRead {
+  constructor(stream, maxBytes, timeoutMs, contentEncoding, done) {
+    this.stream = stream;
+    this.maxBytes = maxBytes;
+    this.timeoutMs = timeoutMs;
+    this.contentEncoding = contentEncoding;
+    this.done = done;
+    this.first = undefined;
+    this.chunks = undefined;
+    this.size = 0;
+    this.timer = undefined;
+    this.finished = false;
+  }
+
+  data(chunk) {
+    if (this.finished) return; // past the limit: discarded
+    const room = this.maxBytes - this.size;
+    if (chunk.length >= room) chunk = chunk.subarray(0, room);
+    if (this.first === undefined) this.first = chunk;
+    else (this.chunks ??= [this.first]).push(chunk);
+    this.size += chunk.length;
+    if (this.size === this.maxBytes) this.finish({ body: this.body(), contentEncoding: this.contentEncoding });
+  }
+
+  end() {
+    if (!this.finished) this.finish({ body: this.body(), contentEncoding: this.contentEncoding });
+  }
+
+  body() {
+    const { first, chunks } = this;
+    return first === undefined ? Buffer.alloc(0) : chunks === undefined ? first : Buffer.concat(chunks, this.size);
+  }
+
+  finish(value) {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.first = this.chunks = undefined;
+    this.stream.resume(); // whatever still comes is discarded
+    this.done(value);
+  }
+}
+
+/**
  * Reads at most `maxBytes` bytes (the core's limit + 1: enough for it to tell a body over the limit)
  * within `timeoutMs`; the rest of a longer body is discarded unread. Calls `done` once with
  * `{ body, contentEncoding }`, TIMEOUT, or GONE when the sender went away mid-body. (A callback,
@@ -85,38 +137,13 @@ function timeLater(read) {
  * async function awaiting it cost more per request than the read itself.)
  */
 function readBody(stream, { maxBytes, timeoutMs }, contentEncoding, done) {
-  let first;
-  let chunks;
-  let size = 0;
-  const read = { done: false, timer: undefined, timeoutMs, expire: () => finish(TIMEOUT) };
-  const finish = (value) => {
-    read.done = true;
-    if (read.timer !== undefined) clearTimeout(read.timer);
-    stream.removeListener('data', onData);
-    stream.removeListener('end', onEnd);
-    stream.removeListener('error', onGone);
-    stream.removeListener('close', onGone);
-    stream.resume(); // whatever still comes is discarded
-    done(value);
-  };
-  const onData = (chunk) => {
-    const room = maxBytes - size;
-    if (chunk.length >= room) chunk = chunk.subarray(0, room);
-    if (first === undefined) first = chunk;
-    else (chunks ??= [first]).push(chunk);
-    size += chunk.length;
-    if (size === maxBytes) finish({ body: chunks === undefined ? first : Buffer.concat(chunks, size), contentEncoding });
-  };
-  const onEnd = () => {
-    const body = first === undefined ? Buffer.alloc(0) : chunks === undefined ? first : Buffer.concat(chunks, size);
-    finish({ body, contentEncoding });
-  };
-  const onGone = () => finish(GONE);
+  const read = new BodyRead(stream, maxBytes, timeoutMs, contentEncoding, done);
+  const gone = () => read.finish(GONE);
   timeLater(read);
-  stream.on('data', onData);
-  stream.on('end', onEnd);
-  stream.on('error', onGone);
-  stream.on('close', onGone);
+  stream.on('data', (chunk) => read.data(chunk));
+  stream.on('end', () => read.end());
+  stream.on('error', gone);
+  stream.on('close', gone);
 }
 
 /**

@@ -21,6 +21,9 @@ let wordsView;
 let tableAt;
 let inputAt = 0;
 let inputCapacity = 0;
+// The whole input area as a view, for encodeInto (which writes at its start, no further than the
+// text needs): made when the area or the buffer changes, not once per call.
+let inputView;
 // The content types the module holds (parse.rs CONTENT_TYPES), by slot: a sender's deliveries
 // share a few, and encoding one costs as much as copying a whole body in.
 const CONTENT_TYPE_SLOTS = 4;
@@ -43,6 +46,7 @@ function bind() {
   tableAt = wasm.tableAt() >>> 2;
   inputAt = 0;
   inputCapacity = 0;
+  inputView = undefined;
   heldContentTypes.fill(undefined);
   tableView = undefined;
   tableAddress = -1;
@@ -78,6 +82,7 @@ function views() {
   if (bytesView === undefined || bytesView.length === 0) {
     bytesView = new Uint8Array(memory.buffer);
     wordsView = new Uint32Array(memory.buffer);
+    inputView = undefined;
   }
 }
 
@@ -85,9 +90,17 @@ function inputArea(capacity) {
   if (capacity > inputCapacity) {
     inputCapacity = Math.max(capacity, 2 * inputCapacity, 4096);
     inputAt = wasm.inputArea(inputCapacity);
+    inputView = undefined;
   }
   views();
   return inputAt;
+}
+
+/** The input area (of at least `capacity` bytes) as a view from its start. */
+function inputAreaView(capacity) {
+  inputArea(capacity);
+  if (inputView === undefined) inputView = bytesView.subarray(inputAt, inputAt + inputCapacity);
+  return inputView;
 }
 
 /**
@@ -107,8 +120,8 @@ function writeInput(body, ct) {
   }
   const ctMax = ct === undefined || slot >= 0 ? 0 : 3 * ct.length;
   if (typeof body === 'string') {
-    const at = inputArea(3 * body.length + ctMax);
-    inputBodyLength = encoder.encodeInto(body, bytesView.subarray(at, at + 3 * body.length)).written;
+    // (ctMax more room than the body needs: encodeInto writes no more than the body's bytes)
+    inputBodyLength = encoder.encodeInto(body, inputAreaView(3 * body.length + ctMax)).written;
   } else {
     const at = inputArea(body.length + ctMax);
     bytesView.set(body, at);
@@ -213,14 +226,30 @@ function receiveGuarded(receiver, body, ct, ce) {
 }
 
 /**
+ * Copies `text` into `view` when it is all ASCII (its UTF-8 bytes are its code units): the
+ * bytes written, or -1 at the first other character (then encodeInto writes it). A request's
+ * method, query and header values mostly are, and the copy costs less than a call into the
+ * runtime's encoder.
+ */
+function asciiInto(text, view) {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return -1;
+    view[i] = c;
+  }
+  return n;
+}
+
+/**
  * The module's Receiver, with `checkJoined` through the input area: the request goes in without
  * an allocation, and the verdict comes back as a number (its text decoded only the first time).
  */
 class Receiver extends wasm.Receiver {
   checkJoined(request) {
-    const max = 3 * request.length;
-    const at = inputArea(max);
-    const n = encoder.encodeInto(request, bytesView.subarray(at, at + max)).written;
+    const view = inputAreaView(3 * request.length);
+    let n = asciiInto(request, view);
+    if (n < 0) n = encoder.encodeInto(request, view).written;
     let id = this.checkInput(n) >>> 0;
     if (id >= 0x80000000) {
       verdictTexts = [];

@@ -28,14 +28,18 @@ const app = express();
 const sdk = pv.expressMiddleware((event) => {
   record('sdk', event.callUuid ?? event.conversationId ?? '?', event.callerIdName ?? event.messageText);
 }, { token: TOKEN });
+// Express tries its routes in order, so each route's position costs it: run.py's side-by-side
+// measure gives every process an order (PV_LOAD_ORDER) that puts the routes compared within a
+// round at the same position. The routes are registered at the end, in that order.
+const routes = {};
 // all methods: the receiver answers a GET itself (405 method_not_allowed), as its docs recommend
-app.all('/sdk', sdk);
+routes.sdk = () => app.all('/sdk', sdk);
 
 // --- hand-written --------------------------------------------------------------------------------
 const KINDS = new Set(['inboundMessage', 'outboundMessage', 'InboundCall', 'HangupCall', 'ringAttempt', 'ExtensionAnswered', 'inboundCallCompleted', 'voicemailHangup', 'outboundCall', 'queueEntered']);
 const bad = (res, status, code) => res.status(status).json({ error: { code } });
 
-app.post('/hand', (req, res, next) => {
+routes.hand = () => app.post('/hand', (req, res, next) => {
   if (req.query.token !== TOKEN) return bad(res, 401, 'unauthorized');
   next();
 }, express.raw({ type: () => true, limit: LIMIT }), (req, res) => {
@@ -69,7 +73,9 @@ app.post('/hand', (req, res, next) => {
   res.json({ ok: true });
 });
 
-app.post('/empty', express.raw({ type: () => true, limit: LIMIT }), (_req, res) => res.json({ ok: true }));
+routes.empty = () => app.post('/empty', express.raw({ type: () => true, limit: LIMIT }), (_req, res) => res.json({ ok: true }));
+
+for (const name of (process.env.PV_LOAD_ORDER || 'sdk,hand,empty').split(',')) routes[name]();
 
 app.get('/__stats', (_req, res) => {
   res.json({ pid: process.pid, calls: Object.fromEntries(Object.entries(calls).map(([r, m]) => [r, Object.fromEntries(m)])) });

@@ -117,6 +117,16 @@ async def empty_route(request: Request) -> dict[str, bool]:
     return {"ok": True}
 
 
+# Starlette tries the routes in order (~11k instructions per route tried, bench/README.md): run.py's
+# side-by-side measure gives every process an order (PV_LOAD_ORDER) that puts the routes compared
+# within a round at the same position.
+ORDER = [f"/{name}" for name in os.environ.get("PV_LOAD_ORDER", "sdk,hand,empty").split(",")]
+_ours = {getattr(r, "path", None): r for r in app.router.routes if getattr(r, "path", None) in ORDER}
+_first = min(i for i, r in enumerate(app.router.routes) if r in _ours.values())
+_rest = [r for r in app.router.routes if r not in _ours.values()]
+app.router.routes[:] = _rest[:_first] + [_ours[p] for p in ORDER] + _rest[_first:]
+
+
 @app.get("/__stats")
 async def stats() -> dict[str, Any]:
     return {"pid": os.getpid(), "calls": {r: dict(c) for r, c in calls.items()}}
