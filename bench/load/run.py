@@ -656,12 +656,20 @@ def side_by_side(name: str, python: str, corpus: str, a: argparse.Namespace) -> 
                 loop.run_in_executor(None, run_wrk, srv.port, f"/{route}?token={TOKEN}", corpus, seconds,
                                      a.connections, client)
                 for srv, route in zip(servers, assign))))
-        return asyncio.run(go())
+        cpu = [srv.cpu_seconds() for srv in servers]
+        ws = asyncio.run(go())
+        # Each server's CPU time per request over the same seconds: requests/s understate a
+        # difference in cost when a server waits for its client now and then (the clients share
+        # the other core), CPU time per request does not.
+        for w, srv, before in zip(ws, servers, cpu):
+            w["cpu_us"] = (srv.cpu_seconds() - before) * 1e6 / max(1, w["requests"])
+        return ws
 
     try:
-        # warm-up: every process serves every route once (imports, JIT, caches)
+        # warm-up: every process serves every route for a round's time (imports, JIT, caches: one
+        # second each left the JIT runtimes still speeding up over the first measured rounds)
         for k in range(len(ROUTES)):
-            together([ROUTES[(i + k) % len(ROUTES)] for i in range(len(servers))], 1)
+            together([ROUTES[(i + k) % len(ROUTES)] for i in range(len(servers))], a.side_duration)
         for rnd in range(a.side_rounds):
             assign = [ROUTES[(i + rnd) % len(ROUTES)] for i in range(len(servers))]
             for route, w in zip(assign, together(assign, a.side_duration)):
@@ -683,12 +691,13 @@ def side_by_side(name: str, python: str, corpus: str, a: argparse.Namespace) -> 
         row: dict[str, Any] = {
             "framework": name, "route": route, "rounds": len(ws), "side_by_side": True,
             "rps": median([w["rps"] for w in ws]), "p50_ms": median([w["p50_ms"] for w in ws]),
-            "p99_ms": median([w["p99_ms"] for w in ws]),
+            "p99_ms": median([w["p99_ms"] for w in ws]), "cpu_us": median([w["cpu_us"] for w in ws]),
             "socket_errors": sum(sum(w["errors"].values()) - w["errors"]["status"] for w in ws),
             "non2xx": sum(n for w in ws for c, n in w["status"].items() if not 200 <= int(c) < 300), "runs": ws,
         }
         if route != "sdk":
             row["sdk_ratio"] = median([s["rps"] / o["rps"] for s, o in zip(runs["sdk"], ws)])
+            row["sdk_cpu_ratio"] = median([o["cpu_us"] / s["cpu_us"] for s, o in zip(runs["sdk"], ws)])
         rows.append(row)
     return rows, problems
 
@@ -833,13 +842,15 @@ def main() -> None:
               f"connections each) to core {CLIENT_CPU}; {a.side_rounds} rounds of {a.side_duration:.0f} s, every round "
               f"moving each route to the next process (figures: medians over rounds; each ratio paired within a round, "
               f"so both routes saw the same machine at the same time; the requests/s are a third of one core's)\n")
-        print("| framework | route | requests/s | SDK requests/s vs this (paired) | p50 ms | p99 ms | socket errors | non-2xx |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|")
+        print("| framework | route | requests/s | SDK requests/s vs this (paired) | p50 ms | p99 ms | socket errors | non-2xx | "
+              "server CPU µs/request | this route's CPU/request over the SDK's (paired) |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for r in side_rows:
             label = {"sdk": "SDK receiver", "hand": "hand-written", "empty": "empty endpoint"}[r["route"]] + ", side by side"
             ratio = f"{r['sdk_ratio']:.2f}x" if "sdk_ratio" in r else ""
+            cpu_ratio = f"{r['sdk_cpu_ratio']:.2f}x" if "sdk_cpu_ratio" in r else ""
             print(f"| {r['framework']} | {label} | {r['rps']:.0f} | {ratio} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | "
-                  f"{r['socket_errors']} | {r['non2xx']} |")
+                  f"{r['socket_errors']} | {r['non2xx']} | {r['cpu_us']:.1f} | {cpu_ratio} |")
     print(f"\n- load average at the end: {os.getloadavg()[0]:.1f}")
     for note in notes:
         print(note)

@@ -126,16 +126,21 @@ def render(text: str) -> str:
     # Beside the targets: what each route costs the server, CPU time per request (column 11;
     # on a shared VM it moves with requests/s, see bench/README.md).
     cpu = [(c[0], c[1], ratio(c[10])) for c in loads if len(c) >= 11 and c[10].endswith("x")]
+    side_cpu = {(c[0], c[1].split()[0].rstrip(",")): ratio(c[9])
+                for c in every if c[1].endswith("side by side") and len(c) >= 10 and c[9].endswith("x")}
     if cpu:
         out += ["", "Receivers, server CPU time per request (not a target; the same runs): the hand-written",
                 "route's and the empty endpoint's over the SDK's, paired round by round (above 1x: the SDK",
-                "costs less). On a shared VM it moves with requests/s (bench/README.md); instructions per",
-                "request under callgrind are the steady measure.", "",
-                "| framework | hand-written / SDK | empty / SDK |", "|---|---:|---:|"]
+                "costs less), one after the other and side by side. One after the other, it moves with",
+                "requests/s on a shared VM (bench/README.md); side by side, the routes' CPU is measured over",
+                "the same seconds. Instructions per request under callgrind are the steadiest measure.", "",
+                "| framework | hand-written / SDK | empty / SDK | hand-written / SDK, side by side | empty / SDK, side by side |",
+                "|---|---:|---:|---:|---:|"]
         for fw in dict.fromkeys(c[0] for c in cpu):
             got = {route.split()[0]: r for f, route, r in cpu if f == fw}
             cells = [f"{got[k]:.2f}x" if got.get(k) is not None else "" for k in ("hand-written", "empty")]
-            out.append(f"| {fw} | {cells[0]} | {cells[1]} |")
+            cells += [f"{v:.2f}x" if (v := side_cpu.get((fw, k))) is not None else "" for k in ("hand-written", "empty")]
+            out.append(f"| {fw} | {' | '.join(cells)} |")
     out += ["", "## Parsers", "", "| language | subset | contender | median ns/event | SDK speed-up (paired median) |",
             "|---|---|---|---:|---:|"]
     out += [f"| {' | '.join(r)} |" for r in rows]
