@@ -115,9 +115,15 @@ def main() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=60)
-    med = {r: (statistics.median(x[0] for x in v), statistics.median(x[1] for x in v)) for r, v in figures.items()}
     print(f"{args.app}, instructions per request (callgrind, wrk -c{args.connections}, {args.rounds} rounds of "
           f"at least {args.count} requests after {args.warm} per route)")
+    print_table(routes, figures)
+
+
+def print_table(routes: list[str], figures: dict[str, list[tuple[float, float]]]) -> None:
+    """Each route's median instructions per request (main thread, all threads) over its rounds,
+    as a markdown table, and the SDK's over the hand-written route's (workers_ir.py too)."""
+    med = {r: (statistics.median(x[0] for x in v), statistics.median(x[1] for x in v)) for r, v in figures.items()}
     print("| route | main thread | all threads | main over /empty |")
     print("|---|---:|---:|---:|")
     for r in routes:

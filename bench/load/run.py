@@ -604,23 +604,28 @@ def bench_framework(name: str, python: str, corpus: str, a: argparse.Namespace) 
         problems.append(f"({name} server log: {srv.log})")
     rows = []
     for route in ROUTES:
-        ws = runs[route]
-        row: dict[str, Any] = {
-            "framework": name, "route": route, "rounds": len(ws),
-            "rps": median([w["rps"] for w in ws]), "p50_ms": median([w["p50_ms"] for w in ws]),
-            "p99_ms": median([w["p99_ms"] for w in ws]), "cpu_us": median([w["cpu_us"] for w in ws]),
-            "socket_errors": sum(sum(w["errors"].values()) - w["errors"]["status"] for w in ws),
-            "non2xx": sum(n for w in ws for c, n in w["status"].items() if not 200 <= int(c) < 300),
-            "rss_before": rss_before, "rss_after": rss_after, "runs": ws,
-        }
-        row["faults"] = n_faults // a.rounds * len(ws)
-        if route != "sdk":
-            # the SDK's requests/s over this route's, paired round by round
-            row["sdk_ratio"] = median([s["rps"] / o["rps"] for s, o in zip(runs["sdk"], ws)])
-            # this route's CPU time per request over the SDK's (above 1: the SDK costs less)
-            row["sdk_cpu_ratio"] = median([o["cpu_us"] / s["cpu_us"] for s, o in zip(runs["sdk"], ws)])
+        row = route_row(name, route, runs)
+        row.update(rss_before=rss_before, rss_after=rss_after, faults=n_faults // a.rounds * len(runs[route]))
         rows.append(row)
     return rows, problems
+
+
+def route_row(name: str, route: str, runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """One route's figures: medians over its rounds, and for the other routes the SDK's ratios."""
+    ws = runs[route]
+    row: dict[str, Any] = {
+        "framework": name, "route": route, "rounds": len(ws),
+        "rps": median([w["rps"] for w in ws]), "p50_ms": median([w["p50_ms"] for w in ws]),
+        "p99_ms": median([w["p99_ms"] for w in ws]), "cpu_us": median([w["cpu_us"] for w in ws]),
+        "socket_errors": sum(sum(w["errors"].values()) - w["errors"]["status"] for w in ws),
+        "non2xx": sum(n for w in ws for c, n in w["status"].items() if not 200 <= int(c) < 300), "runs": ws,
+    }
+    if route != "sdk":
+        # the SDK's requests/s over this route's, paired round by round
+        row["sdk_ratio"] = median([s["rps"] / o["rps"] for s, o in zip(runs["sdk"], ws)])
+        # this route's CPU time per request over the SDK's (above 1: the SDK costs less)
+        row["sdk_cpu_ratio"] = median([o["cpu_us"] / s["cpu_us"] for s, o in zip(runs["sdk"], ws)])
+    return row
 
 
 #: side_by_side(): the core the servers share, and the core the load generators run on
@@ -685,21 +690,7 @@ def side_by_side(name: str, python: str, corpus: str, a: argparse.Namespace) -> 
             srv.stop()
     if problems:
         problems.append(f"({name} side-by-side server logs: {', '.join(srv.log for srv in servers)})")
-    rows = []
-    for route in ROUTES:
-        ws = runs[route]
-        row: dict[str, Any] = {
-            "framework": name, "route": route, "rounds": len(ws), "side_by_side": True,
-            "rps": median([w["rps"] for w in ws]), "p50_ms": median([w["p50_ms"] for w in ws]),
-            "p99_ms": median([w["p99_ms"] for w in ws]), "cpu_us": median([w["cpu_us"] for w in ws]),
-            "socket_errors": sum(sum(w["errors"].values()) - w["errors"]["status"] for w in ws),
-            "non2xx": sum(n for w in ws for c, n in w["status"].items() if not 200 <= int(c) < 300), "runs": ws,
-        }
-        if route != "sdk":
-            row["sdk_ratio"] = median([s["rps"] / o["rps"] for s, o in zip(runs["sdk"], ws)])
-            row["sdk_cpu_ratio"] = median([o["cpu_us"] / s["cpu_us"] for s, o in zip(runs["sdk"], ws)])
-        rows.append(row)
-    return rows, problems
+    return [dict(route_row(name, route, runs), side_by_side=True) for route in ROUTES], problems
 
 
 #: workers_memory(): the SDK route's growth per request may be this many times /empty's ...

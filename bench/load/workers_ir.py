@@ -37,7 +37,6 @@ import glob
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,7 +46,7 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from axum_ir import control  # noqa: E402
-from node_ir import totals, until  # noqa: E402
+from node_ir import print_table, totals, until  # noqa: E402
 from run import TOKEN, free_port, wrk_corpus  # noqa: E402
 
 
@@ -160,17 +159,10 @@ def main() -> None:
         for r, files in kept.items():
             for f in files:
                 shutil.copy(f, os.path.join(args.annotate, f"{r}-{f.rsplit('-', 1)[-1].lstrip('0')}"))
-    med = {r: (statistics.median(x[0] for x in v), statistics.median(x[1] for x in v)) for r, v in figures.items()}
     how = "in the isolate" if args.inproc else f"wrk -c{args.connections}"
     print(f"workers (workerd), instructions per request (callgrind, {how}, {args.rounds} rounds of "
           f"at least {args.count} requests after {args.warm} per route)")
-    print("| route | main thread | all threads | main over /empty |")
-    print("|---|---:|---:|---:|")
-    for r in routes:
-        over = f"{med[r][0] - med['empty'][0]:,.0f}" if "empty" in med else ""
-        print(f"| /{r} | {med[r][0]:,.0f} | {med[r][1]:,.0f} | {over} |")
-    if "sdk" in med and "hand" in med:
-        print(f"sdk/hand: main thread {med['sdk'][0] / med['hand'][0]:.3f}, all threads {med['sdk'][1] / med['hand'][1]:.3f}")
+    print_table(routes, figures)
     print("rounds (main thread): " + "; ".join(f"/{r} " + ", ".join(f"{x[0]:,.0f}" for x in v) for r, v in figures.items()))
     shutil.rmtree(out_dir, ignore_errors=True)
 
