@@ -101,15 +101,7 @@ def main() -> None:
                 before = set(glob.glob(out + "*"))
                 control("-z", str(proc.pid))
                 n = until(port, r, corpus, args.count, args.connections)
-                control("-d", str(proc.pid))
-                new: list[str] = []
-                for _ in range(100):
-                    new = sorted(set(glob.glob(out + "*")) - before)
-                    if new:
-                        break
-                    time.sleep(0.05)
-                time.sleep(0.5)  # every thread's file written
-                new = sorted(set(glob.glob(out + "*")) - before)
+                new = dump(proc.pid, out, before, settle=0.5)
                 total, main_thread = totals(new)
                 figures[r].append((main_thread / n, total / n))
     finally:
@@ -118,6 +110,17 @@ def main() -> None:
     print(f"{args.app}, instructions per request (callgrind, wrk -c{args.connections}, {args.rounds} rounds of "
           f"at least {args.count} requests after {args.warm} per route)")
     print_table(routes, figures)
+
+
+def dump(pid: int, out: str, before: set[str], settle: float = 1.0) -> list[str]:
+    """Dumps the counters; the new files (one per thread), once written (workers_ir.py too)."""
+    control("-d", str(pid))
+    for _ in range(200):
+        if set(glob.glob(out + "*")) - before:
+            break
+        time.sleep(0.05)
+    time.sleep(settle)  # every thread's file written
+    return sorted(set(glob.glob(out + "*")) - before)
 
 
 def print_table(routes: list[str], figures: dict[str, list[tuple[float, float]]]) -> None:

@@ -168,8 +168,8 @@ def start(name: str, python: str, cpus: Optional[set[int]] = None, order: tuple[
                "--socket-addr", f"http=127.0.0.1:{port}"]
     else:
         raise SystemExit(f"unknown framework {name}")
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=os.path.join(HERE, "apps"), stdout=out, stderr=subprocess.STDOUT, env=env,
+    with open(log, "wb") as logf:
+        proc = subprocess.Popen(cmd, cwd=os.path.join(HERE, "apps"), stdout=logf, stderr=subprocess.STDOUT, env=env,
                                 preexec_fn=pinned(cpus))
     srv = Server(name, proc, port, log)
     deadline = time.monotonic() + 30
@@ -851,8 +851,8 @@ def main() -> None:
                        "notes": notes}, f, indent=1)
     if problems:
         print("\nload checks FAILED:", file=sys.stderr)
-        for p in problems:
-            print(f"  - {p}", file=sys.stderr)
+        for msg in problems:
+            print(f"  - {msg}", file=sys.stderr)
         sys.exit(1)
     print("- load checks: ok (exactly-once at the handler, error codes, memory bound, no dead worker)")
 

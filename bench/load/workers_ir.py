@@ -46,21 +46,10 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from axum_ir import control  # noqa: E402
-from node_ir import print_table, totals, until  # noqa: E402
+from node_ir import dump, print_table, totals, until  # noqa: E402
 from run import TOKEN, free_port, wrk_corpus  # noqa: E402
 
 
-def dump(pid: int, out: str, before: set[str]) -> list[str]:
-    """Dumps the counters; the new files (one per thread), once written."""
-    control("-d", str(pid))
-    new: list[str] = []
-    for _ in range(200):
-        new = sorted(set(glob.glob(out + "*")) - before)
-        if new:
-            break
-        time.sleep(0.05)
-    time.sleep(1.0)  # every thread's file written
-    return sorted(set(glob.glob(out + "*")) - before)
 
 
 def inproc(port: int, route: str, corpus: str, count: int) -> int:
@@ -132,8 +121,9 @@ def main() -> None:
                 if time.monotonic() > deadline:
                     raise SystemExit("workerd did not answer within 180 s under callgrind") from None
                 time.sleep(1)
-        drive = (lambda r, n: inproc(port, r, corpus, n)) if args.inproc else \
-            (lambda r, n: until(port, r, corpus, n, args.connections))
+        def drive(r: str, n: int) -> int:
+            return inproc(port, r, corpus, n) if args.inproc else until(port, r, corpus, n, args.connections)
+
         for r in routes:
             drive(r, args.warm)
         for i in range(args.rounds):

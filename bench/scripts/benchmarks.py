@@ -137,8 +137,8 @@ def render(text: str) -> str:
                 "| framework | hand-written / SDK | empty / SDK | hand-written / SDK, side by side | empty / SDK, side by side |",
                 "|---|---:|---:|---:|---:|"]
         for fw in dict.fromkeys(c[0] for c in cpu):
-            got = {route.split()[0]: r for f, route, r in cpu if f == fw}
-            cells = [f"{got[k]:.2f}x" if got.get(k) is not None else "" for k in ("hand-written", "empty")]
+            by_route = {route.split()[0]: r for f, route, r in cpu if f == fw}
+            cells = [f"{v:.2f}x" if (v := by_route.get(k)) is not None else "" for k in ("hand-written", "empty")]
             cells += [f"{v:.2f}x" if (v := side_cpu.get((fw, k))) is not None else "" for k in ("hand-written", "empty")]
             out.append(f"| {fw} | {' | '.join(cells)} |")
     out += ["", "## Parsers", "", "| language | subset | contender | median ns/event | SDK speed-up (paired median) |",
