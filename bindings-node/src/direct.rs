@@ -3,8 +3,8 @@
 //! opens a borrow-tracking scope on every call (a mutex-guarded map, an `Arc`, several
 //! allocations) and checks the class of `this`: about 0.3 µs per call under load, as much as
 //! the policy check itself, and a receiver makes two calls per request. These read their
-//! arguments with Node-API to the values the glue would (a string's UTF-8 text, a Uint8Array,
-//! a Uint32Array), and answer exactly what the `Receiver` methods answer.
+//! arguments with Node-API as the glue would (a string, a Uint8Array, a Uint32Array), in one
+//! pass where they can, and answer exactly what the `Receiver` methods answer.
 
 use std::cell::RefCell;
 use std::ffi::{c_char, c_void};
@@ -43,70 +43,45 @@ fn ok(status: sys::napi_status) -> Result<(), Thrown> {
 thread_local! {
     // The UTF-8 text of the string arguments, reused from call to call.
     static TEXT: RefCell<[Vec<u8>; 3]> = RefCell::default();
-    // A string argument's UTF-16 units, on their way to `TEXT`.
-    static UNITS: RefCell<Vec<u16>> = RefCell::default();
 }
 
-/// A JavaScript string's UTF-8 text into `buf`, as `napi_get_value_string_utf8` writes it (a lone
-/// surrogate as U+FFFD). Read as UTF-16 units and encoded here: V8 copies a string's units in
-/// bulk, where its UTF-8 writer goes character by character, which cost more than the checks
-/// the text is for (the strings here are mostly ASCII: request line, headers, Content-Type).
+/// A JavaScript string's UTF-8 text into `buf`. One pass when it fits: Node-API stops before a
+/// character that does not fit and a character is at most 4 bytes, so a write that ended more
+/// than 4 bytes short of the room holds the whole string; else the length is asked for first.
 unsafe fn utf8_of(env: Env, v: Value, buf: &mut Vec<u8>) -> Result<&str, Thrown> {
-    UNITS.with(|units| {
-        let units = &mut *units.borrow_mut();
-        if units.capacity() < 256 {
-            units.reserve(256);
-        }
-        let mut room = units.capacity();
-        let mut len = 0usize;
-        let status = sys::napi_get_value_string_utf16(env, v, units.as_mut_ptr(), room, &mut len);
-        if status == sys::Status::napi_string_expected {
-            return Err(Thrown::Type("a string was expected"));
-        }
-        ok(status)?;
-        // Node-API writes at most room - 1 units (and a NUL): a full buffer may hold part of it.
-        if len + 1 >= room {
-            ok(sys::napi_get_value_string_utf16(
-                env,
-                v,
-                ptr::null_mut(),
-                0,
-                &mut len,
-            ))?;
-            units.clear();
-            units.reserve(len + 1);
-            room = units.capacity();
-            ok(sys::napi_get_value_string_utf16(
-                env,
-                v,
-                units.as_mut_ptr(),
-                room,
-                &mut len,
-            ))?;
-        }
-        // SAFETY: Node-API wrote `len` units into the buffer's room.
-        units.set_len(len);
+    if buf.capacity() < 512 {
+        buf.reserve(512);
+    }
+    let mut room = buf.capacity();
+    let mut len = 0usize;
+    let status =
+        sys::napi_get_value_string_utf8(env, v, buf.as_mut_ptr().cast::<c_char>(), room, &mut len);
+    if status == sys::Status::napi_string_expected {
+        return Err(Thrown::Type("a string was expected"));
+    }
+    ok(status)?;
+    if len + 4 >= room - 1 {
+        ok(sys::napi_get_value_string_utf8(
+            env,
+            v,
+            ptr::null_mut(),
+            0,
+            &mut len,
+        ))?;
         buf.clear();
-        // (an OR over all units and a plain copy: both vectorise, where a check that stops
-        // early and a push per byte do not)
-        if units.iter().fold(0u16, |a, &u| a | u) < 0x80 {
-            buf.resize(units.len(), 0);
-            for (b, &u) in buf.iter_mut().zip(units.iter()) {
-                *b = u as u8;
-            }
-        } else {
-            let mut c = [0u8; 4];
-            for ch in char::decode_utf16(units.iter().copied()) {
-                buf.extend_from_slice(
-                    ch.unwrap_or(char::REPLACEMENT_CHARACTER)
-                        .encode_utf8(&mut c)
-                        .as_bytes(),
-                );
-            }
-        }
-        Ok(())
-    })?;
-    // Made from chars (or ASCII) above: well-formed, checked all the same.
+        buf.reserve(len + 1);
+        room = buf.capacity();
+        ok(sys::napi_get_value_string_utf8(
+            env,
+            v,
+            buf.as_mut_ptr().cast::<c_char>(),
+            room,
+            &mut len,
+        ))?;
+    }
+    // SAFETY: Node-API wrote `len` bytes (and a NUL after them) into the buffer's room.
+    buf.set_len(len);
+    // Node-API writes well-formed UTF-8 (lone surrogates replaced): checked all the same.
     std::str::from_utf8(buf).map_err(|_| Thrown::Error("invalid UTF-8 from Node-API".to_owned()))
 }
 
