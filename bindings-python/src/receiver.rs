@@ -9,6 +9,7 @@ use primevox_webhooks::{ErrorCode, Refusal};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 
 use crate::body::{body_from, parse_body};
 use crate::kinds::new_event;
@@ -17,6 +18,7 @@ use crate::kinds::new_event;
 #[pyclass(frozen, module = "primevox_webhooks")]
 pub struct Receiver {
     inner: policy::Receiver,
+    asgi: AsgiWanted,
 }
 
 /// An HTTP answer: ``status``, the JSON ``body`` to send as is, ``headers`` it must carry
@@ -107,6 +109,96 @@ pub struct Read {
     peer: Option<String>,
     #[pyo3(get)]
     learn: Option<String>,
+    /// The request's Content-Type and Content-Encoding as ``check_asgi`` / ``check_environ``
+    /// found them (``None`` from ``check``, which is not given them apart).
+    #[pyo3(get)]
+    content_type: Option<String>,
+    #[pyo3(get)]
+    content_encoding: Option<String>,
+}
+
+/// What ``check_asgi`` reads of a scope's headers, worked out once per receiver: the policy's
+/// header names, then those the adapter reads itself (``x-forwarded-for`` for the peer, the
+/// body's two), each once, as the lowercase bytes ASGI spells header names with.
+struct AsgiWanted {
+    slots: Vec<String>,
+    /// The slot of each of the policy's names, in its order.
+    policy: Vec<usize>,
+    forwarded: usize,
+    content_type: usize,
+    content_encoding: usize,
+    /// The policy reads ``x-forwarded-for`` itself (``trusted_proxies``).
+    forwarded_checked: bool,
+    /// Each slot's WSGI environ key (``HTTP_X_TOKEN``; ``CONTENT_TYPE`` and ``CONTENT_LENGTH``
+    /// unprefixed), as werkzeug's and Django's header lookups find them.
+    environ: Vec<String>,
+}
+
+impl AsgiWanted {
+    fn new(names: &[String]) -> Self {
+        let mut slots: Vec<String> = Vec::new();
+        let mut slot = |name: &str| match slots.iter().position(|s| s == name) {
+            Some(i) => i,
+            None => {
+                slots.push(name.to_owned());
+                slots.len() - 1
+            }
+        };
+        let policy = names.iter().map(|n| slot(n)).collect();
+        let (forwarded, content_type, content_encoding) = (
+            slot("x-forwarded-for"),
+            slot("content-type"),
+            slot("content-encoding"),
+        );
+        AsgiWanted {
+            forwarded_checked: names.iter().any(|n| n == "x-forwarded-for"),
+            environ: slots.iter().map(|n| environ_key(n)).collect(),
+            slots,
+            policy,
+            forwarded,
+            content_type,
+            content_encoding,
+        }
+    }
+}
+
+/// The WSGI environ key of a request header (PEP 3333).
+fn environ_key(name: &str) -> String {
+    let key = name.to_ascii_uppercase().replace('-', "_");
+    if key == "CONTENT_TYPE" || key == "CONTENT_LENGTH" {
+        key
+    } else {
+        format!("HTTP_{key}")
+    }
+}
+
+/// ASGI text (header values, the query string) is latin-1: each byte one character.
+fn latin1(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) if bytes.is_ascii() => Cow::Borrowed(s),
+        _ => Cow::Owned(bytes.iter().map(|&b| char::from(b)).collect()),
+    }
+}
+
+/// Python's whitespace among latin-1 characters (``str.strip()``'s; Rust's lacks U+001C..U+001F).
+const PY_SPACE: &[char] = &[
+    '\t', '\n', '\u{b}', '\u{c}', '\r', '\u{1c}', '\u{1d}', '\u{1e}', '\u{1f}', ' ', '\u{85}',
+    '\u{a0}',
+];
+
+/// The two items of a scope's ``(name, value)`` header pair (a tuple, or a list from some
+/// servers); ``None`` for anything else.
+fn pair<'py>(item: &Bound<'py, PyAny>) -> PyResult<Option<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
+    if let Ok(t) = item.cast::<PyTuple>() {
+        if t.len() == 2 {
+            return Ok(Some((t.get_item(0)?, t.get_item(1)?)));
+        }
+    } else if let Ok(l) = item.cast::<PyList>() {
+        if l.len() == 2 {
+            return Ok(Some((l.get_item(0)?, l.get_item(1)?)));
+        }
+    }
+    Ok(None)
 }
 
 #[pymethods]
@@ -115,7 +207,10 @@ impl Receiver {
     #[new]
     fn new(options_json: &str) -> PyResult<Self> {
         policy::Receiver::from_json(options_json)
-            .map(|inner| Receiver { inner })
+            .map(|inner| Receiver {
+                asgi: AsgiWanted::new(inner.headers()),
+                inner,
+            })
             .map_err(|e| PyValueError::new_err(e.to_string()))
     }
 
@@ -146,19 +241,143 @@ impl Receiver {
     ) -> PyResult<Py<PyAny>> {
         let mut request = Request::new(method, peer, query);
         request.headers = headers.iter().map(|(k, v)| (&**k, &**v)).collect();
-        Ok(match self.inner.check(&request) {
-            Check::Refuse(a) => Py::new(py, PyAnswer::from(a))?.into_any(),
-            Check::Read(r) => Py::new(
-                py,
-                Read {
-                    max_bytes: r.max_bytes,
-                    timeout_ms: r.timeout_ms,
-                    peer: r.peer,
-                    learn: r.learn,
-                },
-            )?
-            .into_any(),
-        })
+        verdict(py, self.inner.check(&request), None, None)
+    }
+
+    /// ``check`` on an ASGI scope: its method, client, query string and headers read here, in
+    /// one call (repeated headers joined by ``", "``, empty ones left out; the client's address
+    /// dropped when the server took it from ``X-Forwarded-For`` and the policy does not read
+    /// that header: see ``_receiver.asgi_peer``). ``None`` when the scope is not the plain
+    /// shape this reads (a dict, str method, ``(bytes, bytes)`` header pairs): the caller reads
+    /// it itself then.
+    fn check_asgi(&self, py: Python<'_>, scope: &Bound<'_, PyAny>) -> PyResult<Option<Py<PyAny>>> {
+        let Ok(scope) = scope.cast_exact::<PyDict>() else {
+            return Ok(None);
+        };
+        let Some(method) = scope.get_item("method")? else {
+            return Ok(None);
+        };
+        if !method.is_instance_of::<PyString>() {
+            return Ok(None);
+        }
+        let method: PyBackedStr = method.extract()?;
+        let Some(raw) = scope.get_item("headers")? else {
+            return Ok(None);
+        };
+        let want = &self.asgi;
+        let mut found: Vec<Option<String>> = vec![None; want.slots.len()];
+        for item in raw.try_iter()? {
+            let item = item?;
+            let Some((key, value)) = pair(&item)? else {
+                return Ok(None);
+            };
+            let Ok(key) = key.cast::<PyBytes>() else {
+                return Ok(None);
+            };
+            let key = key.as_bytes();
+            let Some(i) = want.slots.iter().position(|s| s.as_bytes() == key) else {
+                continue;
+            };
+            let Ok(value) = value.cast::<PyBytes>() else {
+                return Ok(None);
+            };
+            let text = latin1(value.as_bytes());
+            found[i] = Some(match found[i].take() {
+                None => text.into_owned(),
+                Some(prev) => format!("{prev}, {text}"),
+            });
+        }
+        for f in &mut found {
+            if f.as_deref() == Some("") {
+                *f = None;
+            }
+        }
+        let client: Option<PyBackedStr> = match scope.get_item("client")? {
+            None => None,
+            Some(c) if c.is_none() => None,
+            Some(c) => {
+                let first = match pair(&c)? {
+                    Some((first, _)) => first,
+                    None => return Ok(None),
+                };
+                if first.is_none() {
+                    None
+                } else if first.is_instance_of::<PyString>() {
+                    Some(first.extract()?)
+                } else {
+                    return Ok(None);
+                }
+            }
+        };
+        let mut peer = client.as_deref();
+        if let (Some(addr), Some(forwarded), false) =
+            (peer, &found[want.forwarded], want.forwarded_checked)
+        {
+            if forwarded
+                .split(',')
+                .any(|hop| hop.trim_matches(PY_SPACE) == addr)
+            {
+                peer = None;
+            }
+        }
+        let query_bytes = match scope.get_item("query_string")? {
+            Some(q) => q.cast_into::<PyBytes>().ok(),
+            None => None,
+        };
+        let query = query_bytes
+            .as_ref()
+            .map_or(Cow::Borrowed(""), |q| latin1(q.as_bytes()));
+        let mut request = Request::new(&method, peer, &query);
+        request.headers = want
+            .policy
+            .iter()
+            .filter_map(|&i| Some((want.slots[i].as_str(), found[i].as_deref()?)))
+            .collect();
+        let check = self.inner.check(&request);
+        let content_type = found[want.content_type].take();
+        let content_encoding = found[want.content_encoding].take();
+        verdict(py, check, content_type, content_encoding).map(Some)
+    }
+
+    /// ``check`` with the headers read from a WSGI environ (or Django's ``META``) at their
+    /// environ keys, in one call. ``None`` when the environ is not a plain dict of str values
+    /// at those keys: the caller reads it itself then.
+    fn check_environ(
+        &self,
+        py: Python<'_>,
+        environ: &Bound<'_, PyAny>,
+        method: &str,
+        peer: Option<&str>,
+        query: &str,
+    ) -> PyResult<Option<Py<PyAny>>> {
+        let Ok(environ) = environ.cast_exact::<PyDict>() else {
+            return Ok(None);
+        };
+        let want = &self.asgi;
+        let mut found: Vec<Option<PyBackedStr>> = Vec::with_capacity(want.slots.len());
+        for key in &want.environ {
+            found.push(match environ.get_item(key)? {
+                None => None,
+                Some(v) if v.is_instance_of::<PyString>() => Some(v.extract()?),
+                Some(v) if v.is_none() => None,
+                Some(_) => return Ok(None),
+            });
+        }
+        let mut request = Request::new(method, peer, query);
+        request.headers = want
+            .policy
+            .iter()
+            .filter_map(|&i| Some((want.slots[i].as_str(), found[i].as_deref()?)))
+            .collect();
+        let check = self.inner.check(&request);
+        let text = |i: usize| found[i].as_deref().map(str::to_owned);
+        verdict(
+            py,
+            check,
+            text(want.content_type),
+            text(want.content_encoding),
+        )
+        .map(Some)
     }
 
     /// Decodes (Content-Encoding) and parses a body: the event, or the ``Answer`` for a body
@@ -197,6 +416,29 @@ impl Receiver {
             }
         }
     }
+}
+
+fn verdict(
+    py: Python<'_>,
+    check: Check,
+    content_type: Option<String>,
+    content_encoding: Option<String>,
+) -> PyResult<Py<PyAny>> {
+    Ok(match check {
+        Check::Refuse(a) => Py::new(py, PyAnswer::from(a))?.into_any(),
+        Check::Read(r) => Py::new(
+            py,
+            Read {
+                max_bytes: r.max_bytes,
+                timeout_ms: r.timeout_ms,
+                peer: r.peer,
+                learn: r.learn,
+                content_type,
+                content_encoding,
+            },
+        )?
+        .into_any(),
+    })
 }
 
 /// The receiver table (defaults, codes, statuses, messages, option names) as JSON.

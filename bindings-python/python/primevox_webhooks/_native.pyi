@@ -4,7 +4,7 @@ that they match the compiled module exactly.
 The sections between ``BEGIN GENERATED`` and ``END GENERATED`` are generated from the kind table
 (core/src/kind.rs) by ``cargo run -p primevox-webhooks-cli -- codegen``: do not edit them."""
 
-from typing import Any, Callable, Iterable, Literal, Optional, Union, final
+from typing import Any, Callable, Iterable, Literal, Mapping, Optional, Union, final
 
 from typing_extensions import Self, TypeAlias, disjoint_base
 
@@ -510,6 +510,10 @@ class Read:
     def peer(self) -> Optional[str]: ...
     @property
     def learn(self) -> Optional[str]: ...
+    @property
+    def content_type(self) -> Optional[str]: ...
+    @property
+    def content_encoding(self) -> Optional[str]: ...
 
 @final
 class Receiver:
@@ -526,6 +530,10 @@ class Receiver:
     def check(
         self, method: str, peer: Optional[str], query: str, headers: list[tuple[str, str]]
     ) -> Union[Answer, Read]: ...
+    def check_asgi(self, scope: Mapping[str, Any]) -> Optional[Union[Answer, Read]]: ...
+    def check_environ(
+        self, environ: Mapping[str, Any], method: str, peer: Optional[str], query: str
+    ) -> Optional[Union[Answer, Read]]: ...
     def parse_body(
         self, body: _Body, content_type: Optional[str] = None, content_encoding: Optional[str] = None
     ) -> Union[_AnyEvent, Answer]: ...

@@ -183,7 +183,7 @@ class Wanted:
     and a WSGI environ, plus the ones the adapters read themselves (the body's encodings, and
     ``x-forwarded-for`` for ``asgi_peer``)."""
 
-    __slots__ = ("names", "forwarded_checked", "asgi", "environ")
+    __slots__ = ("names", "forwarded_checked", "asgi", "environ", "underscore")
 
     def __init__(self, rx: Receiver) -> None:
         self.names: tuple[str, ...] = tuple(rx.headers)
@@ -194,6 +194,8 @@ class Wanted:
         self.asgi: dict[bytes, str] = {name.lower().encode("latin-1"): name for name in every}
         #: (name, WSGI environ key) as werkzeug's and Django's header lookups spell it
         self.environ: tuple[tuple[str, str], ...] = tuple((name, environ_key(name)) for name in self.names)
+        #: a name with ``_``, which Django's header lookup finds elsewhere than at its key
+        self.underscore = any("_" in name for name in self.names)
 
 
 def environ_key(name: str) -> str:
@@ -246,7 +248,12 @@ def check(
 
 def check_headers(rx: Receiver, method: str, peer: Optional[str], query: str, headers: list[tuple[str, str]]) -> Read:
     """``check`` with the policy's headers already read: (name, value) pairs of ``Wanted.names``."""
-    verdict = rx.check(method, peer, query, headers)
+    return settled(rx.check(method, peer, query, headers))
+
+
+def settled(verdict: Union[Answer, Read]) -> Read:
+    """The ``Read`` of a check, after logging its ``learn`` line; ``RequestRefused`` for an
+    ``Answer``."""
     if isinstance(verdict, Answer):
         raise RequestRefused(verdict)
     if verdict.learn is not None:
@@ -293,8 +300,10 @@ def body_consumed() -> RequestRefused:
 _WARNED: list[bool] = []
 
 
-def read_limited(read: Callable[[int], bytes], verdict: Read) -> bytes:
-    """At most ``verdict.max_bytes`` of a blocking stream (a declared or chunked length)."""
+def read_limited(read: Callable[[int], bytes], verdict: Read, end: Optional[int] = None) -> bytes:
+    """At most ``verdict.max_bytes`` of a blocking stream (a declared or chunked length).
+    ``end``: the stream is known to answer ``b""`` once this many bytes are read (a framework's
+    stream bounded to Content-Length), so no read is spent to learn it."""
     chunks: list[bytes] = []
     size = 0
     while size < verdict.max_bytes:
@@ -303,6 +312,8 @@ def read_limited(read: Callable[[int], bytes], verdict: Read) -> bytes:
             break
         chunks.append(chunk)
         size += len(chunk)
+        if end is not None and size >= end:
+            break
     return b"".join(chunks)
 
 
@@ -310,18 +321,25 @@ async def read_limited_async(chunks: AsyncIterator[bytes], verdict: Read) -> byt
     """At most ``verdict.max_bytes`` of an ASGI body, within ``verdict.timeout_ms``
     (``RequestRefused`` 408 after it)."""
     try:
-        return await bounded(_collect(chunks, verdict.max_bytes), verdict.timeout_ms / 1000)
+        return await bounded(collect(chunks, verdict.max_bytes), verdict.timeout_ms / 1000)
     except asyncio.TimeoutError:
         raise RequestRefused(Answer.request_timeout()) from None
 
 
-async def _collect(chunks: AsyncIterator[bytes], max_bytes: int) -> bytes:
-    buf = bytearray()
+async def collect(chunks: AsyncIterator[bytes], max_bytes: int) -> bytes:
+    parts: list[bytes] = []
+    size = 0
     async for chunk in chunks:
-        buf += chunk
-        if len(buf) >= max_bytes:
-            break  # the rest is never read: the answer closes the connection
-    return bytes(buf[:max_bytes])
+        if chunk:
+            parts.append(chunk)
+            size += len(chunk)
+            if size >= max_bytes:
+                break  # the rest is never read: the answer closes the connection
+    # A body in one message (the usual case) is returned as it came, not copied.
+    body = parts[0] if len(parts) == 1 else b"".join(parts)
+    if type(body) is not bytes:
+        body = bytes(body)
+    return body if size <= max_bytes else body[:max_bytes]
 
 
 #: 200 ``{"ok":true}``, the answer to nearly every request: made once (an ``Answer`` is frozen).
@@ -374,6 +392,8 @@ def call_handler(handler: Callable[[AnyEvent], Any], event: AnyEvent, answer_fir
     target = getattr(handler, "dispatch", handler)
     try:
         result = target(event)
+        if result is None:  # the usual answer, without asking whether it is awaitable
+            return OK
         if inspect.isawaitable(result):  # an async handler under a sync framework
             result = asyncio.run(_awaited(result))
     except Exception:
@@ -402,6 +422,8 @@ async def call_handler_async(handler: Callable[[AnyEvent], Any], event: AnyEvent
         return OK
     try:
         result = target(event)
+        if result is None:  # the usual answer, without asking whether it is awaitable
+            return OK
         if inspect.isawaitable(result):
             result = await result
     except Exception:

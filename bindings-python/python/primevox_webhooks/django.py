@@ -32,6 +32,9 @@ import functools
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional, Union, overload
 
 # Django ships no type information (django-stubs adds it); without it these names are Any.
+from django.core.handlers.wsgi import (  # type: ignore[import-untyped,unused-ignore]
+    LimitedStream,
+)
 from django.http import (  # type: ignore[import-untyped,unused-ignore]
     HttpRequest,
     HttpResponse,
@@ -121,7 +124,10 @@ def _body(request: HttpRequest, verdict: policy.Read) -> bytes:
         # runserver hands the raw chunks on, in a LimitedStream of length 0: read under it.
         raw = getattr(stream, "_read", None) if getattr(stream, "limit", None) == 0 else None
         return _dechunk(raw if callable(raw) else stream.read, verdict)
-    return policy.read_limited(request.read, verdict)
+    # WSGIRequest reads through Django's LimitedStream, which answers b"" at its limit (the
+    # Content-Length) without reading: the body ends there (another stream is read to its end).
+    own: Any = getattr(request, "_stream", None)
+    return policy.read_limited(request.read, verdict, own.limit if type(own) is LimitedStream else None)
 
 
 _UNGUARDED: list[bool] = []  # warned once per process
@@ -143,6 +149,15 @@ def _header(request: HttpRequest, meta: dict[str, Any], name: str, key: str) -> 
 def _event(request: HttpRequest, rx: policy.Receiver) -> AnyEvent:
     scope = getattr(request, "scope", None)
     meta = request.META
+    if scope is None and not (
+        policy.wanted(rx).underscore or "HTTP_CONTENT_TYPE" in meta or "HTTP_CONTENT_LENGTH" in meta
+    ):  # every header at its META key (see _header): read natively, with the checks
+        checked = rx.check_environ(
+            meta, request.method or "", _meta(request, "REMOTE_ADDR") or None, _meta(request, "QUERY_STRING")
+        )
+        if checked is not None:  # (None: not a plain dict of str; the steps below)
+            verdict = policy.settled(checked)
+            return policy.parse_body_as(rx, _body(request, verdict), verdict.content_type, verdict.content_encoding)
     content = (
         _header(request, meta, "content-type", "CONTENT_TYPE"),
         _header(request, meta, "content-encoding", "HTTP_CONTENT_ENCODING"),

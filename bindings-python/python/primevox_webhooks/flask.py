@@ -48,8 +48,14 @@ EVERY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 def _event(req: Request, rx: policy.Receiver) -> AnyEvent:
     # Headers straight from the environ, where werkzeug's EnvironHeaders.get finds them.
     environ = req.environ
-    headers = [(name, value) for name, key in policy.wanted(rx).environ for value in [environ.get(key)] if value is not None]
-    verdict = policy.check_headers(rx, req.method, req.remote_addr, req.query_string.decode("latin-1"), headers)
+    # (the method, address and query as werkzeug's request has them; the headers read natively)
+    checked = rx.check_environ(environ, req.method, req.remote_addr, req.query_string.decode("latin-1"))
+    if checked is None:  # not a plain dict of str: the same steps in Python
+        verdict = _check(req, environ, rx)
+        content_type, content_encoding = environ.get("CONTENT_TYPE"), environ.get("HTTP_CONTENT_ENCODING")
+    else:
+        verdict = policy.settled(checked)
+        content_type, content_encoding = verdict.content_type, verdict.content_encoding
     if "_cached_data" in req.__dict__:
         body = req.get_data(cache=True, as_text=False, parse_form_data=False)
     elif "form" in req.__dict__ and (req.content_length or 0) > 0:
@@ -59,7 +65,12 @@ def _event(req: Request, rx: policy.Receiver) -> AnyEvent:
     else:
         # werkzeug bounds the stream to Content-Length, or decodes a chunked body
         body = policy.read_limited(req.stream.read, verdict)
-    return policy.parse_body_as(rx, body, environ.get("CONTENT_TYPE"), environ.get("HTTP_CONTENT_ENCODING"))
+    return policy.parse_body_as(rx, body, content_type, content_encoding)
+
+
+def _check(req: Request, environ: dict[str, Any], rx: policy.Receiver) -> policy.Read:
+    headers = [(name, value) for name, key in policy.wanted(rx).environ for value in [environ.get(key)] if value is not None]
+    return policy.check_headers(rx, req.method, req.remote_addr, req.query_string.decode("latin-1"), headers)
 
 
 def _current() -> Request:

@@ -27,7 +27,8 @@ bytes and within ``body_timeout_ms`` (408 after it). A handler that raises is lo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Union
+import asyncio
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional, Union
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -36,6 +37,7 @@ from starlette.types import Receive, Scope, Send
 
 from . import AnyEvent, ParseError
 from . import _receiver as policy
+from ._deadline import bounded
 from ._receiver import Answer, ReceiverOptions, RequestRefused
 
 if TYPE_CHECKING:
@@ -55,6 +57,22 @@ async def checked_event(request: Request, rx: policy.Receiver) -> AnyEvent:
     """The core's checks on ``request``, then its body read (bounded in size and time) and
     parsed: the event, or ``RequestRefused`` / ``ParseError``."""
     scope = request.scope
+    checked = rx.check_asgi(scope)  # the scope read and checked in one native call
+    if checked is None:  # not the plain shape check_asgi reads: the same steps in Python
+        verdict, content_type, content_encoding = _check_scope(scope, rx)
+    else:
+        verdict = policy.settled(checked)
+        content_type, content_encoding = verdict.content_type, verdict.content_encoding
+    try:  # (policy.read_limited_async, one coroutine less)
+        body = await bounded(policy.collect(request.stream(), verdict.max_bytes), verdict.timeout_ms / 1000)
+    except asyncio.TimeoutError:
+        raise RequestRefused(Answer.request_timeout()) from None
+    except RuntimeError:  # "Stream consumed": something read the body without caching it
+        raise policy.body_consumed() from None
+    return policy.parse_body_as(rx, body, content_type, content_encoding)
+
+
+def _check_scope(scope: Scope, rx: policy.Receiver) -> tuple[policy.Read, Optional[str], Optional[str]]:
     want = policy.wanted(rx)
     found = policy.asgi_headers(want, scope["headers"])
     header = found.get
@@ -67,11 +85,7 @@ async def checked_event(request: Request, rx: policy.Receiver) -> AnyEvent:
         query.decode("latin-1") if isinstance(query, bytes) else "",
         [(name, found[name]) for name in want.names if name in found],
     )
-    try:
-        body = await policy.read_limited_async(request.stream(), verdict)
-    except RuntimeError:  # "Stream consumed": something read the body without caching it
-        raise policy.body_consumed() from None
-    return policy.parse_body_as(rx, body, header("content-type"), header("content-encoding"))
+    return verdict, header("content-type"), header("content-encoding")
 
 
 async def read_event(request: Request, **options: Unpack[ReceiverOptions]) -> AnyEvent:
