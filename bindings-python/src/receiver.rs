@@ -248,8 +248,8 @@ impl Receiver {
     /// one call (repeated headers joined by ``", "``, empty ones left out; the client's address
     /// dropped when the server took it from ``X-Forwarded-For`` and the policy does not read
     /// that header: see ``_receiver.asgi_peer``). ``None`` when the scope is not the plain
-    /// shape this reads (a dict, str method, ``(bytes, bytes)`` header pairs): the caller reads
-    /// it itself then.
+    /// shape this reads (a dict, str method, a list or tuple of ``(bytes, bytes)`` header
+    /// pairs): the caller reads it itself then.
     fn check_asgi(&self, py: Python<'_>, scope: &Bound<'_, PyAny>) -> PyResult<Option<Py<PyAny>>> {
         let Ok(scope) = scope.cast_exact::<PyDict>() else {
             return Ok(None);
@@ -264,6 +264,11 @@ impl Receiver {
         let Some(raw) = scope.get_item("headers")? else {
             return Ok(None);
         };
+        // A list or tuple only: another iterable could be read once, leaving nothing for the
+        // caller's own steps should this hand the scope back.
+        if !(raw.is_instance_of::<PyList>() || raw.is_instance_of::<PyTuple>()) {
+            return Ok(None);
+        }
         let want = &self.asgi;
         let mut found: Vec<Option<String>> = vec![None; want.slots.len()];
         for item in raw.try_iter()? {

@@ -88,6 +88,7 @@ def test_check_asgi_leaves_other_shapes_to_python() -> None:
         {**plain, "headers": [(b"content-type", b"x", b"y")]},
         {**plain, "method": b"POST"},
         {**plain, "client": ("127.0.0.1",)},
+        {**plain, "headers": iter([(b"content-type", b"application/json")])},
         {"headers": []},
     ):
         assert rx.check_asgi(other) is None, other
