@@ -56,7 +56,7 @@ step "cargo build --release -p primevox-webhooks-bench"
 cargo build -q --release -p primevox-webhooks-bench >&2
 # The axum receivers under load. The smoke run builds them unoptimised: a release build of axum,
 # hyper and tokio does not fit its time budget, and it checks answers and faults, not speed.
-LOAD_FRAMEWORKS=fastapi,flask,django,express,fastify,nodehttp,workers,axum
+LOAD_FRAMEWORKS=fastapi,fastapi-route,flask,django,express,fastify,nodehttp,workers,axum
 if [ "$SMOKE" = 0 ]; then
   step "cargo build --release --locked -p primevox-webhooks-bench --features axum --bin pvload-axum"
   cargo build -q --release --locked -p primevox-webhooks-bench --features axum --bin pvload-axum >&2

@@ -1,6 +1,6 @@
 """The Python receivers' cost per request, in process: no server, no sockets, no wrk.
 
-    python bench/load/inproc.py CORPUS.jsonl [--frameworks fastapi,flask,django] [--n 2000]
+    python bench/load/inproc.py CORPUS.jsonl [--frameworks fastapi,fastapi-route,flask,django] [--n 2000]
                                 [--rounds 5] [--callgrind [--count 1000] [--jobs 2]]
 
 The same apps as run.py (bench/load/apps/*_app.py), the same routes (/sdk the SDK's receiver,
@@ -47,7 +47,7 @@ from run import good_deliveries  # noqa: E402  (the same deliveries wrk replays)
 
 TOKEN = "load-token"
 ROUTES = ("sdk", "hand", "empty")
-FRAMEWORKS = ("fastapi", "flask", "django")
+FRAMEWORKS = ("fastapi", "fastapi-route", "flask", "django")
 
 Delivery = tuple[str, bytes]
 
@@ -129,7 +129,8 @@ def wsgi_driver(app: Any) -> Callable[[str, list[Delivery]], None]:
 def driver(framework: str) -> Callable[[str, list[Delivery]], None]:
     sys.path.insert(0, os.path.join(HERE, "apps"))
     os.environ.setdefault("PV_LOAD_TOKEN", TOKEN)
-    if framework == "fastapi":
+    if framework in ("fastapi", "fastapi-route"):
+        os.environ["PV_FASTAPI_SDK"] = "depends" if framework == "fastapi" else "route"  # as run.py
         import fastapi_app
 
         return asgi_driver(fastapi_app.app)

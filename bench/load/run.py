@@ -1,6 +1,6 @@
 """Receivers under load, with faults in the same runs.
 
-    python bench/load/run.py CORPUS.jsonl [--smoke] [--frameworks fastapi,flask,django,express,fastify,nodehttp,axum,workers]
+    python bench/load/run.py CORPUS.jsonl [--smoke] [--frameworks fastapi,fastapi-route,flask,django,express,fastify,nodehttp,axum,workers]
                              [--duration S] [--rounds N] [--connections C] [--faults N] [--json OUT.json]
                              [--side-rounds N] [--side-duration S]
 
@@ -142,7 +142,10 @@ def start(name: str, python: str, cpus: Optional[set[int]] = None, order: tuple[
     STARTS += 1
     log = os.path.join("/tmp", f"pv-load-{name}-{os.getpid()}-{STARTS}.log")
     env = dict(os.environ, PV_LOAD_TOKEN=TOKEN, PV_LOAD_ORDER=",".join(order))
-    if name == "fastapi":
+    if name in ("fastapi", "fastapi-route"):
+        # "fastapi": the SDK's dependency in the app's own route; "fastapi-route": the receiver
+        # owning the route (add_webhook_route), the form every other framework's /sdk has
+        env["PV_FASTAPI_SDK"] = "depends" if name == "fastapi" else "route"
         cmd = [python, "-m", "uvicorn", "fastapi_app:app", "--host", "127.0.0.1", "--port", str(port),
                "--workers", "1", "--log-level", "warning", "--no-access-log"]
     elif name in ("flask", "django"):
@@ -529,7 +532,7 @@ def median(v: list[float]) -> float:
 
 
 NODE_APPS = ("express", "fastify", "nodehttp")
-FRAMEWORKS = ("fastapi", "flask", "django", "express", "fastify", "nodehttp", "axum", "workers")
+FRAMEWORKS = ("fastapi", "fastapi-route", "flask", "django", "express", "fastify", "nodehttp", "axum", "workers")
 
 
 def bench_framework(name: str, python: str, corpus: str, a: argparse.Namespace) -> tuple[list[dict[str, Any]], list[str]]:

@@ -32,7 +32,7 @@ if ! printf '%s\n' "$out" | grep -q '^- load checks: ok'; then
   exit 1
 fi
 # Every framework ran its three routes (SDK, hand-written, empty) with the fault mix.
-for fw in fastapi flask django express fastify nodehttp workers axum; do
+for fw in fastapi fastapi-route flask django express fastify nodehttp workers axum; do
   n=$(printf '%s\n' "$out" | grep -c "^| $fw | .*fault-mix requests" || true)
   if [ "$n" -ne 3 ]; then
     echo "bench smoke: receivers under load: $n rows for '$fw' (expected 3)" >&2

@@ -1,13 +1,16 @@
 """The FastAPI receivers under load (bench/load/run.py starts this with uvicorn, one worker).
 
-    POST /sdk    the SDK's receiver: primevox_webhooks.fastapi.webhook_event(token=...)
+    POST /sdk    the SDK's receiver. PV_FASTAPI_SDK=depends (run.py's "fastapi"): the dependency in
+                 the app's own route, Depends(webhook_event(token=...)), as the quick start shows;
+                 PV_FASTAPI_SDK=route ("fastapi-route"): add_webhook_route(app, "/sdk", handle,
+                 token=...), the receiver owning the route as every other framework's /sdk does
     POST /hand   a minimal hand-written receiver making the same checks (token, Content-Length
                  limit, JSON or form, documented eventType, required fields), 200 {"ok": true}
     POST /empty  reads the body and answers 200 {"ok": true}: the framework's ceiling
     GET  /__stats   handler calls per delivery key, per route (the load checks count here)
 
 A delivery whose caller name (or message text) is THROW makes the handler raise after counting.
-Adapting to a new receiver API: only `sdk_route` below changes.
+Adapting to a new receiver API: only the SDK section below changes.
 """
 
 from __future__ import annotations
@@ -50,16 +53,33 @@ from typing import Annotated  # noqa: E402
 from fastapi import Depends  # noqa: E402
 
 from primevox_webhooks import AnyEvent  # noqa: E402
+from primevox_webhooks.fastapi import add_webhook_route  # noqa: E402
 
-Event = Annotated[AnyEvent, Depends(webhook_event(token=TOKEN))]
+SDK_FORM = os.environ.get("PV_FASTAPI_SDK", "depends")
 
 
-@app.post("/sdk")
-async def sdk_route(event: Event) -> dict[str, bool]:
+def sdk_key(event: AnyEvent) -> tuple[str, bool]:
     key = getattr(event, "call_uuid", None) or getattr(event, "conversation_id", None) or "?"
     throw = "THROW" in (getattr(event, "caller_id_name", None) or getattr(event, "message_text", None) or "")
-    record("sdk", key, throw)
-    return {"ok": True}
+    return key, throw
+
+
+if SDK_FORM == "depends":
+    Event = Annotated[AnyEvent, Depends(webhook_event(token=TOKEN))]
+
+    @app.post("/sdk")
+    async def sdk_route(event: Event) -> dict[str, bool]:
+        record("sdk", *sdk_key(event))
+        return {"ok": True}
+
+elif SDK_FORM == "route":
+
+    async def handle(event: AnyEvent) -> None:
+        record("sdk", *sdk_key(event))
+
+    add_webhook_route(app, "/sdk", handle, token=TOKEN)
+else:
+    raise SystemExit(f"PV_FASTAPI_SDK: depends or route, not {SDK_FORM!r}")
 
 
 # --- hand-written --------------------------------------------------------------------------------
