@@ -332,16 +332,8 @@ impl Receiver {
         let query = query_bytes
             .as_ref()
             .map_or(Cow::Borrowed(""), |q| latin1(q.as_bytes()));
-        let mut request = Request::new(&method, peer, &query);
-        request.headers = want
-            .policy
-            .iter()
-            .filter_map(|&i| Some((want.slots[i].as_str(), found[i].as_deref()?)))
-            .collect();
-        let check = self.inner.check(&request);
-        let content_type = found[want.content_type].take();
-        let content_encoding = found[want.content_encoding].take();
-        verdict(py, check, content_type, content_encoding).map(Some)
+        self.check_found(py, &method, peer, &query, &found)
+            .map(Some)
     }
 
     /// ``check`` with the headers read from a WSGI environ (or Django's ``META``) at their
@@ -368,21 +360,7 @@ impl Receiver {
                 Some(_) => return Ok(None),
             });
         }
-        let mut request = Request::new(method, peer, query);
-        request.headers = want
-            .policy
-            .iter()
-            .filter_map(|&i| Some((want.slots[i].as_str(), found[i].as_deref()?)))
-            .collect();
-        let check = self.inner.check(&request);
-        let text = |i: usize| found[i].as_deref().map(str::to_owned);
-        verdict(
-            py,
-            check,
-            text(want.content_type),
-            text(want.content_encoding),
-        )
-        .map(Some)
+        self.check_found(py, method, peer, query, &found).map(Some)
     }
 
     /// Decodes (Content-Encoding) and parses a body: the event, or the ``Answer`` for a body
@@ -420,6 +398,35 @@ impl Receiver {
                 }
             }
         }
+    }
+}
+
+impl Receiver {
+    /// ``check`` with the headers ``check_asgi`` / ``check_environ`` found, one per slot of
+    /// ``AsgiWanted``; the body's two headers go back in the ``Read``.
+    fn check_found<T: std::ops::Deref<Target = str>>(
+        &self,
+        py: Python<'_>,
+        method: &str,
+        peer: Option<&str>,
+        query: &str,
+        found: &[Option<T>],
+    ) -> PyResult<Py<PyAny>> {
+        let want = &self.asgi;
+        let mut request = Request::new(method, peer, query);
+        request.headers = want
+            .policy
+            .iter()
+            .filter_map(|&i| Some((want.slots[i].as_str(), found[i].as_deref()?)))
+            .collect();
+        let check = self.inner.check(&request);
+        let text = |i: usize| found[i].as_deref().map(str::to_owned);
+        verdict(
+            py,
+            check,
+            text(want.content_type),
+            text(want.content_encoding),
+        )
     }
 }
 
