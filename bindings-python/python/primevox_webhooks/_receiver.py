@@ -321,12 +321,12 @@ async def read_limited_async(chunks: AsyncIterator[bytes], verdict: Read) -> byt
     """At most ``verdict.max_bytes`` of an ASGI body, within ``verdict.timeout_ms``
     (``RequestRefused`` 408 after it)."""
     try:
-        return await bounded(collect(chunks, verdict.max_bytes), verdict.timeout_ms / 1000)
+        return await bounded(_collect(chunks, verdict.max_bytes), verdict.timeout_ms / 1000)
     except asyncio.TimeoutError:
         raise RequestRefused(Answer.request_timeout()) from None
 
 
-async def collect(chunks: AsyncIterator[bytes], max_bytes: int) -> bytes:
+async def _collect(chunks: AsyncIterator[bytes], max_bytes: int) -> bytes:
     parts: list[bytes] = []
     size = 0
     async for chunk in chunks:

@@ -27,7 +27,6 @@ bytes and within ``body_timeout_ms`` (408 after it). A handler that raises is lo
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional, Union
 
 from starlette.requests import Request
@@ -37,7 +36,6 @@ from starlette.types import Receive, Scope, Send
 
 from . import AnyEvent, ParseError
 from . import _receiver as policy
-from ._deadline import bounded
 from ._receiver import Answer, ReceiverOptions, RequestRefused
 
 if TYPE_CHECKING:
@@ -63,10 +61,8 @@ async def checked_event(request: Request, rx: policy.Receiver) -> AnyEvent:
     else:
         verdict = policy.settled(checked)
         content_type, content_encoding = verdict.content_type, verdict.content_encoding
-    try:  # (policy.read_limited_async, one coroutine less)
-        body = await bounded(policy.collect(request.stream(), verdict.max_bytes), verdict.timeout_ms / 1000)
-    except asyncio.TimeoutError:
-        raise RequestRefused(Answer.request_timeout()) from None
+    try:
+        body = await policy.read_limited_async(request.stream(), verdict)
     except RuntimeError:  # "Stream consumed": something read the body without caching it
         raise policy.body_consumed() from None
     return policy.parse_body_as(rx, body, content_type, content_encoding)
