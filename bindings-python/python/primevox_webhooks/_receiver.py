@@ -16,6 +16,7 @@ from typing import (
     Any,
     AsyncIterator,
     Callable,
+    Coroutine,
     Mapping,
     Optional,
     Sequence,
@@ -320,8 +321,14 @@ def read_limited(read: Callable[[int], bytes], verdict: Read, end: Optional[int]
 async def read_limited_async(chunks: AsyncIterator[bytes], verdict: Read) -> bytes:
     """At most ``verdict.max_bytes`` of an ASGI body, within ``verdict.timeout_ms``
     (``RequestRefused`` 408 after it)."""
+    return await read_within(_collect(chunks, verdict.max_bytes), verdict)
+
+
+async def read_within(read: Coroutine[Any, Any, bytes], verdict: Read) -> bytes:
+    """``read`` (a body read bounded by ``verdict.max_bytes``), within ``verdict.timeout_ms``
+    (``RequestRefused`` 408 after it)."""
     try:
-        return await bounded(_collect(chunks, verdict.max_bytes), verdict.timeout_ms / 1000)
+        return await bounded(read, verdict.timeout_ms / 1000)
     except asyncio.TimeoutError:
         raise RequestRefused(Answer.request_timeout()) from None
 
@@ -335,7 +342,12 @@ async def _collect(chunks: AsyncIterator[bytes], max_bytes: int) -> bytes:
             size += len(chunk)
             if size >= max_bytes:
                 break  # the rest is never read: the answer closes the connection
-    # A body in one message (the usual case) is returned as it came, not copied.
+    return joined(parts, size, max_bytes)
+
+
+def joined(parts: list[bytes], size: int, max_bytes: int) -> bytes:
+    """The chunks of a body read up to ``max_bytes`` (``size`` their length), as bytes, at most
+    ``max_bytes`` of them. A body in one message (the usual case) is returned as it came."""
     body = parts[0] if len(parts) == 1 else b"".join(parts)
     if type(body) is not bytes:
         body = bytes(body)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional, Union
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route, request_response
 from starlette.types import Receive, Scope, Send
@@ -61,11 +61,43 @@ async def checked_event(request: Request, rx: policy.Receiver) -> AnyEvent:
     else:
         verdict = policy.settled(checked)
         content_type, content_encoding = verdict.content_type, verdict.content_encoding
-    try:
-        body = await policy.read_limited_async(request.stream(), verdict)
-    except RuntimeError:  # "Stream consumed": something read the body without caching it
-        raise policy.body_consumed() from None
+    if type(request) is Request and not request._stream_consumed and not hasattr(request, "_body"):
+        body = await policy.read_within(_received(request, verdict.max_bytes), verdict)
+    else:  # read before us, or a Request subclass (which may read otherwise): its own stream
+        try:
+            body = await policy.read_limited_async(request.stream(), verdict)
+        except RuntimeError:  # "Stream consumed": something read the body without caching it
+            raise policy.body_consumed() from None
     return policy.parse_body_as(rx, body, content_type, content_encoding)
+
+
+async def _received(request: Request, max_bytes: int) -> bytes:
+    """``Request.stream()``'s loop over ``receive``, with the same effects on ``request``, up to
+    ``max_bytes`` (the rest is never read: the answer closes the connection). Not through the
+    async generator itself: creating, hooking and finalising one per request costs more than
+    the checks and the parse together."""
+    parts: list[bytes] = []
+    size = 0
+    receive = request.receive
+    while True:
+        message = await receive()
+        kind = message["type"]
+        if kind == "http.request":
+            chunk = message.get("body", b"")
+            last = not message.get("more_body", False)
+            if last:
+                request._stream_consumed = True
+            if chunk:
+                parts.append(chunk)
+                size += len(chunk)
+                if size >= max_bytes:
+                    break
+            if last:
+                break
+        elif kind == "http.disconnect":
+            request._is_disconnected = True
+            raise ClientDisconnect()
+    return policy.joined(parts, size, max_bytes)
 
 
 def _check_scope(scope: Scope, rx: policy.Receiver) -> tuple[policy.Read, Optional[str], Optional[str]]:
