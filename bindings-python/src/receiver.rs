@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use primevox_webhooks::receiver::{self as policy, Check, Request};
 use primevox_webhooks::{ErrorCode, Refusal};
 use pyo3::exceptions::PyValueError;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
@@ -130,12 +131,13 @@ struct AsgiWanted {
     /// The policy reads ``x-forwarded-for`` itself (``trusted_proxies``).
     forwarded_checked: bool,
     /// Each slot's WSGI environ key (``HTTP_X_TOKEN``; ``CONTENT_TYPE`` and ``CONTENT_LENGTH``
-    /// unprefixed), as werkzeug's and Django's header lookups find them.
-    environ: Vec<String>,
+    /// unprefixed), as werkzeug's and Django's header lookups find them; made once as Python
+    /// strings (a lookup by a Rust string makes, hashes and frees one per call).
+    environ: Vec<Py<PyString>>,
 }
 
 impl AsgiWanted {
-    fn new(names: &[String]) -> Self {
+    fn new(py: Python<'_>, names: &[String]) -> Self {
         let mut slots: Vec<String> = Vec::new();
         let mut slot = |name: &str| match slots.iter().position(|s| s == name) {
             Some(i) => i,
@@ -152,7 +154,10 @@ impl AsgiWanted {
         );
         AsgiWanted {
             forwarded_checked: names.iter().any(|n| n == "x-forwarded-for"),
-            environ: slots.iter().map(|n| environ_key(n)).collect(),
+            environ: slots
+                .iter()
+                .map(|n| PyString::intern(py, &environ_key(n)).unbind())
+                .collect(),
             slots,
             policy,
             forwarded,
@@ -205,10 +210,10 @@ fn pair<'py>(item: &Bound<'py, PyAny>) -> PyResult<Option<(Bound<'py, PyAny>, Bo
 impl Receiver {
     /// ``ValueError`` naming the option when one is bad.
     #[new]
-    fn new(options_json: &str) -> PyResult<Self> {
+    fn new(py: Python<'_>, options_json: &str) -> PyResult<Self> {
         policy::Receiver::from_json(options_json)
             .map(|inner| Receiver {
-                asgi: AsgiWanted::new(inner.headers()),
+                asgi: AsgiWanted::new(py, inner.headers()),
                 inner,
             })
             .map_err(|e| PyValueError::new_err(e.to_string()))
@@ -254,14 +259,14 @@ impl Receiver {
         let Ok(scope) = scope.cast_exact::<PyDict>() else {
             return Ok(None);
         };
-        let Some(method) = scope.get_item("method")? else {
+        let Some(method) = scope.get_item(intern!(py, "method"))? else {
             return Ok(None);
         };
         if !method.is_instance_of::<PyString>() {
             return Ok(None);
         }
         let method: PyBackedStr = method.extract()?;
-        let Some(raw) = scope.get_item("headers")? else {
+        let Some(raw) = scope.get_item(intern!(py, "headers"))? else {
             return Ok(None);
         };
         // A list or tuple only: another iterable could be read once, leaving nothing for the
@@ -297,7 +302,7 @@ impl Receiver {
                 *f = None;
             }
         }
-        let client: Option<PyBackedStr> = match scope.get_item("client")? {
+        let client: Option<PyBackedStr> = match scope.get_item(intern!(py, "client"))? {
             None => None,
             Some(c) if c.is_none() => None,
             Some(c) => {
@@ -325,7 +330,7 @@ impl Receiver {
                 peer = None;
             }
         }
-        let query_bytes = match scope.get_item("query_string")? {
+        let query_bytes = match scope.get_item(intern!(py, "query_string"))? {
             Some(q) => q.cast_into::<PyBytes>().ok(),
             None => None,
         };
@@ -353,7 +358,7 @@ impl Receiver {
         let want = &self.asgi;
         let mut found: Vec<Option<PyBackedStr>> = Vec::with_capacity(want.slots.len());
         for key in &want.environ {
-            found.push(match environ.get_item(key)? {
+            found.push(match environ.get_item(key.bind(py))? {
                 None => None,
                 Some(v) if v.is_instance_of::<PyString>() => Some(v.extract()?),
                 Some(v) if v.is_none() => None,
