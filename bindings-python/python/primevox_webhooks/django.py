@@ -116,7 +116,8 @@ def _body(request: HttpRequest, verdict: policy.Read) -> bytes:
     cached = _cached_body(request)
     if cached is not None:
         return cached
-    if "chunked" in _meta(request, "HTTP_TRANSFER_ENCODING").lower() and not hasattr(request, "scope"):
+    coding = request.META.get("HTTP_TRANSFER_ENCODING")  # (as _meta, without the call)
+    if isinstance(coding, str) and "chunked" in coding.lower() and not hasattr(request, "scope"):
         # WSGIRequest bounds its stream to Content-Length, which a chunked body has none of.
         stream = request.META["wsgi.input"]
         if request.META.get("wsgi.input_terminated"):  # the server decoded it (werkzeug)
@@ -152,8 +153,12 @@ def _event(request: HttpRequest, rx: policy.Receiver) -> AnyEvent:
     if scope is None and not (
         policy.wanted(rx).underscore or "HTTP_CONTENT_TYPE" in meta or "HTTP_CONTENT_LENGTH" in meta
     ):  # every header at its META key (see _header): read natively, with the checks
+        addr, query = meta.get("REMOTE_ADDR"), meta.get("QUERY_STRING")  # as _meta reads them
         checked = rx.check_environ(
-            meta, request.method or "", _meta(request, "REMOTE_ADDR") or None, _meta(request, "QUERY_STRING")
+            meta,
+            request.method or "",
+            addr if isinstance(addr, str) and addr else None,
+            query if isinstance(query, str) else "",
         )
         if checked is not None:  # (None: not a plain dict of str; the steps below)
             verdict = policy.settled(checked)
