@@ -15,7 +15,7 @@ import pytest
 
 import primevox_webhooks as pv
 from primevox_webhooks.fastapi import PrimevoxEvent, webhook_event
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import Response as FastAPIResponse
 from typing_extensions import Annotated
 
@@ -95,6 +95,16 @@ fastapi_detail = flat
 # --- FastAPI under uvicorn -------------------------------------------------------------------
 
 
+async def body_first(request: Request) -> bytes:
+    """Reads the body before the dependency, cached: the event is parsed from it."""
+    return await request.body()
+
+
+async def stream_first(request: Request) -> int:
+    """Reads the body before the dependency without caching it: 500 body_consumed."""
+    return sum([len(chunk) async for chunk in request.stream()])
+
+
 def fastapi_app() -> Any:
     # FastAPI resolves the string annotations (PEP 563) of routes in the module's globals.
     app = FastAPI()
@@ -109,6 +119,17 @@ def fastapi_app() -> Any:
     ) -> dict[str, str]:
         return {"kind": event.kind}
 
+    # The body read before the dependency (body_first, stream_first).
+    @app.post("/primevox/body-first")
+    async def receive_body_first(
+        body: Annotated[bytes, Depends(body_first)], event: PrimevoxEvent
+    ) -> FastAPIResponse:
+        return FastAPIResponse(event.to_json(), media_type="application/json")
+
+    @app.post("/primevox/stream-first")
+    async def receive_stream_first(size: Annotated[int, Depends(stream_first)], event: PrimevoxEvent) -> None:
+        raise AssertionError("not reached")
+
     return app
 
 
@@ -120,6 +141,13 @@ def fastapi_url() -> Iterator[str]:
 
 def test_fastapi(fastapi_url: str) -> None:
     check_receiver(fastapi_url + "/primevox", fastapi_detail)
+
+
+def test_fastapi_body_read_before(fastapi_url: str) -> None:
+    check_receiver(fastapi_url + "/primevox/body-first", fastapi_detail)
+    r = post(fastapi_url + "/primevox/stream-first", CALL_FORM, FORM)
+    assert r.status_code == 500
+    assert fastapi_detail(r.json())["code"] == "body_consumed"
 
 
 def test_fastapi_strict(fastapi_url: str) -> None:
