@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 
 use primevox_webhooks::ffi::js;
+use primevox_webhooks::receiver::Check;
 use wasm_bindgen::prelude::*;
 
 use crate::parse::{laid_out, with_input};
@@ -16,10 +17,11 @@ pub struct Refused {
 }
 
 thread_local! {
-    /// The verdict texts `checkInput` answered, by number: a receiver gives a few distinct ones
-    /// (one per peer address and refusal), so JavaScript keeps each text by its number and
-    /// never decodes it again.
-    static VERDICTS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    /// The verdicts `checkInput` answered, with their texts, by number: a receiver gives a few
+    /// distinct ones (one per peer address and refusal), so JavaScript keeps each text by its
+    /// number and never decodes it again, and a verdict seen before is found by comparing it,
+    /// without making its text again.
+    static VERDICTS: RefCell<Vec<(Check, String)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Verdict texts kept before `VERDICTS` starts over (many peers).
@@ -30,7 +32,12 @@ const VERDICTS_RESET: u32 = 1 << 31;
 /// The text of verdict number `id` (`Receiver.checkInput`).
 #[wasm_bindgen(js_name = "verdictText")]
 pub fn verdict_text(id: u32) -> String {
-    VERDICTS.with(|v| v.borrow().get(id as usize).cloned().unwrap_or_default())
+    VERDICTS.with(|v| {
+        v.borrow()
+            .get(id as usize)
+            .map(|(_, text)| text.clone())
+            .unwrap_or_default()
+    })
 }
 
 /// The answers after the policy and the receiver table, as JSON text.
@@ -95,12 +102,17 @@ impl Receiver {
     /// started over.
     #[wasm_bindgen(js_name = "checkInput")]
     pub fn check_input(&self, request_len: u32) -> u32 {
-        let text = with_input(request_len, -1, |request, _| {
-            js::check_joined(&self.0, &String::from_utf8_lossy(request))
+        let check = with_input(request_len, -1, |request, _| {
+            // JavaScript writes UTF-8 (encodeInto): validated, which costs a fraction of the
+            // lossy conversion's walk over every byte; that one stays for what is not.
+            match std::str::from_utf8(request) {
+                Ok(request) => js::check_joined_verdict(&self.0, request),
+                Err(_) => js::check_joined_verdict(&self.0, &String::from_utf8_lossy(request)),
+            }
         });
         VERDICTS.with(|v| {
             let mut v = v.borrow_mut();
-            if let Some(i) = v.iter().position(|t| *t == text) {
+            if let Some(i) = v.iter().position(|(c, _)| *c == check) {
                 return i as u32;
             }
             let mut reset = 0;
@@ -108,7 +120,8 @@ impl Receiver {
                 v.clear();
                 reset = VERDICTS_RESET;
             }
-            v.push(text);
+            let text = js::verdict(&check);
+            v.push((check, text));
             (v.len() - 1) as u32 | reset
         })
     }

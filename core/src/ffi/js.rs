@@ -241,11 +241,11 @@ pub fn check(
     for pair in headers.chunks_exact(2) {
         request = request.header(&pair[0], &pair[1]);
     }
-    verdict(receiver.check(&request))
+    verdict(&receiver.check(&request))
 }
 
 /// The tagged JSON text of a verdict ([`check`]).
-fn verdict(check: Check) -> String {
+pub fn verdict(check: &Check) -> String {
     match check {
         Check::Refuse(answer) => tag("refuse", &answer.to_json()),
         Check::Read(read) => {
@@ -275,6 +275,12 @@ pub const JOIN: char = '\0';
 /// than one per header: `method NUL peer NUL query (NUL name NUL value)…`, where `peer` is `-`
 /// for none or `+` followed by the address.
 pub fn check_joined(receiver: &Receiver, request: &str) -> String {
+    verdict(&check_joined_verdict(receiver, request))
+}
+
+/// [`check_joined`]'s verdict before it is made text: a binding that keeps the texts it gave
+/// compares this with the verdicts it kept, and makes the text of a new one only.
+pub fn check_joined_verdict(receiver: &Receiver, request: &str) -> Check {
     // By memchr: `str::split` by a char costs more than the check itself on a request this short.
     let mut rest = Some(request);
     let mut parts = std::iter::from_fn(|| {
@@ -294,7 +300,7 @@ pub fn check_joined(receiver: &Receiver, request: &str) -> String {
     while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
         r = r.header(name, value);
     }
-    verdict(receiver.check(&r))
+    receiver.check(&r)
 }
 
 /// `n` in decimal.

@@ -21,7 +21,11 @@ pub(super) enum Coding {
 /// for one we do not decode.
 pub(super) fn codings(header: Option<&str>) -> Result<Vec<Coding>, Answer> {
     let mut out = Vec::new();
-    for name in header.unwrap_or("").split(',').map(str::trim) {
+    // No header (most requests, checked twice each): nothing to split or trim.
+    let Some(header) = header else {
+        return Ok(out);
+    };
+    for name in header.split(',').map(str::trim) {
         let is = |s: &str| name.eq_ignore_ascii_case(s);
         if name.is_empty() || is("identity") {
             continue;
