@@ -42,8 +42,7 @@ def bounded(coro: Coroutine[Any, Any, T], timeout: float) -> Generator[Any, Any,
             try:
                 step = coro.send(value) if error is None else coro.throw(error)
             except StopIteration as done:
-                if expired:  # (the usual end, the body there at once: no call for nothing)
-                    _settle(task, expired)
+                _settle(task, expired)
                 return done.value  # type: ignore[no-any-return]
             except asyncio.CancelledError:
                 if _settle(task, expired):
