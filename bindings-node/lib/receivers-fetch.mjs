@@ -207,25 +207,28 @@ function policies(options) {
   };
 }
 
-// The request's headers while Policy.check reads them (checkHeader), around that synchronous
-// call: one function for every request, not a closure per request. The length, type and encoding
-// read then are kept (a read costs as much as ~1 µs): the body read and the core need them again.
-let checked = null;
-let checkedLength;
-let checkedType;
-let checkedEncoding;
-
-function checkHeader(name) {
-  switch (name) {
-    case 'content-length':
-      return checkedLength !== undefined ? checkedLength : (checkedLength = checked.get(name));
-    case 'content-type':
-      return checkedType !== undefined ? checkedType : (checkedType = checked.get(name));
-    case 'content-encoding':
-      return checkedEncoding !== undefined ? checkedEncoding : (checkedEncoding = checked.get(name));
-    default:
-      return checked.get(name);
-  }
+/**
+ * The request's headers, the ones the flow reads again each read from the runtime once (the
+ * policy reads its own, then the body read and the core need the length, type and encoding
+ * again; a read costs as much as ~1 µs). Three slots, not a map: those are the names.
+ */
+function headerReader(headers) {
+  // undefined: not read yet (a read gives a string or null)
+  let length;
+  let type;
+  let encoding;
+  return (name) => {
+    switch (name) {
+      case 'content-length':
+        return length !== undefined ? length : (length = headers.get(name));
+      case 'content-type':
+        return type !== undefined ? type : (type = headers.get(name));
+      case 'content-encoding':
+        return encoding !== undefined ? encoding : (encoding = headers.get(name));
+      default:
+        return headers.get(name);
+    }
+  };
 }
 
 /**
@@ -237,19 +240,9 @@ function checkHeader(name) {
  */
 function receive(policyOf, request, env, handle, onError, arg) {
   try {
-    const pair = policyOf(env);
-    const policy = pair[0];
-    const headers = request.headers;
-    checked = headers;
-    checkedLength = undefined;
-    checkedType = undefined;
-    checkedEncoding = undefined;
-    const verdict = (policy ?? pair[1]).check(request.method, undefined, queryOf(request.url), checkHeader);
-    checked = null;
-    // (undefined: not read by the policy; a read gives a string or null)
-    const length = checkedLength;
-    const type = checkedType;
-    const encoding = checkedEncoding;
+    const [policy, untokened] = policyOf(env);
+    const header = headerReader(request.headers);
+    const verdict = (policy ?? untokened).check(request.method, undefined, queryOf(request.url), header);
     if (verdict.refuse) return Promise.resolve(respond(verdict.refuse));
     if (policy === null) return Promise.resolve(respond(answers.unauthorized));
     if (request.bodyUsed) {
@@ -260,24 +253,19 @@ function receive(policyOf, request, env, handle, onError, arg) {
     const { maxBytes, timeoutMs } = verdict.read;
     // (A Promise.resolve of the answer, or of the promise the read gives: that promise itself.)
     return Promise.resolve(
-      readBody(request, maxBytes, timeoutMs, length !== undefined ? length : headers.get('content-length'), (body) =>
-        received(policy, body, headers, type, encoding, request, env, handle, onError, arg),
+      readBody(request, maxBytes, timeoutMs, header('content-length'), (body) =>
+        received(policy, body, header, request, env, handle, onError, arg),
       ),
     );
   } catch (err) {
-    checked = null;
     return Promise.reject(err);
   }
 }
 
 /** After the body (or TIMEOUT): the core's parse and the handler; a Response or a promise of one. */
-function received(policy, body, headers, type, encoding, request, env, handle, onError, arg) {
+function received(policy, body, header, request, env, handle, onError, arg) {
   if (body === TIMEOUT) return respond(answers.requestTimeout);
-  const result = policy.receive(
-    body,
-    type !== undefined ? type : headers.get('content-type'),
-    encoding !== undefined ? encoding : headers.get('content-encoding'),
-  );
+  const result = policy.receive(body, header('content-type'), header('content-encoding'));
   if (result.answer) return respond(result.answer);
   let answer;
   try {
