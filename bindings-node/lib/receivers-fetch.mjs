@@ -31,14 +31,17 @@ function readBody(request, limit, timeoutMs, contentLength, next) {
 function declaredLength(v) {
   if (v === null || v === undefined) return null;
   if (typeof v !== 'string') return /^[0-9]{1,15}$/.test(v) ? Number(v) : null;
-  // 1 to 15 digits, nothing else (a loop: the regular expression cost as much again per request)
+  // 1 to 15 digits, nothing else (a loop: the regular expression cost as much again per request),
+  // their value made in the same loop (Number(v) parses the text again; below 2^53: exact)
   const n = v.length;
   if (n === 0 || n > 15) return null;
+  let value = 0;
   for (let i = 0; i < n; i++) {
-    const c = v.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return null;
+    const c = v.charCodeAt(i) - 0x30;
+    if (c < 0 || c > 9) return null;
+    value = value * 10 + c;
   }
-  return Number(v);
+  return value;
 }
 
 /**

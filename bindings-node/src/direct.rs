@@ -189,14 +189,34 @@ unsafe fn run(env: Env, f: impl FnOnce() -> Answer) -> Value {
     ptr::null_mut()
 }
 
-/// `checkJoined(request)`: `Receiver.checkJoined`.
+/// `checkJoined(request, pairs?)`: `Receiver.checkJoined`; with `pairs` (a number: the request's
+/// headers), null for a request with more parts than that (`js::check_joined_counted`).
 unsafe extern "C" fn check_joined(env: Env, info: sys::napi_callback_info) -> Value {
     run(env, || {
-        let ([request], receiver) = call_info::<1>(env, info)?;
+        let ([request, pairs], receiver) = call_info::<2>(env, info)?;
+        let mut t = 0;
+        ok(sys::napi_typeof(env, pairs, &mut t))?;
+        let pairs = if t == sys::ValueType::napi_number {
+            let mut n = 0u32;
+            ok(sys::napi_get_value_uint32(env, pairs, &mut n))?;
+            Some(n as usize)
+        } else {
+            None
+        };
         TEXT.with(|text| {
             let text = &mut *text.borrow_mut();
             let request = utf8_of(env, request, &mut text[0])?;
-            string_utf8(env, &js::check_joined(receiver, request))
+            match pairs {
+                None => string_utf8(env, &js::check_joined(receiver, request)),
+                Some(pairs) => match js::check_joined_counted(receiver, request, pairs) {
+                    Some(check) => string_utf8(env, &js::verdict(&check)),
+                    None => {
+                        let mut null = ptr::null_mut();
+                        ok(sys::napi_get_null(env, &mut null))?;
+                        Ok(null)
+                    }
+                },
+            }
         })
     })
 }

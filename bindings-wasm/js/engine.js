@@ -37,6 +37,8 @@ let inputBodyLength = 0;
 // The verdict texts by number (receiver.rs VERDICTS): each decoded once, and the same string
 // each time, so that Policy's map of verdicts finds it by its cached hash.
 let verdictTexts = [];
+// checkInput's answer for a request with more parts than its headers make (receiver.rs).
+const MISCOUNTED = 0x7fffffff;
 
 /** (Re)binds to the current instance: at load, and after a reset. */
 function bind() {
@@ -232,9 +234,11 @@ function receiveGuarded(receiver, body, ct, ce) {
  * string unit by unit in JavaScript cost some 4k, its concatenation not being flat yet.)
  */
 class Receiver extends wasm.Receiver {
-  checkJoined(request) {
+  /** The verdict's text; with `pairs` (its number of headers), null for a NUL inside a part. */
+  checkJoined(request, pairs = -1) {
     const n = encoder.encodeInto(request, inputAreaView(3 * request.length)).written;
-    let id = this.checkInput(n) >>> 0;
+    let id = this.checkInput(n, pairs) >>> 0;
+    if (id === MISCOUNTED) return null;
     if (id >= 0x80000000) {
       verdictTexts = [];
       id -= 0x80000000;

@@ -28,6 +28,9 @@ thread_local! {
 const VERDICTS_KEPT: usize = 64;
 /// Set in `checkInput`'s answer when `VERDICTS` started over: numbers seen before mean nothing.
 const VERDICTS_RESET: u32 = 1 << 31;
+/// `checkInput`'s answer for a request whose parts are not as many as its `pairs` make (a NUL
+/// inside one: `js::check_joined_counted`).
+const MISCOUNTED: u32 = VERDICTS_RESET - 1;
 
 /// The text of verdict number `id` (`Receiver.checkInput`).
 #[wasm_bindgen(js_name = "verdictText")]
@@ -99,17 +102,25 @@ impl Receiver {
 
     /// `checkJoined` on the request JavaScript wrote into the input area (`request_len` bytes of
     /// UTF-8): the verdict's number for `verdictText`, with `VERDICTS_RESET` set when the numbers
-    /// started over.
+    /// started over. With `pairs` (not negative), the request has that many headers, and a
+    /// request that has more parts answers `MISCOUNTED` (`js::check_joined_counted`).
     #[wasm_bindgen(js_name = "checkInput")]
-    pub fn check_input(&self, request_len: u32) -> u32 {
+    pub fn check_input(&self, request_len: u32, pairs: i32) -> u32 {
         let check = with_input(request_len, -1, |request, _| {
             // JavaScript writes UTF-8 (encodeInto): validated, which costs a fraction of the
             // lossy conversion's walk over every byte; that one stays for what is not.
-            match std::str::from_utf8(request) {
-                Ok(request) => js::check_joined_verdict(&self.0, request),
-                Err(_) => js::check_joined_verdict(&self.0, &String::from_utf8_lossy(request)),
+            let request = match std::str::from_utf8(request) {
+                Ok(request) => std::borrow::Cow::Borrowed(request),
+                Err(_) => String::from_utf8_lossy(request),
+            };
+            match usize::try_from(pairs) {
+                Ok(pairs) => js::check_joined_counted(&self.0, &request, pairs),
+                Err(_) => Some(js::check_joined_verdict(&self.0, &request)),
             }
         });
+        let Some(check) = check else {
+            return MISCOUNTED;
+        };
         VERDICTS.with(|v| {
             let mut v = v.borrow_mut();
             if let Some(i) = v.iter().position(|(c, _)| *c == check) {

@@ -23,3 +23,22 @@ test('checkJoined gives the text check gives, for more distinct verdicts than th
     if (round === 0) expect(() => engine.trapForTests()).toThrow(/the module was reset/);
   }
 });
+
+test('checkJoined with the number of headers: the same text, or null for a NUL inside a part', () => {
+  const r = new engine.Receiver(JSON.stringify({ token: 's3cret', allow: ['10.0.0.0/8'], peerHeader: 'x-real-ip' }));
+  const joined = 'POST\0-\0token=s3cret\0x-real-ip\x0010.1.2.3\0content-length\x005';
+  expect(r.checkJoined(joined, 2)).toBe(r.checkJoined(joined));
+  expect(r.checkJoined(joined, 2)).toBe(r.check('POST', undefined, 'token=s3cret', ['x-real-ip', '10.1.2.3', 'content-length', '5']));
+  for (const [request, pairs] of [
+    [joined, 1],
+    [joined, 3],
+    ['POST\0-\0token=s3cret\0x-real-ip\x00192.0.2.1\0x-real-ip\x0010.1.2.3', 1],
+    ['POST\0-\0token=s3cret\0x-real-ip\0x-real-ip\x0010.1.2.3', 1],
+    ['PO\0ST\0-\0token=s3cret', 0],
+    ['POST\0-', 0],
+  ]) {
+    expect(r.checkJoined(request, pairs)).toBe(null);
+  }
+  // and the next request is answered as before
+  expect(r.checkJoined(joined, 2)).toBe(r.checkJoined(joined));
+});

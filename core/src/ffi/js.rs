@@ -267,8 +267,8 @@ pub fn verdict(check: &Check) -> String {
 }
 
 /// Separates the parts of a request in [`check_joined`]: NUL, which no method, address, query
-/// string or header value that reaches a receiver holds (the JavaScript layer checks, and hands a
-/// request that does over to [`check`]).
+/// string or header value that reaches a receiver holds (a request that does goes to [`check`]:
+/// the JavaScript layer checks, or [`check_joined_counted`] tells it).
 pub const JOIN: char = '\0';
 
 /// [`check`] on a request given as one string, so that a binding makes one host string rather
@@ -281,18 +281,7 @@ pub fn check_joined(receiver: &Receiver, request: &str) -> String {
 /// [`check_joined`]'s verdict before it is made text: a binding that keeps the texts it gave
 /// compares this with the verdicts it kept, and makes the text of a new one only.
 pub fn check_joined_verdict(receiver: &Receiver, request: &str) -> Check {
-    // By memchr: `str::split` by a char costs more than the check itself on a request this short.
-    let mut rest = Some(request);
-    let mut parts = std::iter::from_fn(|| {
-        let s = rest.take()?;
-        Some(match memchr::memchr(JOIN as u8, s.as_bytes()) {
-            Some(i) => {
-                rest = Some(&s[i + 1..]);
-                &s[..i]
-            }
-            None => s,
-        })
-    });
+    let mut parts = parts_of(request);
     let method = parts.next().unwrap_or("");
     let peer = parts.next().and_then(|p| p.strip_prefix('+'));
     let query = parts.next().unwrap_or("");
@@ -301,6 +290,38 @@ pub fn check_joined_verdict(receiver: &Receiver, request: &str) -> Check {
         r = r.header(name, value);
     }
     receiver.check(&r)
+}
+
+/// [`check_joined_verdict`] on a request that has `pairs` headers, or `None` when its parts are
+/// not that many: a NUL inside one of them, which the binding then hands over as parts to
+/// [`check`]. (Counted in the split, so that JavaScript need not search every part for a NUL.)
+pub fn check_joined_counted(receiver: &Receiver, request: &str, pairs: usize) -> Option<Check> {
+    let mut parts = parts_of(request);
+    let (method, peer, query) = (parts.next()?, parts.next()?, parts.next()?);
+    let mut r = Request::new(method, peer.strip_prefix('+'), query);
+    for _ in 0..pairs {
+        r = r.header(parts.next()?, parts.next()?);
+    }
+    match parts.next() {
+        Some(_) => None,
+        None => Some(receiver.check(&r)),
+    }
+}
+
+/// The parts of a joined request, split at each [`JOIN`].
+fn parts_of(request: &str) -> impl Iterator<Item = &str> {
+    // By memchr: `str::split` by a char costs more than the check itself on a request this short.
+    let mut rest = Some(request);
+    std::iter::from_fn(move || {
+        let s = rest.take()?;
+        Some(match memchr::memchr(JOIN as u8, s.as_bytes()) {
+            Some(i) => {
+                rest = Some(&s[i + 1..]);
+                &s[..i]
+            }
+            None => s,
+        })
+    })
 }
 
 /// `n` in decimal.
@@ -452,6 +473,24 @@ mod tests {
         assert_eq!(
             check_joined(&r, "GET\0-\0"),
             check(&r, "GET", None, "", &[])
+        );
+        // Counted: the verdict of the same request, or None for a NUL inside a part.
+        let want = check_joined_verdict(&r, joined);
+        assert_eq!(check_joined_counted(&r, joined, 1), Some(want));
+        for nul in [
+            "PO\0ST\0+127.0.0.1\0token=s3cret\0content-length\x003",
+            "POST\0+127.0.0.1\0token=s3\0cret\0content-length\x003",
+            "POST\0+127.0.0.1\0token=s3cret\0content-length\x003\0",
+            "POST\0+127.0.0.1\0token=s3cret\0content-length\x003\0content-type\0x",
+        ] {
+            assert_eq!(check_joined_counted(&r, nul, 1), None, "{nul:?}");
+        }
+        assert_eq!(check_joined_counted(&r, joined, 2), None);
+        assert_eq!(check_joined_counted(&r, joined, 0), None);
+        assert_eq!(check_joined_counted(&r, "GET\0-", 0), None);
+        assert_eq!(
+            check_joined_counted(&r, "GET\0-\0", 0),
+            Some(check_joined_verdict(&r, "GET\0-\0"))
         );
         let bad = receive_event(&r, b"x", None, None, |_| ()).unwrap_err();
         assert!(bad.starts_with("{\"status\":400"), "{bad}");

@@ -100,3 +100,51 @@ test('the functions keep their receiver alive on their own', () => {
   if (globalThis.gc) globalThis.gc();
   assert.match(checkJoined('POST\0+10.1.2.3\0token=s3cret'), /^\{"read"/);
 });
+
+test('checkJoined with the number of headers: the same verdict, or null for a NUL inside a part', () => {
+  const { methods, direct } = pair();
+  for (const r of REQUESTS) {
+    const parts = r.split('\0').length;
+    if (parts >= 3 && parts % 2 === 1) assert.equal(direct.checkJoined(r, (parts - 3) / 2), methods.checkJoined(r), JSON.stringify(r.slice(0, 60)));
+  }
+  const joined = 'POST\0+10.1.2.3\0token=s3cret\0content-length\x005\0content-type\0application/json';
+  for (const [r, pairs] of [
+    [joined, 1],
+    [joined, 3],
+    ['PO\0ST\0+10.1.2.3\0token=s3cret', 0],
+    ['POST\0+10.1.2.3\0token=s3\0cret\0content-type\0application/json', 1],
+    ['POST\0+10.1.2.3\0token=s3cret\0content-length\x005\0content-encoding\0br', 1],
+    ['POST\0-', 0],
+  ]) {
+    assert.equal(direct.checkJoined(r, pairs), null, JSON.stringify(r));
+  }
+});
+
+test('Policy.check: a NUL inside a part gives the verdict of the parts, never of a shifted split', async () => {
+  // The shared layer's source, its '#engine' (resolved when it is bundled) this package's engine.
+  const { pathToFileURL } = await import('node:url');
+  const { register } = await import('node:module');
+  const engineUrl = pathToFileURL(path.join(packageDir, 'engine.js')).href;
+  const hook = `export async function resolve(s, c, next) {
+    return s === '#engine' ? { url: ${JSON.stringify(engineUrl)}, shortCircuit: true } : next(s, c);
+  }`;
+  register(`data:text/javascript,${encodeURIComponent(hook)}`);
+  const { Policy } = await import(pathToFileURL(path.join(packageDir, 'lib', 'receiver.mjs')).href);
+  const options = { token: 's3cret', allow: ['10.0.0.0/8'], peerHeader: 'x-real-ip' };
+  const policy = new Policy(options);
+  const r = new engine.Receiver(JSON.stringify(options));
+  const cases = [
+    ['POST', undefined, 'token=s3cret', { 'x-real-ip': '10.1.2.3', 'content-length': '5' }],
+    ['POST', undefined, 'token=s3cret', { 'x-real-ip': '192.0.2.1\0x-real-ip\x0010.1.2.3', 'content-length': '5' }],
+    ['POST', undefined, 'token=s3cret', { 'content-length': '5\0x-real-ip\x0010.1.2.3' }],
+    ['POST', undefined, 'token=s3cret\0x-real-ip\x0010.1.2.3', { 'content-length': '5' }],
+    ['PO\0ST', undefined, 'token=s3cret', { 'x-real-ip': '10.1.2.3' }],
+    ['POST', '10.1.2.3\0', 'token=s3cret', {}],
+  ];
+  for (const [method, peer, query, headers] of cases) {
+    const pairs = [];
+    for (const name of policy.headers) if (headers[name] !== undefined) pairs.push(name, headers[name]);
+    const want = JSON.parse(r.check(method, peer, query, pairs));
+    assert.deepEqual(policy.check(method, peer, query, (name) => headers[name]), want, JSON.stringify([method, peer, query, headers]));
+  }
+});
